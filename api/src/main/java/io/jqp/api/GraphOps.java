@@ -1,0 +1,123 @@
+package io.jqp.api;
+
+import java.util.List;
+
+/**
+ * The engine-neutral graph builder handed to every strategy call (like TF Java's {@code Ops}): strategies
+ * build their transforms and state updates with it and never see the engine's own types. All tensors are
+ * float32; element-wise binary operations broadcast. Abstract methods are the engine's primitives; default
+ * methods are compositions of them.
+ */
+public interface GraphOps {
+
+  Tensor constant(double value);
+
+  /** A constant with the given values in row-major order and the given shape. */
+  Tensor constant(float[] values, long... shape);
+
+  /** A tensor of the given shape with every element {@code value}. */
+  Tensor fill(double value, long... shape);
+
+  Tensor add(Tensor a, Tensor b);
+
+  Tensor sub(Tensor a, Tensor b);
+
+  Tensor mul(Tensor a, Tensor b);
+
+  Tensor div(Tensor a, Tensor b);
+
+  Tensor neg(Tensor x);
+
+  Tensor abs(Tensor x);
+
+  Tensor sign(Tensor x);
+
+  Tensor floor(Tensor x);
+
+  /** Rounds half to even (banker's rounding). */
+  Tensor round(Tensor x);
+
+  /** 2 to the power of {@code x}, element-wise. */
+  Tensor pow2(Tensor x);
+
+  Tensor minimum(Tensor a, Tensor b);
+
+  Tensor maximum(Tensor a, Tensor b);
+
+  /** 1 where {@code a >= b}, else 0. */
+  Tensor greaterEqual(Tensor a, Tensor b);
+
+  /** Sum over the given axes, or over all axes when none are given (then a scalar). */
+  Tensor sum(Tensor x, boolean keepDims, int... axes);
+
+  /** Mean over the given axes, or over all axes when none are given. */
+  Tensor mean(Tensor x, boolean keepDims, int... axes);
+
+  Tensor reshape(Tensor x, long... shape);
+
+  /** Stacks scalars (or equal-shaped tensors) along a new first axis. */
+  Tensor stack(List<Tensor> parts);
+
+  /** Identity in the forward pass; no gradient flows through. */
+  Tensor stopGradient(Tensor x);
+
+  /**
+   * Identity in the forward pass; in the backward pass the incoming gradient's values are clipped to
+   * {@code [lo, hi]} (JQP Eq. 2). {@code lo} and {@code hi} are scalars.
+   */
+  Tensor clipGradient(Tensor x, Tensor lo, Tensor hi);
+
+  /**
+   * A 0/1 mask of {@code importance}'s shape with exactly {@code keep} ones (clamped to [0, n]) at the
+   * largest entries; ties go to the lower flat index. {@code keep} is a scalar holding a whole number.
+   */
+  Tensor keepLargest(Tensor importance, Tensor keep);
+
+  /** Index (as a float scalar) of the first minimum of a 1-D tensor. */
+  Tensor argMin(Tensor vector);
+
+  /** The elements of {@code x}, flattened and sorted ascending. */
+  Tensor sortFlat(Tensor x);
+
+  /** {@code vector[index]} for a 1-D vector and a scalar whole-number index. */
+  Tensor gather(Tensor vector, Tensor index);
+
+  /** Groups updates so that running the result runs them all. */
+  Update group(List<Update> updates);
+
+  // ---- compositions
+
+  default Tensor square(Tensor x) {
+    return mul(x, x);
+  }
+
+  /** Rounds toward zero. */
+  default Tensor trunc(Tensor x) {
+    return mul(sign(x), floor(abs(x)));
+  }
+
+  default Tensor clip(Tensor x, Tensor lo, Tensor hi) {
+    return minimum(maximum(x, lo), hi);
+  }
+
+  /** 1 where {@code a < b}, else 0. */
+  default Tensor less(Tensor a, Tensor b) {
+    return sub(constant(1), greaterEqual(a, b));
+  }
+
+  default Tensor onesLike(Tensor x) {
+    return add(mul(x, constant(0)), constant(1));
+  }
+
+  /** Number of elements of a tensor whose shape is fully known. */
+  static long numel(Tensor x) {
+    long n = 1;
+    for (long d : x.shape()) {
+      if (d < 0) {
+        throw new IllegalArgumentException("shape is not fully known: " + java.util.Arrays.toString(x.shape()));
+      }
+      n *= d;
+    }
+    return n;
+  }
+}

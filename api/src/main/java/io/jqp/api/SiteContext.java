@@ -1,0 +1,38 @@
+package io.jqp.api;
+
+import java.util.function.LongPredicate;
+
+/**
+ * Everything a strategy may ask of the engine for one site, passed to each call so the SPI never has to
+ * change when needs grow (the JUnit 5 {@code ExecutionRequest} lesson). State it creates is scoped to the
+ * site and saved with checkpoints.
+ */
+public interface SiteContext {
+
+  Site site();
+
+  /**
+   * A graph variable named {@code site/role/name} (role: quantizer or pruner), starting at {@code initial},
+   * which must not depend on the network's inputs. {@code name} must be unique per site and role.
+   */
+  StateVariable state(String name, Tensor initial);
+
+  /**
+   * A scalar that holds {@code schedule.valueAt(t)} whenever the trainer runs updates for step {@code t}
+   * (and 0 otherwise): the way a host-evaluated schedule reaches in-graph update logic.
+   */
+  Tensor scheduled(Schedule schedule);
+
+  /**
+   * Registers {@code update} to run before training step {@code t} (counted from 0) whenever
+   * {@code when.test(t)}. Updates run in site order, with the step's training batch fed, so an activation
+   * site sees inputs already transformed by the updated sites before it.
+   */
+  void onUpdate(LongPredicate when, Update update);
+
+  /**
+   * Publishes a per-site quantity for reports and footprints; keys the engine understands: {@code bits},
+   * {@code d} (fractional bits), {@code sparsity}. Later values replace earlier ones.
+   */
+  void report(String key, Tensor value);
+}

@@ -1,0 +1,220 @@
+package io.jqp.engine.tf;
+
+import io.jqp.api.GraphOps;
+import io.jqp.api.Tensor;
+import io.jqp.api.Update;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Sum;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/** {@link GraphOps} on a TensorFlow Java graph. */
+public final class TfGraphOps implements GraphOps {
+  private final Ops tf;
+  private final Graph graph;
+  private int clipCount;
+
+  public TfGraphOps(Ops tf, Graph graph) {
+    this.tf = tf;
+    this.graph = graph;
+    TfGradients.ensureRegistered();
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  private static Operand<TFloat32> o(Tensor t) {
+    return TfTensor.of(t);
+  }
+
+  private static TfTensor t(Operand<TFloat32> o) {
+    return new TfTensor(o);
+  }
+
+  @Override
+  public Tensor constant(double value) {
+    return t(tf.constant((float) value));
+  }
+
+  @Override
+  public Tensor constant(float[] values, long... shape) {
+    return t(tf.constant(Shape.of(shape), DataBuffers.of(values, true, false)));
+  }
+
+  @Override
+  public Tensor fill(double value, long... shape) {
+    return t(tf.fill(tf.constant(shape), tf.constant((float) value)));
+  }
+
+  @Override
+  public Tensor add(Tensor a, Tensor b) {
+    return t(tf.math.add(o(a), o(b)));
+  }
+
+  @Override
+  public Tensor sub(Tensor a, Tensor b) {
+    return t(tf.math.sub(o(a), o(b)));
+  }
+
+  @Override
+  public Tensor mul(Tensor a, Tensor b) {
+    return t(tf.math.mul(o(a), o(b)));
+  }
+
+  @Override
+  public Tensor div(Tensor a, Tensor b) {
+    return t(tf.math.div(o(a), o(b)));
+  }
+
+  @Override
+  public Tensor neg(Tensor x) {
+    return t(tf.math.neg(o(x)));
+  }
+
+  @Override
+  public Tensor abs(Tensor x) {
+    return t(tf.math.abs(o(x)));
+  }
+
+  @Override
+  public Tensor sign(Tensor x) {
+    return t(tf.math.sign(o(x)));
+  }
+
+  @Override
+  public Tensor floor(Tensor x) {
+    return t(tf.math.floor(o(x)));
+  }
+
+  @Override
+  public Tensor round(Tensor x) {
+    return t(tf.math.round(o(x)));
+  }
+
+  @Override
+  public Tensor trunc(Tensor x) {
+    // TruncateDiv by 1 is not defined for floats; sign·floor(|x|) is exact.
+    return GraphOps.super.trunc(x);
+  }
+
+  @Override
+  public Tensor pow2(Tensor x) {
+    return t(tf.math.pow(tf.constant(2f), o(x)));
+  }
+
+  @Override
+  public Tensor minimum(Tensor a, Tensor b) {
+    return t(tf.math.minimum(o(a), o(b)));
+  }
+
+  @Override
+  public Tensor maximum(Tensor a, Tensor b) {
+    return t(tf.math.maximum(o(a), o(b)));
+  }
+
+  @Override
+  public Tensor greaterEqual(Tensor a, Tensor b) {
+    return t(tf.dtypes.cast(tf.math.greaterEqual(o(a), o(b)), TFloat32.class));
+  }
+
+  private Operand<TInt32> axes(Tensor x, int... axes) {
+    if (axes.length > 0) {
+      return tf.constant(axes);
+    }
+    int rank = x.shape().length;
+    int[] all = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      all[i] = i;
+    }
+    return tf.constant(all);
+  }
+
+  @Override
+  public Tensor sum(Tensor x, boolean keepDims, int... axes) {
+    return t(tf.sum(o(x), axes(x, axes), Sum.keepDims(keepDims)));
+  }
+
+  @Override
+  public Tensor mean(Tensor x, boolean keepDims, int... axes) {
+    return t(tf.math.mean(o(x), axes(x, axes), Mean.keepDims(keepDims)));
+  }
+
+  @Override
+  public Tensor reshape(Tensor x, long... shape) {
+    return t(tf.reshape(o(x), tf.constant(shape)));
+  }
+
+  @Override
+  public Tensor stack(List<Tensor> parts) {
+    List<Operand<TFloat32>> ops = new ArrayList<>();
+    for (Tensor p : parts) {
+      ops.add(o(p));
+    }
+    return t(tf.stack(ops));
+  }
+
+  @Override
+  public Tensor stopGradient(Tensor x) {
+    return t(tf.stopGradient(o(x)));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Tensor clipGradient(Tensor x, Tensor lo, Tensor hi) {
+    String name = tf.scope().makeOpName("ClipGradient" + (clipCount++));
+    GraphOperation op = graph.opBuilder(TfGradients.CLIP_GRADIENT_OP, name, tf.scope()).addInput(o(x).asOutput()).build();
+    TfGradients.record(graph, op.name(), o(lo), o(hi));
+    return t((Operand<TFloat32>) (Operand<?>) op.output(0));
+  }
+
+  @Override
+  public Tensor keepLargest(Tensor importance, Tensor keep) {
+    long n = GraphOps.numel(importance);
+    Operand<TFloat32> flat = tf.reshape(o(importance), tf.constant(new long[] {n}));
+    // TopK returns the k largest, ties to the lower index; k is dynamic, clamped to [0, n].
+    Operand<TInt32> k = tf.dtypes.cast(tf.clipByValue(o(keep), tf.constant(0f), tf.constant((float) n)), TInt32.class);
+    Operand<TInt32> idx = tf.nn.topK(flat, k, new org.tensorflow.op.nn.TopK.Options[0]).indices();
+    Operand<TInt32> idx2 = tf.expandDims(idx, tf.constant(1));
+    Operand<TFloat32> ones = tf.fill(tf.expandDims(k, tf.constant(0)), tf.constant(1f));
+    Operand<TFloat32> mask = tf.scatterNd(idx2, ones, tf.constant(new int[] {(int) n}));
+    return t(tf.reshape(mask, tf.constant(importance.shape())));
+  }
+
+  @Override
+  public Tensor argMin(Tensor vector) {
+    return t(tf.dtypes.cast(tf.math.argMin(o(vector), tf.constant(0), TInt32.class), TFloat32.class));
+  }
+
+  @Override
+  public Tensor sortFlat(Tensor x) {
+    long n = GraphOps.numel(x);
+    Operand<TFloat32> flat = tf.reshape(o(x), tf.constant(new long[] {n}));
+    // TopK of the negated values sorts ascending.
+    Operand<TFloat32> top = tf.nn.topK(tf.math.neg(flat), tf.constant((int) n), new org.tensorflow.op.nn.TopK.Options[0]).values();
+    return t(tf.math.neg(top));
+  }
+
+  @Override
+  public Tensor gather(Tensor vector, Tensor index) {
+    return t(tf.gather(o(vector), tf.dtypes.cast(o(index), TInt32.class), tf.constant(0)));
+  }
+
+  @Override
+  public Update group(List<Update> updates) {
+    List<Op> ops = new ArrayList<>();
+    for (Update u : updates) {
+      ops.add(TfUpdate.of(u));
+    }
+    return new TfUpdate(tf.withControlDependencies(ops).noOp());
+  }
+}

@@ -1,0 +1,411 @@
+package io.jqp.engine.tf;
+
+import io.jqp.api.JqpException;
+import io.jqp.api.Recipe;
+import io.jqp.api.Site;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * A network built for training and evaluation in one TensorFlow graph and session: the forward pass with
+ * every site's strategies, the loss, the optimizer step, strategy updates and checkpointing. The training
+ * step copies only the batch in and the loss out; strategy state stays in the graph.
+ *
+ * <p>At each training step t the trainer first runs the strategy updates registered for t, one site after
+ * another in build order with the step's batch fed, then the optimizer step; the step counter counts
+ * training steps only.
+ */
+public final class TfModel implements AutoCloseable {
+
+  /** Loss of the task: softmax cross-entropy on integer labels, or mean squared error on float targets. */
+  public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE }
+
+  /** A batch: {@code size} samples in row-major NHWC order, with labels (classification) or targets (regression). */
+  public record Batch(float[] inputs, int[] labels, float[] targets, int size) {
+    public static Batch classification(float[] inputs, int[] labels) {
+      return new Batch(inputs, labels, new float[0], labels.length);
+    }
+
+    public static Batch regression(float[] inputs, float[] targets, int size) {
+      return new Batch(inputs, new int[0], targets, size);
+    }
+  }
+
+  /** What one site reports after building/training: its description, strategies and reported values. */
+  public record SiteReport(Site site, String quantizer, String pruner, Map<String, Double> values) {}
+
+  private final Graph graph;
+  private final Session session;
+  private final TfNetwork net;
+  private final long[] sampleShape;
+  private final Loss lossKind;
+  private final Optimizer optimizer;
+  private final String fingerprint;
+  private final Placeholder<TFloat32> input;
+  private final Placeholder<TInt32> labels;
+  private final Placeholder<TFloat32> targets;
+  private final Placeholder<TFloat32> learningRate;
+  private final Operand<TFloat32> output;
+  private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> correct;
+  private final Op trainOp;
+  private final Map<String, Placeholder<TFloat32>> restoreFeeds = new LinkedHashMap<>();
+  private final Op restoreOp;
+  private long step;
+
+  private TfModel(TfModelDef def, long[] sampleShape, Loss lossKind, int classes, Recipe recipe, Optimizer optimizer,
+      long seed, int threads, String fingerprint) {
+    this.sampleShape = sampleShape.clone();
+    this.lossKind = lossKind;
+    this.optimizer = optimizer;
+    this.fingerprint = fingerprint;
+    List<String> order;
+    try (Graph scratch = new Graph()) {
+      TfNetwork discovery = new TfNetwork(scratch, Recipe.fullPrecision(), seed, List.of(), true);
+      def.build(discovery, placeholderIn(Ops.create(scratch), sampleShape));
+      order = List.copyOf(discovery.weightedLayers());
+    }
+    this.graph = new Graph();
+    try {
+      this.net = new TfNetwork(graph, recipe, seed, order, false);
+      Ops tf = net.tf();
+      this.input = placeholderIn(tf, sampleShape);
+      this.output = def.build(net, input);
+      this.labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      long[] outShape = output.shape().asArray();
+      outShape[0] = -1;
+      this.targets = tf.withName("targets").placeholder(TFloat32.class, Placeholder.shape(Shape.of(outShape)));
+      this.learningRate = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      if (lossKind == Loss.SOFTMAX_CROSS_ENTROPY) {
+        if (output.shape().numDimensions() != 2 || output.shape().get(1) != classes) {
+          throw new IllegalArgumentException("classification needs logits of shape [batch, " + classes + "], got " + output.shape());
+        }
+        Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+        this.loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(output, oneHot).loss(), tf.constant(0));
+        Operand<TInt64> predicted = tf.math.argMax(output, tf.constant(1));
+        this.correct = tf.sum(tf.dtypes.cast(tf.math.equal(predicted, tf.dtypes.cast(labels, TInt64.class)), TFloat32.class), tf.constant(0));
+      } else {
+        this.loss = tf.math.mean(tf.math.squaredDifference(output, targets), allAxes(tf, output.shape().numDimensions()), Mean.keepDims(false));
+        this.correct = tf.constant(0f);
+      }
+      this.trainOp = buildTrainOp(tf);
+      List<Op> assigns = new ArrayList<>();
+      for (Map.Entry<String, Variable<TFloat32>> e : net.variables().entrySet()) {
+        Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(e.getValue().shape()));
+        restoreFeeds.put(e.getKey(), p);
+        assigns.add(tf.assign(e.getValue(), p));
+      }
+      this.restoreOp = tf.withControlDependencies(assigns).noOp();
+      Op init = tf.withControlDependencies(net.initializers()).noOp();
+      ConfigProto config = ConfigProto.newBuilder()
+          .setIntraOpParallelismThreads(threads)
+          .setInterOpParallelismThreads(Math.max(1, threads))
+          .build();
+      this.session = new Session(graph, config);
+      session.run(init);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Builds a model.
+   *
+   * @param sampleShape  one input's shape (e.g. {28, 28, 1})
+   * @param classes      number of classes for cross-entropy (ignored for MSE)
+   * @param threads      TensorFlow intra-op threads
+   * @param fingerprint  identifies the model and recipe; a checkpoint with another fingerprint is refused
+   */
+  public static TfModel build(TfModelDef def, long[] sampleShape, Loss loss, int classes, Recipe recipe,
+      Optimizer optimizer, long seed, int threads, String fingerprint) {
+    return new TfModel(def, sampleShape, loss, classes, recipe, optimizer, seed, threads, fingerprint);
+  }
+
+  private static Placeholder<TFloat32> placeholderIn(Ops tf, long[] sampleShape) {
+    long[] s = new long[sampleShape.length + 1];
+    s[0] = -1;
+    System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
+    return tf.withName("input").placeholder(TFloat32.class, Placeholder.shape(Shape.of(s)));
+  }
+
+  private static Operand<TInt32> allAxes(Ops tf, int rank) {
+    int[] a = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      a[i] = i;
+    }
+    return tf.constant(a);
+  }
+
+  private Op buildTrainOp(Ops tf) {
+    List<TfNetwork.Trainable> params = net.trainables();
+    Output<?>[] reads = new Output<?>[params.size()];
+    for (int i = 0; i < reads.length; i++) {
+      reads[i] = params.get(i).read().asOutput();
+    }
+    Output<?>[] grads = graph.addGradients(loss.asOutput(), reads);
+    List<Op> applies = new ArrayList<>();
+    Ops ot = tf.withSubScope("optimizer");
+    Variable<TFloat32> beta1Power = null;
+    Variable<TFloat32> beta2Power = null;
+    if (optimizer.kind() == Optimizer.Kind.ADAM) {
+      beta1Power = net.slot("optimizer/beta1_power", tf.constant((float) optimizer.beta1()));
+      beta2Power = net.slot("optimizer/beta2_power", tf.constant((float) optimizer.beta2()));
+    }
+    for (int i = 0; i < params.size(); i++) {
+      TfNetwork.Trainable p = params.get(i);
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads[i];
+      if (g == null) {
+        continue;
+      }
+      if (p.decay() && optimizer.weightDecay() > 0) {
+        g = ot.math.add(g, ot.math.mul(p.read(), ot.constant((float) optimizer.weightDecay())));
+      }
+      Operand<TFloat32> zeros = ot.zeros(ot.constant(p.variable().shape().asArray()), TFloat32.class);
+      if (optimizer.kind() == Optimizer.Kind.ADAM) {
+        Variable<TFloat32> m = net.slot("optimizer/" + p.name() + "/m", zeros);
+        Variable<TFloat32> v = net.slot("optimizer/" + p.name() + "/v", zeros);
+        applies.add(ot.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, learningRate,
+            ot.constant((float) optimizer.beta1()), ot.constant((float) optimizer.beta2()), ot.constant((float) optimizer.epsilon()), g));
+      } else if (optimizer.momentum() > 0) {
+        Variable<TFloat32> acc = net.slot("optimizer/" + p.name() + "/momentum", zeros);
+        applies.add(ot.train.applyMomentum(p.variable(), acc, learningRate, g, ot.constant((float) optimizer.momentum())));
+      } else {
+        applies.add(ot.train.applyGradientDescent(p.variable(), learningRate, g));
+      }
+    }
+    List<Op> all = new ArrayList<>(applies);
+    all.addAll(net.trainingUpdates());
+    if (beta1Power != null) {
+      Ops after = ot.withControlDependencies(applies);
+      all.add(after.assign(beta1Power, after.math.mul(beta1Power, after.constant((float) optimizer.beta1()))));
+      all.add(after.assign(beta2Power, after.math.mul(beta2Power, after.constant((float) optimizer.beta2()))));
+    }
+    return tf.withControlDependencies(all).withName("train").noOp();
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Steps taken so far (training steps only). */
+  public long step() {
+    return step;
+  }
+
+  public long[] sampleShape() {
+    return sampleShape.clone();
+  }
+
+  private TFloat32 inputTensor(Batch b) {
+    long[] s = new long[sampleShape.length + 1];
+    s[0] = b.size();
+    System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
+    return TFloat32.tensorOf(Shape.of(s), DataBuffers.of(b.inputs(), true, false));
+  }
+
+  /** Strategy updates due before the current step, in build order. */
+  public List<TfNetwork.SiteUpdate> updatesDue() {
+    List<TfNetwork.SiteUpdate> due = new ArrayList<>();
+    for (TfNetwork.SiteUpdate u : net.siteUpdates()) {
+      if (u.when().test(step)) {
+        due.add(u);
+      }
+    }
+    return due;
+  }
+
+  /** Names of the sites whose strategies update before the current step (for logs). */
+  public List<String> sitesUpdatingNow() {
+    return updatesDue().stream().map(u -> u.site().name()).distinct().toList();
+  }
+
+  /**
+   * One training step on {@code batch}: runs the strategy updates due at this step, then the optimizer.
+   *
+   * @return the batch loss before the update
+   */
+  public float trainStep(Batch batch) {
+    try (TFloat32 x = inputTensor(batch); TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step));
+        TFloat32 on = TFloat32.scalarOf(1f); Tensor y = targetTensor(batch)) {
+      runUpdates(x, on);
+      Session.Runner r = session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on).addTarget(trainOp).fetch(loss);
+      r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
+      float value;
+      try (Result res = r.run()) {
+        value = ((TFloat32) res.get(0)).getFloat();
+      }
+      step++;
+      return value;
+    }
+  }
+
+  private void runUpdates(TFloat32 x, TFloat32 on) {
+    List<TfNetwork.SiteUpdate> due = updatesDue();
+    if (due.isEmpty()) {
+      return;
+    }
+    List<TFloat32> fed = new ArrayList<>();
+    try {
+      for (TfNetwork.Scheduled s : net.scheduledValues()) {
+        fed.add(TFloat32.scalarOf((float) s.schedule().valueAt(step)));
+      }
+      for (TfNetwork.SiteUpdate u : due) {
+        Session.Runner r = session.runner().feed(input, x).feed(net.trainingFlag(), on).addTarget(u.op());
+        for (int i = 0; i < fed.size(); i++) {
+          r.feed(net.scheduledValues().get(i).placeholder(), fed.get(i));
+        }
+        r.run().close();
+      }
+    } finally {
+      fed.forEach(TFloat32::close);
+    }
+  }
+
+  private Tensor targetTensor(Batch b) {
+    if (lossKind == Loss.SOFTMAX_CROSS_ENTROPY) {
+      return TInt32.vectorOf(b.labels());
+    }
+    long[] s = output.shape().asArray();
+    s[0] = b.size();
+    return TFloat32.tensorOf(Shape.of(s), DataBuffers.of(b.targets(), true, false));
+  }
+
+  /** Loss sum and number of correct predictions (classification) over one batch, in evaluation mode. */
+  public double[] evaluate(Batch batch) {
+    try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
+      Session.Runner r = session.runner().feed(input, x).fetch(loss).fetch(correct);
+      r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
+      try (Result res = r.run()) {
+        return new double[] {((TFloat32) res.get(0)).getFloat() * batch.size(), ((TFloat32) res.get(1)).getFloat()};
+      }
+    }
+  }
+
+  /** The network's output for a batch, in evaluation mode, flattened row-major. */
+  public float[] predict(float[] inputs, int size) {
+    try (TFloat32 x = inputTensor(new Batch(inputs, new int[0], new float[0], size));
+        Result res = session.runner().feed(input, x).fetch(output).run()) {
+      TFloat32 out = (TFloat32) res.get(0);
+      float[] a = new float[(int) out.shape().size()];
+      out.asRawTensor().data().asFloats().read(a);
+      return a;
+    }
+  }
+
+  /** Current values of every variable: weights, optimizer slots and strategy state. */
+  public Map<String, TfCheckpoint.Entry> variableValues() {
+    Map<String, TfCheckpoint.Entry> values = new LinkedHashMap<>();
+    Session.Runner r = session.runner();
+    List<String> names = new ArrayList<>(net.variables().keySet());
+    for (String n : names) {
+      r.fetch(net.variables().get(n));
+    }
+    try (Result res = r.run()) {
+      for (int i = 0; i < names.size(); i++) {
+        TFloat32 t = (TFloat32) res.get(i);
+        float[] a = new float[(int) t.shape().size()];
+        t.asRawTensor().data().asFloats().read(a);
+        values.put(names.get(i), new TfCheckpoint.Entry(t.shape().asArray(), a));
+      }
+    }
+    return values;
+  }
+
+  /** Per-site descriptions and reported values (bits, d, sparsity …). */
+  public List<SiteReport> siteReports() {
+    List<TfNetwork.SiteInfo> infos = new ArrayList<>(net.sites().values());
+    List<String[]> keys = new ArrayList<>();
+    Session.Runner r = session.runner();
+    for (TfNetwork.SiteInfo info : infos) {
+      for (Map.Entry<String, Operand<TFloat32>> e : info.reports().entrySet()) {
+        keys.add(new String[] {info.site().name(), e.getKey()});
+        r.fetch(e.getValue());
+      }
+    }
+    Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+    if (!keys.isEmpty()) {
+      try (Result res = r.run()) {
+        for (int i = 0; i < keys.size(); i++) {
+          values.computeIfAbsent(keys.get(i)[0], k -> new LinkedHashMap<>()).put(keys.get(i)[1], (double) ((TFloat32) res.get(i)).getFloat());
+        }
+      }
+    }
+    List<SiteReport> out = new ArrayList<>();
+    for (TfNetwork.SiteInfo info : infos) {
+      out.add(new SiteReport(info.site(), info.quantizer(), info.pruner(), values.getOrDefault(info.site().name(), Map.of())));
+    }
+    return out;
+  }
+
+  /** Total number of trainable parameters. */
+  public long parameterCount() {
+    return net.trainables().stream().mapToLong(t -> t.variable().shape().size()).sum();
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /** Saves every variable and the step, atomically. */
+  public void save(Path file) throws IOException {
+    TfCheckpoint.write(file, new TfCheckpoint.Content(step, fingerprint, variableValues()));
+  }
+
+  /**
+   * Restores a checkpoint written by {@link #save} for the same model and recipe; a mismatch (fingerprint,
+   * variable names or shapes) fails before anything is changed.
+   */
+  public void restore(Path file) throws IOException {
+    TfCheckpoint.Content c = TfCheckpoint.read(file);
+    if (!c.fingerprint().equals(fingerprint)) {
+      throw new JqpException("checkpoint " + file + " belongs to another model or recipe (fingerprint " + c.fingerprint() + ", expected " + fingerprint + ")");
+    }
+    if (!c.variables().keySet().equals(net.variables().keySet())) {
+      throw new JqpException("checkpoint " + file + " holds other variables than this model; was it written by another model?");
+    }
+    List<TFloat32> fed = new ArrayList<>();
+    try {
+      Session.Runner r = session.runner().addTarget(restoreOp);
+      for (Map.Entry<String, Placeholder<TFloat32>> e : restoreFeeds.entrySet()) {
+        TfCheckpoint.Entry v = c.variables().get(e.getKey());
+        long[] expected = net.variables().get(e.getKey()).shape().asArray();
+        if (!Arrays.equals(expected, v.shape())) {
+          throw new JqpException("checkpoint " + file + ": variable " + e.getKey() + " has shape " + Arrays.toString(v.shape()) + ", the model needs " + Arrays.toString(expected));
+        }
+        TFloat32 t = TFloat32.tensorOf(Shape.of(v.shape()), DataBuffers.of(v.values(), true, false));
+        fed.add(t);
+        r.feed(e.getValue(), t);
+      }
+      r.run().close();
+    } finally {
+      fed.forEach(TFloat32::close);
+    }
+    this.step = c.step();
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

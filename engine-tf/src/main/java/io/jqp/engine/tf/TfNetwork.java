@@ -1,0 +1,402 @@
+package io.jqp.engine.tf;
+
+import io.jqp.api.LayerKind;
+import io.jqp.api.Pruner;
+import io.jqp.api.Quantizer;
+import io.jqp.api.Recipe;
+import io.jqp.api.Schedule;
+import io.jqp.api.Site;
+import io.jqp.api.SiteKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.LongPredicate;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.nn.LeakyRelu;
+import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Builds a network in a TensorFlow graph, layer by layer. Every weighted layer's kernel is a weight site,
+ * transformed as Q(P(W)); {@link #activationSite} marks an activation site, transformed prune → quantize
+ * (JQP §3: conv → BN → prune → quantize → ReLU). Which strategies act where comes from the {@link Recipe}.
+ * Layers are numbered in the order they are created, which is also the order of site updates.
+ *
+ * <p>Weights are initialised on the host from the seed (He normal), so a seed fixes the initial network.
+ */
+public final class TfNetwork {
+
+  /** A trainable variable and the read the forward pass uses (gradients are taken with respect to the read). */
+  record Trainable(String name, Variable<TFloat32> variable, Operand<TFloat32> read, boolean decay) {}
+
+  /** A strategy update registered by a site. */
+  record SiteUpdate(Site site, LongPredicate when, Op op) {}
+
+  /** A host schedule fed into the graph on update runs. */
+  record Scheduled(PlaceholderWithDefault<TFloat32> placeholder, Schedule schedule) {}
+
+  /** A site as built: its description and its reported quantities. */
+  record SiteInfo(Site site, Map<String, Operand<TFloat32>> reports, String quantizer, String pruner) {}
+
+  private final Graph graph;
+  private final Ops tf;
+  private final TfGraphOps ops;
+  private final Recipe recipe;
+  private final Random random;
+  private final long seed;
+  private final Map<String, Integer> layerIndex;
+  private final int layerCount;
+  private final boolean discovery;
+
+  private final List<String> weightedLayers = new ArrayList<>();
+  private final Map<String, LayerKind> layerKinds = new LinkedHashMap<>();
+  private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
+  private final List<Op> initializers = new ArrayList<>();
+  private final List<Trainable> trainables = new ArrayList<>();
+  private final List<Op> trainingUpdates = new ArrayList<>();
+  private final List<SiteUpdate> siteUpdates = new ArrayList<>();
+  private final List<Scheduled> scheduled = new ArrayList<>();
+  private final Map<String, SiteInfo> sites = new LinkedHashMap<>();
+  private final PlaceholderWithDefault<TFloat32> training;
+  private int randomOps;
+
+  /**
+   * @param layerOrder weighted layer names in build order, from a first discovery pass; null for that pass
+   */
+  TfNetwork(Graph graph, Recipe recipe, long seed, List<String> layerOrder, boolean discovery) {
+    this.graph = graph;
+    this.tf = Ops.create(graph);
+    this.ops = new TfGraphOps(tf, graph);
+    this.recipe = recipe;
+    this.seed = seed;
+    this.random = new Random(seed);
+    this.discovery = discovery;
+    this.layerIndex = new LinkedHashMap<>();
+    for (int i = 0; i < layerOrder.size(); i++) {
+      layerIndex.put(layerOrder.get(i), i);
+    }
+    this.layerCount = layerOrder.size();
+    this.training = tf.withName("training").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** 1 while training (batch statistics, dropout), 0 in evaluation; fed by the trainer. */
+  public Operand<TFloat32> trainingFlag() {
+    return training;
+  }
+
+  // ---------------------------------------------------------------- variables and state
+
+  Variable<TFloat32> newVariable(String name, Operand<TFloat32> initial) {
+    if (variables.containsKey(name)) {
+      throw new IllegalArgumentException("duplicate variable name '" + name + "': layer and state names must be unique");
+    }
+    Variable<TFloat32> v = tf.withName(name).variable(initial.shape(), TFloat32.class);
+    initializers.add(tf.assign(v, initial));
+    variables.put(name, v);
+    return v;
+  }
+
+  private Operand<TFloat32> trainable(String name, float[] values, long[] shape, boolean decay) {
+    Variable<TFloat32> v = newVariable(name, tf.constant(Shape.of(shape), DataBuffers.of(values, true, false)));
+    Operand<TFloat32> read = tf.identity(v);
+    trainables.add(new Trainable(name, v, read, decay));
+    return read;
+  }
+
+  private float[] heNormal(long[] shape, long fanIn) {
+    int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    float[] w = new float[n];
+    double std = Math.sqrt(2.0 / fanIn);
+    for (int i = 0; i < n; i++) {
+      w[i] = (float) (random.nextGaussian() * std);
+    }
+    return w;
+  }
+
+  private static float[] filled(long[] shape, float value) {
+    float[] a = new float[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+    Arrays.fill(a, value);
+    return a;
+  }
+
+  TfStateVariable stateVariable(String name, Operand<TFloat32> initial) {
+    return new TfStateVariable(tf, newVariable(name, initial));
+  }
+
+  TfTensor scheduled(Schedule schedule) {
+    PlaceholderWithDefault<TFloat32> p = tf.placeholderWithDefault(tf.constant(0f), Shape.scalar());
+    scheduled.add(new Scheduled(p, schedule));
+    return new TfTensor(p);
+  }
+
+  void addSiteUpdate(Site site, LongPredicate when, Op op) {
+    siteUpdates.add(new SiteUpdate(site, when, op));
+  }
+
+  void report(Site site, String key, Operand<TFloat32> value) {
+    sites.get(site.name()).reports().put(key, value);
+  }
+
+  // ---------------------------------------------------------------- sites
+
+  private int registerLayer(String name, LayerKind kind) {
+    if (layerKinds.containsKey(name)) {
+      throw new IllegalArgumentException("duplicate layer name '" + name + "'");
+    }
+    layerKinds.put(name, kind);
+    weightedLayers.add(name);
+    if (discovery) {
+      return 0;
+    }
+    Integer i = layerIndex.get(name);
+    if (i == null) {
+      throw new IllegalStateException("layer '" + name + "' was not seen in the discovery pass: the model must build the same layers every time");
+    }
+    return i;
+  }
+
+  private Operand<TFloat32> applySite(Site site, Operand<TFloat32> x) {
+    if (discovery) {
+      return x;
+    }
+    Pruner pruner = recipe.prunerFor(site);
+    Quantizer quantizer = recipe.quantizerFor(site);
+    sites.put(site.name(), new SiteInfo(site, new LinkedHashMap<>(), quantizer.toString(), pruner.toString()));
+    TfTensor pruned = TfTensor.class.cast(pruner.prune(ops, new TfTensor(x), new TfSiteContext(this, site, "pruner")));
+    TfTensor quantized = TfTensor.class.cast(quantizer.quantize(ops, pruned, new TfSiteContext(this, site, "quantizer")));
+    return quantized.operand();
+  }
+
+  private Operand<TFloat32> weightSite(String layer, int index, long[] shape, Operand<TFloat32> w) {
+    if (discovery) {
+      return w;
+    }
+    List<Long> dims = Arrays.stream(shape).boxed().toList();
+    return applySite(new Site(layer, layerKinds.get(layer), SiteKind.WEIGHT, dims, index, layerCount), w);
+  }
+
+  /**
+   * Marks the activation site of {@code layer} (a weighted layer built before): x is pruned, then quantized.
+   * Call it where JQP §3 puts it: after the layer's batch norm, before its non-linearity.
+   */
+  public Operand<TFloat32> activationSite(String layer, Operand<TFloat32> x) {
+    if (discovery) {
+      return x;
+    }
+    LayerKind kind = layerKinds.get(layer);
+    if (kind == null) {
+      throw new IllegalArgumentException("activation site names unknown layer '" + layer + "'");
+    }
+    long[] shape = x.shape().asArray();
+    List<Long> sample = Arrays.stream(shape, 1, shape.length).boxed().toList();
+    return applySite(new Site(layer, kind, SiteKind.ACTIVATION, sample, layerIndex.get(layer), layerCount), x);
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  /** 2-D convolution, NHWC, kernel k×k, "SAME" or "VALID" padding. */
+  public Operand<TFloat32> conv2d(String name, Operand<TFloat32> x, int filters, int kernel, int stride, String padding, boolean bias) {
+    int index = registerLayer(name, LayerKind.CONV2D);
+    long in = x.shape().get(3);
+    long[] shape = {kernel, kernel, in, filters};
+    Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, kernel * kernel * in), shape, true));
+    Operand<TFloat32> y = tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
+    return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[filters], new long[] {filters}, false)) : y;
+  }
+
+  /** Depthwise 2-D convolution with channel multiplier 1. */
+  public Operand<TFloat32> depthwiseConv2d(String name, Operand<TFloat32> x, int kernel, int stride, String padding, boolean bias) {
+    int index = registerLayer(name, LayerKind.DEPTHWISE_CONV2D);
+    long in = x.shape().get(3);
+    long[] shape = {kernel, kernel, in, 1};
+    Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel), shape, true));
+    Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
+    return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[(int) in], new long[] {in}, false)) : y;
+  }
+
+  /** Transposed 2-D convolution (output size = input size × stride with "SAME" padding). */
+  public Operand<TFloat32> transposedConv2d(String name, Operand<TFloat32> x, int filters, int kernel, int stride, String padding, boolean bias) {
+    int index = registerLayer(name, LayerKind.TRANSPOSED_CONV2D);
+    long in = x.shape().get(3);
+    long[] shape = {kernel, kernel, filters, in};
+    Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel * in), shape, true));
+    String pad = checkPadding(padding);
+    long h = x.shape().get(1);
+    long wd = x.shape().get(2);
+    long oh = pad.equals("SAME") ? h * stride : (h - 1) * stride + kernel;
+    long ow = pad.equals("SAME") ? wd * stride : (wd - 1) * stride + kernel;
+    Operand<org.tensorflow.types.TInt32> batch = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<org.tensorflow.types.TInt32> outShape = tf.concat(List.of(batch, tf.constant(new int[] {(int) oh, (int) ow, filters})), tf.constant(0));
+    Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, w, x, List.of(1L, (long) stride, (long) stride, 1L), pad);
+    y = tf.ensureShape(y, Shape.of(-1, oh, ow, filters));
+    return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[filters], new long[] {filters}, false)) : y;
+  }
+
+  /** Fully connected layer on a 2-D input. */
+  public Operand<TFloat32> dense(String name, Operand<TFloat32> x, int units, boolean bias) {
+    int index = registerLayer(name, LayerKind.DENSE);
+    long in = x.shape().get(1);
+    long[] shape = {in, units};
+    Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, in), shape, true));
+    Operand<TFloat32> y = tf.linalg.matMul(x, w);
+    return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[units], new long[] {units}, false)) : y;
+  }
+
+  /**
+   * Batch normalisation over all axes but the last: batch statistics while training (and moving averages
+   * updated with {@code momentum}), moving averages in evaluation.
+   */
+  public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x, float momentum, float epsilon) {
+    int rank = x.shape().numDimensions();
+    long c = x.shape().get(rank - 1);
+    int[] axes = new int[rank - 1];
+    for (int i = 0; i < rank - 1; i++) {
+      axes[i] = i;
+    }
+    long[] cs = {c};
+    Operand<TFloat32> gamma = trainable(name + "/gamma", filled(cs, 1f), cs, false);
+    Operand<TFloat32> beta = trainable(name + "/beta", new float[(int) c], cs, false);
+    Variable<TFloat32> movingMean = newVariable(name + "/moving_mean", tf.constant(Shape.of(c), DataBuffers.of(new float[(int) c], true, false)));
+    Variable<TFloat32> movingVar = newVariable(name + "/moving_variance", tf.constant(Shape.of(c), DataBuffers.of(filled(cs, 1f), true, false)));
+    Operand<TFloat32> batchMean = tf.math.mean(x, tf.constant(axes), Mean.keepDims(false));
+    Operand<TFloat32> centered = tf.math.sub(x, batchMean);
+    Operand<TFloat32> batchVar = tf.math.mean(tf.math.square(centered), tf.constant(axes), Mean.keepDims(false));
+    Operand<TFloat32> m = tf.constant(momentum);
+    Operand<TFloat32> oneMinus = tf.constant(1f - momentum);
+    trainingUpdates.add(tf.assign(movingMean, tf.math.add(tf.math.mul(movingMean, m), tf.math.mul(tf.stopGradient(batchMean), oneMinus))));
+    trainingUpdates.add(tf.assign(movingVar, tf.math.add(tf.math.mul(movingVar, m), tf.math.mul(tf.stopGradient(batchVar), oneMinus))));
+    Operand<TFloat32> notTraining = tf.math.sub(tf.constant(1f), training);
+    Operand<TFloat32> mean = tf.math.add(tf.math.mul(training, batchMean), tf.math.mul(notTraining, movingMean));
+    Operand<TFloat32> var = tf.math.add(tf.math.mul(training, batchVar), tf.math.mul(notTraining, movingVar));
+    Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(var, tf.constant(epsilon))));
+    return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), beta);
+  }
+
+  public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x) {
+    return batchNorm(name, x, 0.9f, 1e-3f);
+  }
+
+  public Operand<TFloat32> relu(Operand<TFloat32> x) {
+    return tf.nn.relu(x);
+  }
+
+  public Operand<TFloat32> relu6(Operand<TFloat32> x) {
+    return tf.nn.relu6(x);
+  }
+
+  public Operand<TFloat32> tanh(Operand<TFloat32> x) {
+    return tf.math.tanh(x);
+  }
+
+  public Operand<TFloat32> leakyRelu(Operand<TFloat32> x, float alpha) {
+    return tf.nn.leakyRelu(x, LeakyRelu.alpha(alpha));
+  }
+
+  public Operand<TFloat32> maxPool(Operand<TFloat32> x, int size, int stride, String padding) {
+    return tf.nn.maxPool(x, tf.constant(new int[] {1, size, size, 1}), tf.constant(new int[] {1, stride, stride, 1}), checkPadding(padding));
+  }
+
+  public Operand<TFloat32> avgPool(Operand<TFloat32> x, int size, int stride, String padding) {
+    return tf.nn.avgPool(x, List.of(1L, (long) size, (long) size, 1L), List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
+  }
+
+  /** Mean over the spatial axes: N×H×W×C → N×C. */
+  public Operand<TFloat32> globalAvgPool(Operand<TFloat32> x) {
+    return tf.math.mean(x, tf.constant(new int[] {1, 2}), Mean.keepDims(false));
+  }
+
+  /** Residual addition of two equal-shaped tensors. */
+  public Operand<TFloat32> add(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return tf.math.add(a, b);
+  }
+
+  public Operand<TFloat32> depthToSpace(Operand<TFloat32> x, int block) {
+    return tf.nn.depthToSpace(x, (long) block);
+  }
+
+  /** Flattens all axes but the first. */
+  public Operand<TFloat32> flatten(Operand<TFloat32> x) {
+    long n = 1;
+    for (int i = 1; i < x.shape().numDimensions(); i++) {
+      n *= x.shape().get(i);
+    }
+    return tf.reshape(x, tf.constant(new long[] {-1, n}));
+  }
+
+  /** Inverted dropout while training (drops with probability {@code rate}); identity in evaluation. */
+  public Operand<TFloat32> dropout(Operand<TFloat32> x, float rate) {
+    if (rate <= 0) {
+      return x;
+    }
+    Operand<TFloat32> u = tf.random.randomUniform(tf.shape(x), TFloat32.class,
+        RandomUniform.seed(seed), RandomUniform.seed2((long) ++randomOps));
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
+    Operand<TFloat32> dropped = tf.math.mul(x, tf.math.div(keep, tf.constant(1f - rate)));
+    return tf.math.add(tf.math.mul(training, dropped), tf.math.mul(tf.math.sub(tf.constant(1f), training), x));
+  }
+
+  private static String checkPadding(String padding) {
+    String p = padding.toUpperCase(java.util.Locale.ROOT);
+    if (!p.equals("SAME") && !p.equals("VALID")) {
+      throw new IllegalArgumentException("padding must be SAME or VALID, got " + padding);
+    }
+    return p;
+  }
+
+  // ---------------------------------------------------------------- accessors for the model
+
+  List<String> weightedLayers() {
+    return weightedLayers;
+  }
+
+  Map<String, Variable<TFloat32>> variables() {
+    return variables;
+  }
+
+  List<Op> initializers() {
+    return initializers;
+  }
+
+  List<Trainable> trainables() {
+    return trainables;
+  }
+
+  List<Op> trainingUpdates() {
+    return trainingUpdates;
+  }
+
+  List<SiteUpdate> siteUpdates() {
+    return siteUpdates;
+  }
+
+  List<Scheduled> scheduledValues() {
+    return scheduled;
+  }
+
+  Map<String, SiteInfo> sites() {
+    return sites;
+  }
+
+  Variable<TFloat32> slot(String name, Operand<TFloat32> initial) {
+    return newVariable(name, initial);
+  }
+}

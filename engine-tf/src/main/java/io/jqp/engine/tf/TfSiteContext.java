@@ -1,0 +1,47 @@
+package io.jqp.engine.tf;
+
+import io.jqp.api.Schedule;
+import io.jqp.api.Site;
+import io.jqp.api.SiteContext;
+import io.jqp.api.StateVariable;
+import io.jqp.api.Tensor;
+import io.jqp.api.Update;
+import java.util.function.LongPredicate;
+
+/** The {@link SiteContext} one strategy (quantizer or pruner) receives at one site. */
+final class TfSiteContext implements SiteContext {
+  private final TfNetwork net;
+  private final Site site;
+  private final String role;
+
+  TfSiteContext(TfNetwork net, Site site, String role) {
+    this.net = net;
+    this.site = site;
+    this.role = role;
+  }
+
+  @Override
+  public Site site() {
+    return site;
+  }
+
+  @Override
+  public StateVariable state(String name, Tensor initial) {
+    return net.stateVariable(site.name() + "/" + role + "/" + name, TfTensor.of(initial));
+  }
+
+  @Override
+  public Tensor scheduled(Schedule schedule) {
+    return net.scheduled(schedule);
+  }
+
+  @Override
+  public void onUpdate(LongPredicate when, Update update) {
+    net.addSiteUpdate(site, when, TfUpdate.of(update));
+  }
+
+  @Override
+  public void report(String key, Tensor value) {
+    net.report(site, key, TfTensor.of(value));
+  }
+}
