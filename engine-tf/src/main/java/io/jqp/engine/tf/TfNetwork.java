@@ -109,7 +109,8 @@ public final class TfNetwork {
     if (variables.containsKey(name)) {
       throw new IllegalArgumentException("duplicate variable name '" + name + "': layer and state names must be unique");
     }
-    Variable<TFloat32> v = tf.withName(name).variable(initial.shape(), TFloat32.class);
+    // graph op names may not contain '/' through withName; the map keeps the readable name
+    Variable<TFloat32> v = tf.withName(name.replace('/', '.')).variable(initial.shape(), TFloat32.class);
     initializers.add(tf.assign(v, initial));
     variables.put(name, v);
     return v;
@@ -174,7 +175,11 @@ public final class TfNetwork {
     return i;
   }
 
-  private Operand<TFloat32> applySite(Site site, Operand<TFloat32> x) {
+  /**
+   * Applies the recipe's pruner, then quantizer, at an explicitly described site (for custom layers and
+   * harnesses; the built-in layers call it for you).
+   */
+  public Operand<TFloat32> applySite(Site site, Operand<TFloat32> x) {
     if (discovery) {
       return x;
     }

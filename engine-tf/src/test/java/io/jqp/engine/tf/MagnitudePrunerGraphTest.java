@@ -1,0 +1,64 @@
+package io.jqp.engine.tf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jqp.api.Quantizer;
+import io.jqp.api.SiteKind;
+import io.jqp.plugins.MagnitudePruner;
+import io.jqp.plugins.Pruners;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** SPEC §4: the mask keeps exactly n − floor(s·n) entries, the largest by magnitude. */
+class MagnitudePrunerGraphTest {
+
+  @ParameterizedTest(name = "n={0}, s={1}")
+  @CsvSource({"100, 0.5", "101, 0.5", "7, 0.3", "100, 0.29", "64, 0", "10, 0.99", "1000, 0.875"})
+  void keepsExactlyNMinusFloorSN(int n, double s) {
+    float[] w = new float[n];
+    Random r = new Random(n);
+    for (int i = 0; i < n; i++) {
+      w[i] = (float) r.nextGaussian();
+    }
+    try (TfStrategyHarness h = new TfStrategyHarness(SiteKind.WEIGHT, new long[] {n}, Quantizer.identity(), Pruners.magnitude(s))) {
+      assertEquals(1, h.runUpdates(0, w));
+      float[] y = h.forward(w);
+      long pruned = MagnitudePruner.prunedCount(s, n);
+      int zeros = 0;
+      float minKept = Float.MAX_VALUE;
+      float maxPruned = 0;
+      for (int i = 0; i < n; i++) {
+        if (y[i] == 0) {
+          zeros++;
+          maxPruned = Math.max(maxPruned, Math.abs(w[i]));
+        } else {
+          assertEquals(w[i], y[i], 0f);
+          minKept = Math.min(minKept, Math.abs(w[i]));
+        }
+      }
+      assertEquals(pruned, zeros);
+      assertEquals((long) Math.floor(s * n + 1e-9), pruned);
+      if (zeros > 0 && zeros < n) {
+        assertEquals(true, maxPruned <= minKept, "pruned entries are the smallest");
+      }
+      assertEquals((double) pruned / n, h.reports().get("sparsity"), 1e-6);
+      assertEquals(0, h.runUpdates(1, w), "a constant schedule decides once, at step 0");
+    }
+  }
+
+  @ParameterizedTest(name = "ties at n={0}")
+  @CsvSource({"10", "11"})
+  void tiesGoToTheLowerIndex(int n) {
+    float[] w = new float[n];
+    java.util.Arrays.fill(w, 1f);
+    try (TfStrategyHarness h = new TfStrategyHarness(SiteKind.WEIGHT, new long[] {n}, Quantizer.identity(), Pruners.magnitude(0.5))) {
+      h.runUpdates(0, w);
+      float[] y = h.forward(w);
+      long kept = n - n / 2;
+      for (int i = 0; i < n; i++) {
+        assertEquals(i < kept ? 1f : 0f, y[i], "entry " + i);
+      }
+    }
+  }
+}
