@@ -96,6 +96,15 @@ public interface GraphOps {
     return mul(sign(x), floor(abs(x)));
   }
 
+  /**
+   * The integers of fixed-point quantization in one step: {@code clip(trunc(x), lo, hi)} when
+   * {@code towardZero}, else {@code clip(round(x), lo, hi)} (half to even); {@code lo} and {@code hi} are
+   * whole numbers. Engines may override it with a faster equivalent.
+   */
+  default Tensor integerize(Tensor x, double lo, double hi, boolean towardZero) {
+    return clip(towardZero ? trunc(x) : round(x), constant(lo), constant(hi));
+  }
+
   default Tensor clip(Tensor x, Tensor lo, Tensor hi) {
     return minimum(maximum(x, lo), hi);
   }

@@ -77,20 +77,24 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
 
   @Override
   public Tensor quantize(GraphOps ops, Tensor x, SiteContext ctx) {
-    boolean alwaysOn = fractionalBits != null && delay == 0;
+    // With t_q = 0 the identity phase is empty: the step-0 update picks d before the first training step.
+    boolean alwaysOn = delay == 0;
     StateVariable d = ctx.state("d", ops.constant(fractionalBits == null ? dLow : fractionalBits));
     ctx.report("bits", ops.constant(bits));
     ctx.report("d", d.read());
-    if (alwaysOn) {
-      return straightThrough(ops, x, d.read());
-    }
-    StateVariable enabled = ctx.state("enabled", ops.constant(0));
+    long tq = delay;
     List<Update> switchOn = new ArrayList<>();
     if (fractionalBits == null) {
       switchOn.add(d.assign(searchFractionalBits(ops, x)));
     }
+    if (alwaysOn) {
+      if (!switchOn.isEmpty()) {
+        ctx.onUpdate(step -> step == tq, ops.group(switchOn));
+      }
+      return straightThrough(ops, x, d.read());
+    }
+    StateVariable enabled = ctx.state("enabled", ops.constant(0));
     switchOn.add(enabled.assign(ops.constant(1)));
-    long tq = delay;
     ctx.onUpdate(step -> step == tq, ops.group(switchOn));
     Tensor on = enabled.read();
     Tensor y = straightThrough(ops, x, d.read());
@@ -100,9 +104,8 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
   /** Q(x; N, d) in the graph, without any gradient. */
   public Tensor forward(GraphOps ops, Tensor x, Tensor d) {
     Tensor scaled = ops.mul(x, ops.pow2(d));
-    Tensor integer = rounding == Rounding.TRUNCATE ? ops.trunc(scaled) : ops.round(scaled);
-    Tensor clipped = ops.clip(integer, ops.constant(-Math.pow(2, bits - 1)), ops.constant(Math.pow(2, bits - 1) - 1));
-    return ops.mul(clipped, ops.pow2(ops.neg(d)));
+    Tensor integer = ops.integerize(scaled, -Math.pow(2, bits - 1), Math.pow(2, bits - 1) - 1, rounding == Rounding.TRUNCATE);
+    return ops.mul(integer, ops.pow2(ops.neg(d)));
   }
 
   private Tensor straightThrough(GraphOps ops, Tensor x, Tensor d) {

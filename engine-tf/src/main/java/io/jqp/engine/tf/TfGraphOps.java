@@ -101,10 +101,17 @@ public final class TfGraphOps implements GraphOps {
     return t(tf.math.round(o(x)));
   }
 
+  /**
+   * Clipping first to whole-number bounds inside the int32 range makes a float → int32 → float cast round
+   * trip an exact truncation toward zero: two cheap kernels instead of sign·floor(|x|).
+   */
   @Override
-  public Tensor trunc(Tensor x) {
-    // TruncateDiv by 1 is not defined for floats; sign·floor(|x|) is exact.
-    return GraphOps.super.trunc(x);
+  public Tensor integerize(Tensor x, double lo, double hi, boolean towardZero) {
+    if (!towardZero || lo < Integer.MIN_VALUE || hi > Integer.MAX_VALUE) {
+      return GraphOps.super.integerize(x, lo, hi, towardZero);
+    }
+    Operand<TFloat32> clipped = tf.clipByValue(o(x), tf.constant((float) lo), tf.constant((float) hi));
+    return t(tf.dtypes.cast(tf.dtypes.cast(clipped, TInt32.class), TFloat32.class));
   }
 
   @Override

@@ -1,0 +1,32 @@
+package io.jqp.experiments.cli;
+
+import io.jqp.api.Plugins;
+import io.jqp.experiments.run.AtomicFiles;
+import io.jqp.experiments.run.Bench;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jqp bench}: one training step, FP32 against quantized + pruned, side by side in one process. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Time training steps of the small CNN in FP32 and with 8-bit weights+activations and 50% weight masks, interleaved, and print the ratio.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--steps", description = "timed steps per arm (default: ${DEFAULT-VALUE})") int steps = 400;
+  @Option(names = "--warmup", description = "untimed steps per arm first (default: ${DEFAULT-VALUE})") int warmup = 50;
+  @Option(names = "--batch-size", description = "batch size (default: ${DEFAULT-VALUE})") int batch = 128;
+  @Option(names = "--threads", description = "TensorFlow intra-op threads (default: ${DEFAULT-VALUE})") int threads = 2;
+  @Option(names = "--bits", description = "bits of the quantized arm (default: ${DEFAULT-VALUE})") int bits = 8;
+  @Option(names = "--sparsity", description = "weight sparsity of the pruned arm (default: ${DEFAULT-VALUE})") double sparsity = 0.5;
+  @Option(names = "--json", description = "also write the result as JSON to this file") Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    Bench.Result r = new Bench(Plugins.load()).run(steps, warmup, batch, threads, bits, sparsity);
+    System.out.println(r.markdown());
+    if (json != null) {
+      AtomicFiles.write(json, Bench.JSON.writeValueAsString(r));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,33 @@
+package io.jqp.experiments.cli;
+
+import io.jqp.api.JqpException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jqp} command line. User mistakes print one line and exit 2; no stack traces. */
+@Command(name = "jqp", mixinStandardHelpOptions = true, version = "jqp 0.1.0",
+    description = "Joint quantization and pruning of weights and activations on TensorFlow Java.",
+    subcommands = {TrainCommand.class, BenchCommand.class, ListPluginsCommand.class, CommandLine.HelpCommand.class})
+public final class Jqp {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (0 ok, 1 failure, 2 user error). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new Jqp());
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      Throwable t = ex;
+      while (t != null && !(t instanceof JqpException)) {
+        t = t.getCause();
+      }
+      if (t != null) {
+        line.getErr().println("error: " + t.getMessage());
+        return 2;
+      }
+      throw ex;
+    });
+    return cl.execute(args);
+  }
+}

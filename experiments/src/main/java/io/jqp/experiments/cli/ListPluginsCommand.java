@@ -1,0 +1,28 @@
+package io.jqp.experiments.cli;
+
+import io.jqp.api.Plugins;
+import io.jqp.api.StrategyProvider;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code jqp list-plugins}: every strategy found by ServiceLoader, with its options and defaults. */
+@Command(name = "list-plugins", mixinStandardHelpOptions = true, description = "List quantizer, pruner and schedule plugins.")
+final class ListPluginsCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    Plugins p = Plugins.load();
+    print("quantizers", p.quantizers());
+    print("pruners", p.pruners());
+    print("schedules", p.schedules());
+    return 0;
+  }
+
+  private static void print(String title, Map<String, ? extends StrategyProvider<?>> providers) {
+    System.out.println(title + ":");
+    for (StrategyProvider<?> sp : providers.values()) {
+      System.out.println("  " + sp.id() + " — " + sp.description());
+      sp.options().forEach((k, v) -> System.out.println("      " + k + ": " + v));
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.jqp.experiments.cli;
+
+import io.jqp.api.Plugins;
+import io.jqp.experiments.run.Runner;
+import io.jqp.experiments.run.TrainConfig;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jqp train}: the quick path to one training run. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model on Fashion-MNIST and write a run folder.")
+final class TrainCommand implements Callable<Integer> {
+  private static final TrainConfig D = TrainConfig.defaults();
+
+  @Option(names = "--model", description = "architecture (default: ${DEFAULT-VALUE})") String model = D.model();
+  @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})") int epochs = D.epochs();
+  @Option(names = "--batch-size", description = "batch size (default: ${DEFAULT-VALUE})") int batchSize = D.batchSize();
+  @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE})") String optimizer = D.optimizer();
+  @Option(names = "--lr", description = "learning rate (default: ${DEFAULT-VALUE})") double lr = D.learningRate();
+  @Option(names = "--lr-schedule", description = "constant, step or cosine (default: ${DEFAULT-VALUE})") String lrSchedule = D.lrSchedule();
+  @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE})") double momentum = D.momentum();
+  @Option(names = "--weight-decay", description = "L2 on kernels (default: ${DEFAULT-VALUE})") double weightDecay = D.weightDecay();
+  @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})") long seed = D.seed();
+  @Option(names = "--threads", description = "TensorFlow intra-op threads (default: ${DEFAULT-VALUE})") int threads = D.threads();
+  @Option(names = "--bits", description = "bits of weights and activations; 32 = full precision (default: ${DEFAULT-VALUE})") int bits = D.bits();
+  @Option(names = "--sparsity", description = "weight sparsity, first and last layers excluded (default: ${DEFAULT-VALUE})") double sparsity = D.sparsity();
+  @Option(names = "--quantizer", description = "quantizer plugin id (default: ${DEFAULT-VALUE})") String quantizer = D.quantizer();
+  @Option(names = "--pruner", description = "pruner plugin id (default: ${DEFAULT-VALUE})") String pruner = D.pruner();
+  @Option(names = "--data", description = "Fashion-MNIST folder (default: ${DEFAULT-VALUE})") String data = D.data();
+  @Option(names = "--train-limit", description = "use the first N training images, 0 = all (default: ${DEFAULT-VALUE})") int trainLimit = 0;
+  @Option(names = "--test-limit", description = "use the first N test images, 0 = all (default: ${DEFAULT-VALUE})") int testLimit = 0;
+  @Option(names = "--out", required = true, description = "run folder to create (must not hold a run)") Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainConfig c = new TrainConfig(model, epochs, batchSize, optimizer, lr, lrSchedule, momentum, weightDecay, seed, threads,
+        bits, sparsity, quantizer, pruner, data, trainLimit, testLimit);
+    Runner.Result r = new Runner(Plugins.load()).run(c, out);
+    System.out.printf(Locale.ROOT, "accuracy %.2f %% | %d steps in %.1f s (%.0f img/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f | %s%n",
+        100 * r.accuracy(), r.steps(), r.seconds(), r.imagesPerSecond(), r.footprint().weightMegabits(),
+        r.footprint().activationMegabits(), r.footprint().performanceDensity(100 * r.accuracy()), out);
+    return 0;
+  }
+}

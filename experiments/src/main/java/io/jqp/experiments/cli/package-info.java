@@ -1,0 +1,4 @@
+@NullMarked
+package io.jqp.experiments.cli;
+
+import org.jspecify.annotations.NullMarked;

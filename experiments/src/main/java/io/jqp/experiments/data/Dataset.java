@@ -1,0 +1,81 @@
+package io.jqp.experiments.data;
+
+import io.jqp.engine.tf.TfModel;
+import java.util.Random;
+
+/**
+ * An in-memory labelled image set, NHWC float32, with seeded shuffling and batching.
+ *
+ * @param images      {@code size × H × W × C} values, row-major
+ * @param labels      class per image
+ * @param sampleShape H, W, C
+ */
+public record Dataset(float[] images, int[] labels, long[] sampleShape) {
+
+  public int size() {
+    return labels.length;
+  }
+
+  public int sampleSize() {
+    long n = 1;
+    for (long d : sampleShape) {
+      n *= d;
+    }
+    return (int) n;
+  }
+
+  /** The first {@code n} samples (for quick runs and tests). */
+  public Dataset head(int n) {
+    int k = Math.min(n, size());
+    float[] x = new float[k * sampleSize()];
+    System.arraycopy(images, 0, x, 0, x.length);
+    int[] y = new int[k];
+    System.arraycopy(labels, 0, y, 0, k);
+    return new Dataset(x, y, sampleShape);
+  }
+
+  /** The sample order of one epoch: a permutation drawn from {@code seed} and the epoch number. */
+  public int[] order(long seed, int epoch) {
+    int[] idx = new int[size()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    Random r = new Random(seed * 1_000_003L + epoch);
+    for (int i = idx.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+    return idx;
+  }
+
+  /** Number of full batches in an epoch (the last partial batch is dropped in training). */
+  public int batchesPerEpoch(int batchSize) {
+    return size() / batchSize;
+  }
+
+  /** Batch {@code b} of an epoch's {@code order}. */
+  public TfModel.Batch batch(int[] order, int b, int batchSize) {
+    int per = sampleSize();
+    float[] x = new float[batchSize * per];
+    int[] y = new int[batchSize];
+    for (int i = 0; i < batchSize; i++) {
+      int src = order[b * batchSize + i];
+      System.arraycopy(images, src * per, x, i * per, per);
+      y[i] = labels[src];
+    }
+    return TfModel.Batch.classification(x, y);
+  }
+
+  /** Consecutive samples [from, from + n) in storage order, for evaluation. */
+  public TfModel.Batch slice(int from, int n) {
+    int per = sampleSize();
+    int k = Math.min(n, size() - from);
+    float[] x = new float[k * per];
+    System.arraycopy(images, from * per, x, 0, x.length);
+    int[] y = new int[k];
+    System.arraycopy(labels, from, y, 0, k);
+    return TfModel.Batch.classification(x, y);
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.jqp.experiments.data;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.jqp.experiments.models;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.jqp.experiments.run;
+
+import org.jspecify.annotations.NullMarked;
