@@ -359,6 +359,11 @@ public final class TfModel implements AutoCloseable {
     return out;
   }
 
+  /** Static shape of the network's output (first axis -1: the batch). */
+  public long[] predictShape() {
+    return output.shape().asArray();
+  }
+
   /** Total number of trainable parameters. */
   public long parameterCount() {
     return net.trainables().stream().mapToLong(t -> t.variable().shape().size()).sum();

@@ -252,7 +252,7 @@ public final class TfNetwork {
     Operand<org.tensorflow.types.TInt32> batch = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
     Operand<org.tensorflow.types.TInt32> outShape = tf.concat(List.of(batch, tf.constant(new int[] {(int) oh, (int) ow, filters})), tf.constant(0));
     Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, w, x, List.of(1L, (long) stride, (long) stride, 1L), pad);
-    y = tf.ensureShape(y, Shape.of(-1, oh, ow, filters));
+    y = tf.reshape(y, tf.constant(new long[] {-1, oh, ow, filters}));
     return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[filters], new long[] {filters}, false)) : y;
   }
 
