@@ -91,7 +91,7 @@ class CliTest {
     assertTrue(m.get("seconds").asDouble() > 0);
     List<String> rows = Files.readAllLines(out.resolve("layers.csv"));
     assertEquals("name,layer,kind,layer_kind,bits,d,sparsity,numel,quantizer,pruner", rows.get(0));
-    assertEquals(9, rows.size(), "8 sites: 4 layers × weight and activation");
+    assertEquals(8, rows.size(), "7 sites: 4 weight sites and the 3 hidden activations");
     assertTrue(rows.get(1).startsWith("conv1/weight,conv1,weight,conv2d,8,"), rows.get(1));
     assertTrue(rows.stream().anyMatch(r -> r.startsWith("conv2/weight,") && r.contains(",0.500000,18432,")), String.join("\n", rows));
     assertTrue(Files.readString(out.resolve("config.yaml")).contains("bits: 8"));

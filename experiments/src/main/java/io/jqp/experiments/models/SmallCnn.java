@@ -7,8 +7,13 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The small classifier of the foundation runs: two 3×3 convolutions (32, 64 filters) each followed by batch
- * norm, the activation site, ReLU and 2×2 max pooling; a 128-unit hidden layer; a 10-way output whose logits
- * are the last activation site. Layer order conv1, conv2, fc1, fc2: conv1 and fc2 are the first and last layers.
+ * norm, the activation site, ReLU and 2×2 max pooling; a 128-unit hidden layer (batch norm, activation site,
+ * ReLU); a 10-way output layer. Layer order conv1, conv2, fc1, fc2: conv1 and fc2 are the first and last layers.
+ *
+ * <p>Activation sites are the hidden feature maps, the tensors a later layer reads and an accelerator must
+ * store. The logits are the network's output and feed the loss directly: they are not an activation site
+ * (quantizing them with a d fixed on the first batch would cap them at ±2^(N−1−d), ±4 at 8 bits here). The
+ * last layer's weights are quantized like every other layer's (JQP §3).
  */
 public final class SmallCnn implements TfModelDef {
   private final int classes;
@@ -24,8 +29,7 @@ public final class SmallCnn implements TfModelDef {
     x = net.flatten(x);
     x = net.dense("fc1", x, 128, false);
     x = net.relu(net.activationSite("fc1", net.batchNorm("fc1/bn", x)));
-    x = net.dense("fc2", x, classes, true);
-    return net.activationSite("fc2", x);
+    return net.dense("fc2", x, classes, true);
   }
 
   private static Operand<TFloat32> block(TfNetwork net, String name, Operand<TFloat32> x, int filters) {
