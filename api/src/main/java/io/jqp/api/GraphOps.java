@@ -73,8 +73,21 @@ public interface GraphOps {
    */
   Tensor keepLargest(Tensor importance, Tensor keep);
 
-  /** Index (as a float scalar) of the first minimum of a 1-D tensor. */
-  Tensor argMin(Tensor vector);
+  /** Index (as float) of the first minimum along axis 0: a scalar for a vector, a vector for a matrix. */
+  Tensor argMin(Tensor x);
+
+  /**
+   * {@code buffer} (T rows) with the rows of {@code rows} written at positions (start + i) mod T; when there
+   * are more rows than T only the last T are written. {@code start} is a scalar holding a whole number.
+   */
+  Tensor ringWrite(Tensor buffer, Tensor rows, Tensor start);
+
+  /**
+   * For an activation of another spatial size than {@code mask} (one sample, H×W×C): the mask repeated
+   * floor(X_i / M_i) times along each spatial axis, centred in ones of the activation's sample shape
+   * (SPEC §6, mask tiling). Works with shapes known only at run time.
+   */
+  Tensor tileCentered(Tensor mask, Tensor activation);
 
   /** The elements of {@code x}, flattened and sorted ascending. */
   Tensor sortFlat(Tensor x);

@@ -31,6 +31,16 @@ public interface SiteContext {
   void onUpdate(LongPredicate when, Update update);
 
   /**
+   * Registers {@code update} to run together with training step {@code t} whenever {@code when.test(t)}: it
+   * reads that step's forward values (e.g. to fill a window of recent activations) and must not change the
+   * forward pass. Costs no extra forward computation.
+   */
+  void observe(LongPredicate when, Update update);
+
+  /** The training batch size (samples per step), for strategies that count samples. */
+  int batchSize();
+
+  /**
    * Publishes a per-site quantity for reports and footprints; keys the engine understands: {@code bits},
    * {@code d} (fractional bits), {@code sparsity}. Later values replace earlier ones.
    */

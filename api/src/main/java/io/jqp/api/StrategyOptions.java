@@ -87,6 +87,21 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     return values.containsKey(key) ? getInt(key, 0) : null;
   }
 
+  public boolean getBoolean(String key, boolean fallback) {
+    Object v = values.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    String s = v.toString().trim().toLowerCase(java.util.Locale.ROOT);
+    if (s.equals("true") || s.equals("false")) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new JqpException("option '" + key + "' of " + owner + " must be true or false, got '" + v + "'");
+  }
+
   public String getString(String key, String fallback) {
     Object v = values.get(key);
     return v == null ? fallback : v.toString();

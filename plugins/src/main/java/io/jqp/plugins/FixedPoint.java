@@ -55,4 +55,25 @@ public final class FixedPoint {
     }
     return best;
   }
+
+  /** The q-quantile of {@code values} with linear interpolation between order statistics (SPEC §3). */
+  public static double quantile(float[] values, double q) {
+    float[] s = values.clone();
+    java.util.Arrays.sort(s);
+    double pos = q * (s.length - 1);
+    int i = (int) Math.floor(pos);
+    double frac = pos - i;
+    return i + 1 >= s.length ? s[i] : s[i] + frac * (s[i + 1] - s[i]);
+  }
+
+  /** d* of Eq. 4 after clipping the window to its [lower, upper] quantiles (JQP Eqs. 5–7). */
+  public static int searchFractionalBits(float[] window, int bits, int lo, int hi, Rounding rounding, double lower, double upper) {
+    float a = (float) quantile(window, lower);
+    float b = (float) quantile(window, upper);
+    float[] clipped = new float[window.length];
+    for (int i = 0; i < window.length; i++) {
+      clipped[i] = Math.min(Math.max(window[i], a), b);
+    }
+    return searchFractionalBits(clipped, bits, lo, hi, rounding);
+  }
 }

@@ -15,9 +15,9 @@ class ProvidersTest {
 
   @Test
   void serviceLoaderFindsTheShippedIds() {
-    assertEquals(Set.of("fixed"), plugins.quantizers().keySet());
-    assertEquals(Set.of("magnitude"), plugins.pruners().keySet());
-    assertEquals(Set.of("constant"), plugins.schedules().keySet());
+    assertEquals(Set.of("fixed", "delayed", "saturated"), plugins.quantizers().keySet());
+    assertEquals(Set.of("magnitude", "windowed"), plugins.pruners().keySet());
+    assertEquals(Set.of("constant", "zhu-gupta", "polynomial", "step"), plugins.schedules().keySet());
   }
 
   @Test

@@ -203,6 +203,39 @@ public final class TfGraphOps implements GraphOps {
   }
 
   @Override
+  public Tensor ringWrite(Tensor buffer, Tensor rows, Tensor start) {
+    long t = buffer.shape()[0];
+    Operand<TInt32> b = tf.slice(tf.shape(o(rows)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> bs = tf.reshape(b, tf.constant(new int[0]));
+    Operand<TInt32> take = tf.math.minimum(bs, tf.constant((int) t));
+    Operand<TInt32> first = tf.math.sub(bs, take);
+    Operand<TInt32> idx = tf.range(first, bs, tf.constant(1));
+    Operand<TFloat32> kept = tf.gather(o(rows), idx, tf.constant(0));
+    Operand<TInt32> s0 = tf.dtypes.cast(o(start), TInt32.class);
+    Operand<TInt32> pos = tf.math.floorMod(tf.math.add(idx, s0), tf.constant((int) t));
+    return t(tf.tensorScatterNdUpdate(o(buffer), tf.expandDims(pos, tf.constant(1)), kept));
+  }
+
+  @Override
+  public Tensor tileCentered(Tensor mask, Tensor activation) {
+    long[] m = mask.shape();
+    int r = m.length;
+    Operand<TInt32> target = tf.slice(tf.shape(o(activation)), tf.constant(new int[] {1}), tf.constant(new int[] {r}));
+    int[] mi = new int[r];
+    for (int i = 0; i < r; i++) {
+      mi[i] = (int) m[i];
+    }
+    Operand<TInt32> ms = tf.constant(mi);
+    Operand<TInt32> reps = tf.math.floorDiv(target, ms);
+    Operand<TFloat32> tiled = tf.tile(o(mask), reps);
+    Operand<TInt32> total = tf.math.sub(target, tf.math.mul(ms, reps));
+    Operand<TInt32> before = tf.math.floorDiv(total, tf.constant(2));
+    Operand<TInt32> after = tf.math.sub(total, before);
+    Operand<TInt32> paddings = tf.stack(List.of(before, after), org.tensorflow.op.core.Stack.axis(1L));
+    return t(tf.pad(tiled, paddings, tf.constant(1f)));
+  }
+
+  @Override
   public Tensor sortFlat(Tensor x) {
     long n = GraphOps.numel(x);
     Operand<TFloat32> flat = tf.reshape(o(x), tf.constant(new long[] {n}));

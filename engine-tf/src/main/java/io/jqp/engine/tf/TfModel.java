@@ -76,20 +76,20 @@ public final class TfModel implements AutoCloseable {
   private long step;
 
   private TfModel(TfModelDef def, long[] sampleShape, Loss lossKind, int classes, Recipe recipe, Optimizer optimizer,
-      long seed, int threads, String fingerprint) {
+      long seed, int threads, int batchSize, String fingerprint) {
     this.sampleShape = sampleShape.clone();
     this.lossKind = lossKind;
     this.optimizer = optimizer;
     this.fingerprint = fingerprint;
     List<String> order;
     try (Graph scratch = new Graph()) {
-      TfNetwork discovery = new TfNetwork(scratch, Recipe.fullPrecision(), seed, List.of(), true);
+      TfNetwork discovery = new TfNetwork(scratch, Recipe.fullPrecision(), seed, batchSize, List.of(), true);
       def.build(discovery, placeholderIn(Ops.create(scratch), sampleShape));
       order = List.copyOf(discovery.weightedLayers());
     }
     this.graph = new Graph();
     try {
-      this.net = new TfNetwork(graph, recipe, seed, order, false);
+      this.net = new TfNetwork(graph, recipe, seed, batchSize, order, false);
       Ops tf = net.tf();
       this.input = placeholderIn(tf, sampleShape);
       this.output = def.build(net, input);
@@ -137,11 +137,12 @@ public final class TfModel implements AutoCloseable {
    * @param sampleShape  one input's shape (e.g. {28, 28, 1})
    * @param classes      number of classes for cross-entropy (ignored for MSE)
    * @param threads      TensorFlow intra-op threads
+   * @param batchSize    training batch size (strategies that count samples use it)
    * @param fingerprint  identifies the model and recipe; a checkpoint with another fingerprint is refused
    */
   public static TfModel build(TfModelDef def, long[] sampleShape, Loss loss, int classes, Recipe recipe,
-      Optimizer optimizer, long seed, int threads, String fingerprint) {
-    return new TfModel(def, sampleShape, loss, classes, recipe, optimizer, seed, threads, fingerprint);
+      Optimizer optimizer, long seed, int threads, int batchSize, String fingerprint) {
+    return new TfModel(def, sampleShape, loss, classes, recipe, optimizer, seed, threads, batchSize, fingerprint);
   }
 
   private static Placeholder<TFloat32> placeholderIn(Ops tf, long[] sampleShape) {
@@ -249,38 +250,48 @@ public final class TfModel implements AutoCloseable {
   public float trainStep(Batch batch) {
     try (TFloat32 x = inputTensor(batch); TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step));
         TFloat32 on = TFloat32.scalarOf(1f); Tensor y = targetTensor(batch)) {
-      runUpdates(x, on);
-      Session.Runner r = session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on).addTarget(trainOp).fetch(loss);
-      r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
-      float value;
-      try (Result res = r.run()) {
-        value = ((TFloat32) res.get(0)).getFloat();
+      List<TfNetwork.SiteUpdate> due = updatesDue();
+      List<TfNetwork.SiteUpdate> observing = new ArrayList<>();
+      for (TfNetwork.SiteUpdate o : net.observers()) {
+        if (o.when().test(step)) {
+          observing.add(o);
+        }
       }
-      step++;
-      return value;
+      List<TFloat32> scheduled = due.isEmpty() && observing.isEmpty() ? List.of() : scheduledValues();
+      try {
+        for (TfNetwork.SiteUpdate u : due) {
+          feedScheduled(session.runner().feed(input, x).feed(net.trainingFlag(), on).addTarget(u.op()), scheduled).run().close();
+        }
+        Session.Runner r = session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on).addTarget(trainOp).fetch(loss);
+        r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
+        for (TfNetwork.SiteUpdate o : observing) {
+          r.addTarget(o.op());
+        }
+        float value;
+        try (Result res = feedScheduled(r, scheduled).run()) {
+          value = ((TFloat32) res.get(0)).getFloat();
+        }
+        step++;
+        return value;
+      } finally {
+        scheduled.forEach(TFloat32::close);
+      }
     }
   }
 
-  private void runUpdates(TFloat32 x, TFloat32 on) {
-    List<TfNetwork.SiteUpdate> due = updatesDue();
-    if (due.isEmpty()) {
-      return;
-    }
+  private List<TFloat32> scheduledValues() {
     List<TFloat32> fed = new ArrayList<>();
-    try {
-      for (TfNetwork.Scheduled s : net.scheduledValues()) {
-        fed.add(TFloat32.scalarOf((float) s.schedule().valueAt(step)));
-      }
-      for (TfNetwork.SiteUpdate u : due) {
-        Session.Runner r = session.runner().feed(input, x).feed(net.trainingFlag(), on).addTarget(u.op());
-        for (int i = 0; i < fed.size(); i++) {
-          r.feed(net.scheduledValues().get(i).placeholder(), fed.get(i));
-        }
-        r.run().close();
-      }
-    } finally {
-      fed.forEach(TFloat32::close);
+    for (TfNetwork.Scheduled s : net.scheduledValues()) {
+      fed.add(TFloat32.scalarOf((float) s.schedule().valueAt(step)));
     }
+    return fed;
+  }
+
+  private Session.Runner feedScheduled(Session.Runner r, List<TFloat32> values) {
+    for (int i = 0; i < values.size(); i++) {
+      r.feed(net.scheduledValues().get(i).placeholder(), values.get(i));
+    }
+    return r;
   }
 
   private Tensor targetTensor(Batch b) {

@@ -66,6 +66,8 @@ public final class TfNetwork {
   private final List<Trainable> trainables = new ArrayList<>();
   private final List<Op> trainingUpdates = new ArrayList<>();
   private final List<SiteUpdate> siteUpdates = new ArrayList<>();
+  private final List<SiteUpdate> observers = new ArrayList<>();
+  private final int batchSize;
   private final List<Scheduled> scheduled = new ArrayList<>();
   private final Map<String, SiteInfo> sites = new LinkedHashMap<>();
   private final PlaceholderWithDefault<TFloat32> training;
@@ -74,7 +76,11 @@ public final class TfNetwork {
   /**
    * @param layerOrder weighted layer names in build order, from a first discovery pass; null for that pass
    */
-  TfNetwork(Graph graph, Recipe recipe, long seed, List<String> layerOrder, boolean discovery) {
+  TfNetwork(Graph graph, Recipe recipe, long seed, int batchSize, List<String> layerOrder, boolean discovery) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    }
+    this.batchSize = batchSize;
     this.graph = graph;
     this.tf = Ops.create(graph);
     this.ops = new TfGraphOps(tf, graph);
@@ -151,6 +157,18 @@ public final class TfNetwork {
 
   void addSiteUpdate(Site site, LongPredicate when, Op op) {
     siteUpdates.add(new SiteUpdate(site, when, op));
+  }
+
+  void addObserver(Site site, LongPredicate when, Op op) {
+    observers.add(new SiteUpdate(site, when, op));
+  }
+
+  int batchSize() {
+    return batchSize;
+  }
+
+  List<SiteUpdate> observers() {
+    return observers;
   }
 
   void report(Site site, String key, Operand<TFloat32> value) {

@@ -41,6 +41,16 @@ final class TfSiteContext implements SiteContext {
   }
 
   @Override
+  public void observe(LongPredicate when, Update update) {
+    net.addObserver(site, when, TfUpdate.of(update));
+  }
+
+  @Override
+  public int batchSize() {
+    return net.batchSize();
+  }
+
+  @Override
   public void report(String key, Tensor value) {
     net.report(site, key, TfTensor.of(value));
   }

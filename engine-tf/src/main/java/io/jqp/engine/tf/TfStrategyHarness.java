@@ -42,9 +42,18 @@ public final class TfStrategyHarness implements AutoCloseable {
    * @param shape the site's shape
    */
   public TfStrategyHarness(SiteKind kind, long[] shape, Quantizer quantizer, Pruner pruner) {
-    this.net = new TfNetwork(graph, new Recipe(quantizer, pruner, quantizer, pruner, true), 1, List.of("layer"), false);
+    this(kind, shape, kind == SiteKind.WEIGHT ? shape : prepend(shape), 1, quantizer, pruner);
+  }
+
+  /**
+   * @param inputShape the placeholder's shape: {@code shape} for weights; for activations -1 batch and, to test
+   *                   mask tiling, -1 spatial dimensions
+   * @param batchSize  the training batch size strategies are told
+   */
+  public TfStrategyHarness(SiteKind kind, long[] shape, long[] inputShape, int batchSize, Quantizer quantizer, Pruner pruner) {
+    this.net = new TfNetwork(graph, new Recipe(quantizer, pruner, quantizer, pruner, true), 1, batchSize, List.of("layer"), false);
     Ops tf = net.tf();
-    long[] full = kind == SiteKind.WEIGHT ? shape : prepend(shape);
+    long[] full = inputShape;
     this.x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(full)));
     this.upstream = tf.withName("upstream").placeholder(TFloat32.class, Placeholder.shape(Shape.of(full)));
     this.site = new Site("layer", LayerKind.DENSE, kind, Arrays.stream(shape).boxed().toList(), 0, 1);
@@ -76,7 +85,13 @@ public final class TfStrategyHarness implements AutoCloseable {
   }
 
   private TFloat32 tensor(float[] values) {
-    long[] s = x.shape().asArray();
+    // training-sized input: the site's own shape (the placeholder may leave spatial sizes open)
+    long[] shape = site.kind() == SiteKind.WEIGHT ? x.shape().asArray()
+        : prepend(site.shape().stream().mapToLong(Long::longValue).toArray());
+    return tensor(values, shape);
+  }
+
+  private static TFloat32 tensor(float[] values, long[] s) {
     if (s[0] == -1) {
       long per = Arrays.stream(s, 1, s.length).reduce(1, (a, b) -> a * b);
       s[0] = values.length / per;
@@ -93,9 +108,25 @@ public final class TfStrategyHarness implements AutoCloseable {
 
   /** Runs the updates registered for {@code step}, with {@code input} fed; returns how many ran. */
   public int runUpdates(long step, float[] input) {
+    return run(net.siteUpdates(), step, input);
+  }
+
+  /** Runs the observers registered for {@code step} (as a training step would), with {@code input} fed. */
+  public int runObservers(long step, float[] input) {
+    return run(net.observers(), step, input);
+  }
+
+  /** The site's output for an input of the given shape (e.g. a larger evaluation image, for mask tiling). */
+  public float[] forward(float[] input, long[] shape) {
+    try (TFloat32 in = tensor(input, shape.clone()); Result r = session.runner().feed(x, in).fetch(y).run()) {
+      return read(r, 0);
+    }
+  }
+
+  private int run(List<TfNetwork.SiteUpdate> updates, long step, float[] input) {
     int n = 0;
     try (TFloat32 in = tensor(input); TFloat32 on = TFloat32.scalarOf(1f)) {
-      for (TfNetwork.SiteUpdate u : net.siteUpdates()) {
+      for (TfNetwork.SiteUpdate u : updates) {
         if (!u.when().test(step)) {
           continue;
         }

@@ -25,7 +25,7 @@ class LayersTest {
   /** Builds a regression model around {@code layer} and returns the static output shape and one prediction's size. */
   private static long[] shapeOf(long[] in, BiFunction<TfNetwork, Operand<TFloat32>, Operand<TFloat32>> layer) {
     TfModelDef def = layer::apply;
-    try (TfModel m = TfModel.build(def, in, TfModel.Loss.MSE, 0, Recipe.fullPrecision(), Optimizer.adam(LearningRate.constant(1e-3)), 1, 1, "t")) {
+    try (TfModel m = TfModel.build(def, in, TfModel.Loss.MSE, 0, Recipe.fullPrecision(), Optimizer.adam(LearningRate.constant(1e-3)), 1, 1, 2, "t")) {
       int per = 1;
       for (long d : in) {
         per *= (int) d;
@@ -66,7 +66,7 @@ class LayersTest {
   void batchNormUsesMovingAveragesAndDropoutIsIdentityInEvaluation() {
     TfModelDef def = (n, x) -> n.dropout(n.batchNorm("bn", n.dense("fc", x, 3, false)), 0.5f);
     try (TfModel m = TfModel.build(def, new long[] {4}, TfModel.Loss.MSE, 0, Recipe.fullPrecision(),
-        Optimizer.sgd(LearningRate.constant(1e-9), 0, 0), 1, 1, "t")) {
+        Optimizer.sgd(LearningRate.constant(1e-9), 0, 0), 1, 1, 8, "t")) {
       float[] x = random(8 * 4, 2);
       float[] a = m.predict(x, 8);
       float[] b = m.predict(x, 8);

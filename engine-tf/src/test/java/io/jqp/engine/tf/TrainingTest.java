@@ -44,7 +44,7 @@ class TrainingTest {
   }
 
   static TfModel model(Recipe recipe, Optimizer opt) {
-    return TfModel.build(TINY, new long[] {6}, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 3, recipe, opt, 42, 1, "tiny|" + recipe);
+    return TfModel.build(TINY, new long[] {6}, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 3, recipe, opt, 42, 1, 64, "tiny|" + recipe);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -61,9 +61,9 @@ public final class Bench {
     long totalSteps = warmup + steps + BLOCK;
     long[] shape = {28, 28, 1};
     try (TfModel a = TfModel.build(new SmallCnn(10), shape, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, fp32,
-            Runner.optimizer(TrainConfig.defaults(), totalSteps), 1, threads, "bench-fp32");
+            Runner.optimizer(TrainConfig.defaults(), totalSteps), 1, threads, batch, "bench-fp32");
         TfModel c = TfModel.build(new SmallCnn(10), shape, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, quant,
-            Runner.optimizer(TrainConfig.defaults(), totalSteps), 1, threads, "bench-q")) {
+            Runner.optimizer(TrainConfig.defaults(), totalSteps), 1, threads, batch, "bench-q")) {
       for (int i = 0; i < warmup; i++) {
         a.trainStep(b);
         c.trainStep(b);

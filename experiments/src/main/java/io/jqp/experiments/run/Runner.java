@@ -114,7 +114,7 @@ public final class Runner {
     LOG.info("training {} for {} epochs ({} steps), recipe: weights {} / {}, activations {}", c.model(), c.epochs(), totalSteps,
         recipe.weightQuantizer(), recipe.weightPruner(), recipe.activationQuantizer());
     try (TfModel model = TfModel.build(def, train.sampleShape(), TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, recipe,
-        optimizer(c, totalSteps), c.seed(), c.threads(), fingerprint)) {
+        optimizer(c, totalSteps), c.seed(), c.threads(), c.batchSize(), fingerprint)) {
       double[] eval = null;
       for (int e = 0; e < c.epochs(); e++) {
         int[] order = train.order(c.seed(), e);

@@ -4,10 +4,9 @@ import io.jqp.api.Pruner;
 import io.jqp.api.PrunerProvider;
 import io.jqp.api.StrategyOptions;
 import io.jqp.plugins.MagnitudePruner;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Provides {@link MagnitudePruner} with a fixed sparsity as {@code magnitude}. */
+/** Provides {@link MagnitudePruner} as {@code magnitude}. */
 public final class MagnitudePrunerProvider implements PrunerProvider {
   @Override
   public String id() {
@@ -16,19 +15,17 @@ public final class MagnitudePrunerProvider implements PrunerProvider {
 
   @Override
   public String description() {
-    return "unstructured magnitude pruning (JQP Eqs. 8-9): zeroes floor(s*n) least-important entries, mask decided at step 0";
+    return "unstructured magnitude pruning (JQP Eqs. 8-9): zeroes floor(s*n) least-important entries, on a constant or Zhu-Gupta schedule";
   }
 
   @Override
   public Map<String, String> options() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("sparsity", "0.5 — fraction s of entries pruned, in [0, 1)");
-    return m;
+    return PrunerOptions.describe();
   }
 
   @Override
   public Pruner create(StrategyOptions o) {
     o.requireKnown(options().keySet());
-    return MagnitudePruner.of(o.getDouble("sparsity", 0.5));
+    return new MagnitudePruner(PrunerOptions.schedule(o));
   }
 }
