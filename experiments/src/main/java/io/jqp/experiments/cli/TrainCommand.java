@@ -31,12 +31,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Fashion-MNIST folder (default: ${DEFAULT-VALUE})") String data = D.data();
   @Option(names = "--train-limit", description = "use the first N training images, 0 = all (default: ${DEFAULT-VALUE})") int trainLimit = 0;
   @Option(names = "--test-limit", description = "use the first N test images, 0 = all (default: ${DEFAULT-VALUE})") int testLimit = 0;
+  @Option(names = "--preset", description = "none, prune-then-quantize or quantize-then-prune: the paper's classification schedule scaled to --epochs (default: ${DEFAULT-VALUE})") String preset = D.preset();
+  @Option(names = "--prune-activations", description = "also prune activations with the windowed pruner") boolean pruneActivations;
+  @Option(names = "--window", description = "T: activation samples in the pruning and d* windows (default: ${DEFAULT-VALUE})") int window = D.window();
+  @Option(names = "--tq-weights", description = "t_q of weights in steps (default: from the preset)") long tqWeights = -1;
+  @Option(names = "--tq-activations", description = "t_q of activations in steps (default: from the preset)") long tqActivations = -1;
+  @Option(names = "--tp", description = "t_p: first step of the pruning schedule (default: from the preset)") long tp = -1;
+  @Option(names = "--prune-interval", description = "Δ: steps between mask updates (default: from the preset)") long interval = -1;
+  @Option(names = "--prune-repetitions", description = "n: mask updates, 0 = at once at t_p (default: from the preset)") int repetitions = -1;
   @Option(names = "--out", required = true, description = "run folder to create (must not hold a run)") Path out;
 
   @Override
   public Integer call() throws Exception {
     TrainConfig c = new TrainConfig(model, epochs, batchSize, optimizer, lr, lrSchedule, momentum, weightDecay, seed, threads,
-        bits, sparsity, quantizer, pruner, data, trainLimit, testLimit);
+        bits, sparsity, quantizer, pruner, data, trainLimit, testLimit, preset, pruneActivations, window, tqWeights, tqActivations,
+        tp, interval, repetitions);
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
     System.out.printf(Locale.ROOT, "accuracy %.2f %% | %d steps in %.1f s (%.0f img/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f | %s%n",
         100 * r.accuracy(), r.steps(), r.seconds(), r.imagesPerSecond(), r.footprint().weightMegabits(),

@@ -44,7 +44,7 @@ public final class Runner {
   public record Epoch(int epoch, double trainLoss, double testLoss, double accuracy, double seconds) {}
 
   /** What a run measured. */
-  public record Result(double accuracy, double testLoss, long steps, double seconds, double trainSeconds,
+  public record Result(TrainConfig config, double accuracy, double testLoss, long steps, double seconds, double trainSeconds,
       double imagesPerSecond, List<Epoch> epochs, Footprint footprint, List<TfModel.SiteReport> sites, long parameters) {}
 
   private final Plugins plugins;
@@ -61,11 +61,52 @@ public final class Runner {
     };
   }
 
-  /** The recipe of a config: its quantizer on every weight and activation when bits &lt; 32, its pruner on weights. */
+  /** Training steps per epoch of a config (Fashion-MNIST has 60,000 training images). */
+  public static long stepsPerEpoch(TrainConfig c) {
+    return (c.trainLimit() > 0 ? Math.min(c.trainLimit(), 60_000) : 60_000) / c.batchSize();
+  }
+
+  /** The recipe of a config, with its timing resolved for Fashion-MNIST's size. */
   public Recipe recipe(TrainConfig c) {
-    Quantizer q = c.bits() < 32 ? plugins.quantizer(c.quantizer(), Map.of("bits", c.bits())) : Quantizer.identity();
-    Pruner p = c.sparsity() > 0 ? plugins.pruner(c.pruner(), Map.of("sparsity", c.sparsity())) : Pruner.none();
-    return Recipe.fullPrecision().withWeightQuantizer(q).withActivationQuantizer(q).withWeightPruner(p);
+    return recipe(c, c.timing(stepsPerEpoch(c)));
+  }
+
+  /**
+   * The recipe of a config: its quantizer on every weight (t_q of weights) and activation (t_q of activations,
+   * d* over a window of T samples when delayed) when bits &lt; 32; its pruner on weights and, with
+   * {@code pruneActivations}, the windowed pruner on activations, both on the same schedule (Zhu–Gupta with n
+   * repetitions from t_p, or the target at once at t_p). First and last layers are never pruned.
+   */
+  public Recipe recipe(TrainConfig c, TrainConfig.Timing t) {
+    Quantizer wq = Quantizer.identity();
+    Quantizer aq = Quantizer.identity();
+    if (c.bits() < 32) {
+      wq = plugins.quantizer(c.quantizer(), Map.of("bits", c.bits(), "delay", t.weightDelay()));
+      aq = plugins.quantizer(c.quantizer(), Map.of("bits", c.bits(), "delay", t.activationDelay(),
+          "window", t.activationDelay() > 0 ? c.window() : 0));
+    }
+    Map<String, Object> prune = new LinkedHashMap<>();
+    prune.put("sparsity", c.sparsity());
+    prune.put("start", t.pruneStart());
+    prune.put("interval", t.pruneInterval());
+    prune.put("repetitions", t.pruneRepetitions());
+    Pruner wp = c.sparsity() > 0 ? plugins.pruner(c.pruner(), prune) : Pruner.none();
+    Pruner ap = Pruner.none();
+    if (c.pruneActivations()) {
+      Map<String, Object> windowed = new LinkedHashMap<>(prune);
+      windowed.put("window", c.window());
+      ap = plugins.pruner("windowed", windowed);
+    }
+    return Recipe.fullPrecision().withWeightQuantizer(wq).withActivationQuantizer(aq).withWeightPruner(wp).withActivationPruner(ap);
+  }
+
+  /** Checks that need the timing: a delayed activation quantizer must have seen T samples by its t_q. */
+  static void checkTiming(TrainConfig c, TrainConfig.Timing t) {
+    long needed = (c.window() + c.batchSize() - 1) / c.batchSize();
+    if (c.bits() < 32 && t.activationDelay() > 0 && t.activationDelay() < needed) {
+      throw new JqpException("window: " + c.window() + " samples need activation t_q >= " + needed + " steps at batch " + c.batchSize()
+          + ", but t_q is " + t.activationDelay() + "; lower window or raise activationDelay");
+    }
   }
 
   public static Optimizer optimizer(TrainConfig c, long totalSteps) {
@@ -93,7 +134,11 @@ public final class Runner {
   public Result run(TrainConfig c, Path out) throws IOException {
     checkOutput(out);
     FashionMnist.checkPresent(Path.of(c.data()));
-    Recipe recipe = recipe(c);
+    TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
+    checkTiming(c, timing);
+    Recipe recipe = recipe(c, timing);
+    c = c.copy(Map.of("weightDelay", timing.weightDelay(), "activationDelay", timing.activationDelay(), "pruneStart", timing.pruneStart(),
+        "pruneInterval", timing.pruneInterval(), "pruneRepetitions", timing.pruneRepetitions()));
     TfModelDef def = model(c.model());
     Dataset train = FashionMnist.train(Path.of(c.data()));
     Dataset test = FashionMnist.test(Path.of(c.data()));
@@ -111,8 +156,8 @@ public final class Runner {
     long t0 = System.nanoTime();
     double trainSeconds = 0;
     List<Epoch> epochs = new ArrayList<>();
-    LOG.info("training {} for {} epochs ({} steps), recipe: weights {} / {}, activations {}", c.model(), c.epochs(), totalSteps,
-        recipe.weightQuantizer(), recipe.weightPruner(), recipe.activationQuantizer());
+    LOG.info("training {} for {} epochs ({} steps), preset {}: weights {} / {}, activations {} / {}", c.model(), c.epochs(), totalSteps,
+        c.preset(), recipe.weightQuantizer(), recipe.weightPruner(), recipe.activationQuantizer(), recipe.activationPruner());
     try (TfModel model = TfModel.build(def, train.sampleShape(), TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, recipe,
         optimizer(c, totalSteps), c.seed(), c.threads(), c.batchSize(), fingerprint)) {
       double[] eval = null;
@@ -148,7 +193,7 @@ public final class Runner {
       List<TfModel.SiteReport> sites = model.siteReports();
       Footprint footprint = footprint(sites);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Result result = new Result(eval[1], eval[0], model.step(), seconds, trainSeconds, totalSteps * c.batchSize() / trainSeconds,
+      Result result = new Result(c, eval[1], eval[0], model.step(), seconds, trainSeconds, totalSteps * c.batchSize() / trainSeconds,
           epochs, footprint, sites, model.parameterCount());
       model.save(out.resolve("model.ckpt"));
       writeResults(out, result);

@@ -24,10 +24,22 @@ import java.util.Set;
  * @param data          Fashion-MNIST folder
  * @param trainLimit    use only the first N training images (0 = all)
  * @param testLimit     use only the first N test images (0 = all)
+ * @param preset        {@code none} (quantize from step 0, masks decided at step 0), {@code prune-then-quantize}
+ *                      or {@code quantize-then-prune} (the paper's classification schedules scaled to our epochs)
+ * @param pruneActivations also prune activations (windowed pruner, same schedule as weights)
+ * @param window        T, activation samples in the pruning window and in the d* search window of presets
+ * @param weightDelay   t_q of weights in steps; -1 = from the preset
+ * @param activationDelay t_q of activations in steps; -1 = from the preset
+ * @param pruneStart    t_p in steps; -1 = from the preset
+ * @param pruneInterval Δ in steps; -1 = from the preset
+ * @param pruneRepetitions n; -1 = from the preset (0 = reach the target at once at t_p)
  */
 public record TrainConfig(String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
     double momentum, double weightDecay, long seed, int threads, int bits, double sparsity, String quantizer, String pruner,
-    String data, int trainLimit, int testLimit) {
+    String data, int trainLimit, int testLimit, String preset, boolean pruneActivations, int window, long weightDelay,
+    long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions) {
+
+  public static final java.util.List<String> PRESETS = java.util.List.of("none", "prune-then-quantize", "quantize-then-prune");
 
   public static final Set<String> MODELS = Set.of("small-cnn");
 
@@ -48,6 +60,50 @@ public record TrainConfig(String model, int epochs, int batchSize, String optimi
     check(trainLimit >= 0, "trainLimit", "must be >= 0 (0 = all), got " + trainLimit);
     check(testLimit >= 0, "testLimit", "must be >= 0 (0 = all), got " + testLimit);
     check(trainLimit == 0 || trainLimit >= batchSize, "trainLimit", "must be at least batchSize (" + batchSize + "), got " + trainLimit);
+    check(PRESETS.contains(preset), "preset", "must be one of " + String.join(", ", PRESETS) + ", got '" + preset + "'");
+    check(!pruneActivations || sparsity > 0, "pruneActivations", "needs sparsity > 0 (set --sparsity)");
+    check(window >= 1 && window <= 1 << 16, "window", "must be in [1, 65536] samples, got " + window);
+    check(weightDelay >= -1, "weightDelay", "must be >= 0 steps (or -1 = from the preset), got " + weightDelay);
+    check(activationDelay >= -1, "activationDelay", "must be >= 0 steps (or -1 = from the preset), got " + activationDelay);
+    check(pruneStart >= -1, "pruneStart", "must be >= 0 steps (or -1 = from the preset), got " + pruneStart);
+    check(pruneInterval == -1 || pruneInterval >= 1, "pruneInterval", "must be >= 1 step (or -1 = from the preset), got " + pruneInterval);
+    check(pruneRepetitions >= -1, "pruneRepetitions", "must be >= 0 (or -1 = from the preset), got " + pruneRepetitions);
+  }
+
+  /**
+   * When each stage switches on, in training steps.
+   *
+   * @param weightDelay     t_q of weights
+   * @param activationDelay t_q of activations
+   * @param pruneStart      t_p
+   * @param pruneInterval   Δ
+   * @param pruneRepetitions n (0 = the target at once at t_p)
+   */
+  public record Timing(long weightDelay, long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions) {
+    /** The step at which the last mask update happens. */
+    public long lastPruneUpdate() {
+      return pruneStart + (long) pruneRepetitions * pruneInterval;
+    }
+  }
+
+  /**
+   * The schedule in steps. Presets take the paper's classification schedule (SPEC §11, 250 epochs; P→Q: t_p
+   * 100, weight t_q 230, activation t_q 235; Q→P: weight t_q 100, activation t_q 110, t_p 130; Δ 15, n 4) and
+   * scale it to this run's epochs; fields set explicitly (&gt;= 0) win.
+   */
+  public Timing timing(long stepsPerEpoch) {
+    double[] paper = switch (preset) {
+      case "prune-then-quantize" -> new double[] {230, 235, 100, 15, 4};
+      case "quantize-then-prune" -> new double[] {100, 110, 130, 15, 4};
+      default -> null;
+    };
+    double scale = (double) epochs * stepsPerEpoch / 250;
+    long tqW = weightDelay >= 0 ? weightDelay : paper == null ? 0 : Math.round(paper[0] * scale);
+    long tqA = activationDelay >= 0 ? activationDelay : paper == null ? 0 : Math.round(paper[1] * scale);
+    long tp = pruneStart >= 0 ? pruneStart : paper == null ? 0 : Math.round(paper[2] * scale);
+    long dt = pruneInterval >= 1 ? pruneInterval : paper == null ? 1 : Math.max(1, Math.round(paper[3] * scale));
+    int n = pruneRepetitions >= 0 ? pruneRepetitions : paper == null ? 0 : (int) paper[4];
+    return new Timing(tqW, tqA, tp, dt, n);
   }
 
   private static void check(boolean ok, String field, String message) {
@@ -59,30 +115,47 @@ public record TrainConfig(String model, int epochs, int batchSize, String optimi
   /** The defaults of {@code jqp train}: small CNN, 4 epochs, Adam 1e-3 with cosine decay, batch 128, FP32. */
   public static TrainConfig defaults() {
     return new TrainConfig("small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
-        "/usr/share/datasets/fashion-mnist", 0, 0);
+        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1);
   }
 
   public TrainConfig withEpochs(int e) {
-    return new TrainConfig(model, e, batchSize, optimizer, learningRate, lrSchedule, momentum, weightDecay, seed, threads, bits, sparsity, quantizer, pruner, data, trainLimit, testLimit);
+    return copy(java.util.Map.of("epochs", e));
   }
 
   public TrainConfig withBits(int b) {
-    return new TrainConfig(model, epochs, batchSize, optimizer, learningRate, lrSchedule, momentum, weightDecay, seed, threads, b, sparsity, quantizer, pruner, data, trainLimit, testLimit);
+    return copy(java.util.Map.of("bits", b));
   }
 
   public TrainConfig withSparsity(double s) {
-    return new TrainConfig(model, epochs, batchSize, optimizer, learningRate, lrSchedule, momentum, weightDecay, seed, threads, bits, s, quantizer, pruner, data, trainLimit, testLimit);
+    return copy(java.util.Map.of("sparsity", s));
   }
 
   public TrainConfig withSeed(long s) {
-    return new TrainConfig(model, epochs, batchSize, optimizer, learningRate, lrSchedule, momentum, weightDecay, s, threads, bits, sparsity, quantizer, pruner, data, trainLimit, testLimit);
+    return copy(java.util.Map.of("seed", s));
   }
 
   public TrainConfig withLimits(int train, int test) {
-    return new TrainConfig(model, epochs, batchSize, optimizer, learningRate, lrSchedule, momentum, weightDecay, seed, threads, bits, sparsity, quantizer, pruner, data, train, test);
+    return copy(java.util.Map.of("trainLimit", train, "testLimit", test));
   }
 
   public TrainConfig withBatchSize(int b) {
-    return new TrainConfig(model, epochs, b, optimizer, learningRate, lrSchedule, momentum, weightDecay, seed, threads, bits, sparsity, quantizer, pruner, data, trainLimit, testLimit);
+    return copy(java.util.Map.of("batchSize", b));
+  }
+
+  public TrainConfig withPreset(String p) {
+    return copy(java.util.Map.of("preset", p));
+  }
+
+  public TrainConfig withPruneActivations(boolean on) {
+    return copy(java.util.Map.of("pruneActivations", on));
+  }
+
+  public TrainConfig withWindow(int t) {
+    return copy(java.util.Map.of("window", t));
+  }
+
+  /** A copy with the named fields replaced (names as in config.yaml); validated like any config. */
+  public TrainConfig copy(java.util.Map<String, Object> changes) {
+    return ConfigIo.copy(this, changes);
   }
 }

@@ -1,0 +1,54 @@
+package io.jqp.experiments.run;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.jqp.api.JqpException;
+import java.util.Map;
+
+/** Reads and copies run configs through Jackson, strictly: unknown keys and wrong types fail naming the field. */
+final class ConfigIo {
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private ConfigIo() {}
+
+  static TrainConfig copy(TrainConfig base, Map<String, Object> changes) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = YAML.convertValue(base, Map.class);
+    tree.putAll(changes);
+    try {
+      return YAML.convertValue(tree, TrainConfig.class);
+    } catch (IllegalArgumentException e) {
+      throw translate(e);
+    }
+  }
+
+  static JqpException translate(Exception e) {
+    Throwable t = e;
+    while (t != null && !(t instanceof JqpException) && !(t instanceof JsonMappingException)) {
+      t = t.getCause();
+    }
+    if (t instanceof JqpException j) {
+      return j;
+    }
+    if (t instanceof UnrecognizedPropertyException u) {
+      return new JqpException("unknown key '" + u.getPropertyName() + "'; known: " + String.join(", ", u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()));
+    }
+    if (t instanceof JsonMappingException m) {
+      Throwable c = m.getCause();
+      while (c != null && !(c instanceof JqpException)) {
+        c = c.getCause();
+      }
+      if (c instanceof JqpException j) {
+        return j;
+      }
+      String field = m.getPath().isEmpty() ? "config" : m.getPath().get(m.getPath().size() - 1).getFieldName();
+      return new JqpException(field + ": " + m.getOriginalMessage().split("\n")[0]);
+    }
+    return new JqpException("config: " + e.getMessage());
+  }
+}
