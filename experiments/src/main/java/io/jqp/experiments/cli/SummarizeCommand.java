@@ -1,0 +1,26 @@
+package io.jqp.experiments.cli;
+
+import io.jqp.experiments.run.RunSummary;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code jqp summarize DIR…}: a Markdown table of finished runs, with a check of every pruned site's sparsity. */
+@Command(name = "summarize", mixinStandardHelpOptions = true,
+    description = "Print a Markdown table (accuracy, weight/activation Mb, PD) of run folders and check each pruned site's measured sparsity against its target.")
+final class SummarizeCommand implements Callable<Integer> {
+  @Parameters(arity = "1..*", description = "run folders written by 'jqp train'") List<Path> runs;
+
+  @Override
+  public Integer call() throws Exception {
+    List<RunSummary> rows = new ArrayList<>();
+    for (Path p : runs) {
+      rows.add(RunSummary.read(p));
+    }
+    System.out.println(RunSummary.markdown(rows));
+    return rows.stream().allMatch(RunSummary::sparsityOk) ? 0 : 1;
+  }
+}
