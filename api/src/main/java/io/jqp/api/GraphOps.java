@@ -92,6 +92,12 @@ public interface GraphOps {
   /** The elements of {@code x}, flattened and sorted ascending. */
   Tensor sortFlat(Tensor x);
 
+  /**
+   * The q-quantile of all elements of {@code x} (a scalar), linearly interpolated between order statistics
+   * at position q·(n − 1); n may be known only at run time (a batch).
+   */
+  Tensor quantile(Tensor x, double q);
+
   /** {@code vector[index]} for a 1-D vector and a scalar whole-number index. */
   Tensor gather(Tensor vector, Tensor index);
 

@@ -173,7 +173,7 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
   public Tensor searchFractionalBits(GraphOps ops, Tensor values) {
     Tensor w = ops.stopGradient(values);
     if (isSaturated()) {
-      w = ops.clip(w, quantile(ops, w, lowerQuantile), quantile(ops, w, upperQuantile));
+      w = ops.clip(w, ops.quantile(w, lowerQuantile), ops.quantile(w, upperQuantile));
     }
     int rank = w.shape().length;
     int[] allButLast = new int[Math.max(0, rank - 1)];
@@ -186,21 +186,6 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
       errors.add(perChannel && rank > 1 ? ops.sum(sq, false, allButLast) : ops.sum(sq, false));
     }
     return ops.add(ops.argMin(ops.stack(errors)), ops.constant(dLow));
-  }
-
-  /** The q-quantile of all values, linearly interpolated between order statistics (SPEC §3). */
-  static Tensor quantile(GraphOps ops, Tensor values, double q) {
-    long n = GraphOps.numel(values);
-    Tensor sorted = ops.sortFlat(values);
-    double pos = q * (n - 1);
-    long i = (long) Math.floor(pos);
-    double frac = pos - i;
-    Tensor a = ops.gather(sorted, ops.constant(i));
-    if (frac == 0 || i + 1 >= n) {
-      return a;
-    }
-    Tensor b = ops.gather(sorted, ops.constant(i + 1));
-    return ops.add(a, ops.mul(ops.constant(frac), ops.sub(b, a)));
   }
 
   @Override

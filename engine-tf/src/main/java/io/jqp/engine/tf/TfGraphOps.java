@@ -245,6 +245,22 @@ public final class TfGraphOps implements GraphOps {
   }
 
   @Override
+  public Tensor quantile(Tensor x, double q) {
+    Operand<TFloat32> flat = tf.reshape(o(x), tf.constant(new int[] {-1}));
+    Operand<TInt32> n = tf.reshape(tf.slice(tf.shape(flat), tf.constant(new int[] {0}), tf.constant(new int[] {1})), tf.constant(new int[0]));
+    Operand<TFloat32> sorted = tf.math.neg(tf.nn.topK(tf.math.neg(flat), n, new org.tensorflow.op.nn.TopK.Options[0]).values());
+    Operand<TFloat32> last = tf.dtypes.cast(tf.math.sub(n, tf.constant(1)), TFloat32.class);
+    Operand<TFloat32> pos = tf.math.mul(tf.constant((float) q), last);
+    Operand<TFloat32> lo = tf.math.floor(pos);
+    Operand<TFloat32> frac = tf.math.sub(pos, lo);
+    Operand<TInt32> i = tf.dtypes.cast(lo, TInt32.class);
+    Operand<TInt32> j = tf.math.minimum(tf.math.add(i, tf.constant(1)), tf.math.sub(n, tf.constant(1)));
+    Operand<TFloat32> a = tf.gather(sorted, i, tf.constant(0));
+    Operand<TFloat32> b = tf.gather(sorted, j, tf.constant(0));
+    return t(tf.math.add(a, tf.math.mul(frac, tf.math.sub(b, a))));
+  }
+
+  @Override
   public Tensor gather(Tensor vector, Tensor index) {
     return t(tf.gather(o(vector), tf.dtypes.cast(o(index), TInt32.class), tf.constant(0)));
   }
