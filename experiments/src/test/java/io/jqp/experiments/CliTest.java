@@ -48,10 +48,17 @@ class CliTest {
         Arguments.of(List.of("--sparsity", "1.0"), "sparsity: must be in [0, 1), got 1.0"),
         Arguments.of(List.of("--threads", "0"), "threads: must be in [1, 256], got 0"),
         Arguments.of(List.of("--model", "resnet"), "model: unknown model 'resnet'; known: small-cnn"),
-        Arguments.of(List.of("--bits", "8", "--quantizer", "fixd"), "unknown quantizer 'fixd'; known: fixed"),
-        Arguments.of(List.of("--sparsity", "0.5", "--pruner", "magnitde"), "unknown pruner 'magnitde'; known: magnitude"),
+        Arguments.of(List.of("--bits", "8", "--quantizer", "fixd"), "unknown quantizer 'fixd'; known: delayed, fixed, saturated, test-grid16"),
+        Arguments.of(List.of("--sparsity", "0.5", "--pruner", "magnitde"), "unknown pruner 'magnitde'; known: magnitude, test-threshold, windowed"),
         Arguments.of(List.of("--data", "/nowhere"), "Fashion-MNIST file /nowhere/train-images-idx3-ubyte.gz is missing; install it with 'apt-get install dataset-fashion-mnist' or set --data to its folder"),
-        Arguments.of(List.of("--train-limit", "10"), "trainLimit: must be at least batchSize (128), got 10"));
+        Arguments.of(List.of("--train-limit", "10"), "trainLimit: must be at least batchSize (128), got 10"),
+        Arguments.of(List.of("--preset", "p-then-q"), "preset: must be one of none, prune-then-quantize, quantize-then-prune, got 'p-then-q'"),
+        Arguments.of(List.of("--prune-activations"), "pruneActivations: needs sparsity > 0 (set --sparsity)"),
+        Arguments.of(List.of("--window", "0"), "window: must be in [1, 65536] samples, got 0"),
+        Arguments.of(List.of("--tp", "-5"), "pruneStart: must be >= 0 steps (or -1 = from the preset), got -5"),
+        Arguments.of(List.of("--prune-interval", "0"), "pruneInterval: must be >= 1 step (or -1 = from the preset), got 0"),
+        Arguments.of(List.of("--bits", "8", "--tq-activations", "3", "--window", "2048"),
+            "window: 2048 samples need activation t_q >= 16 steps at batch 128, but t_q is 3; lower window or raise activationDelay"));
   }
 
   @ParameterizedTest(name = "{1}")
