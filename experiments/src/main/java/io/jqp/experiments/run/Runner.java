@@ -132,11 +132,17 @@ public final class Runner {
 
   /** Validates, trains, evaluates and writes the run folder. */
   public Result run(TrainConfig c, Path out) throws IOException {
+    TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
+    checkTiming(c, timing);
+    return run(c, recipe(c, timing), out);
+  }
+
+  /** Runs a config with a recipe wired elsewhere (e.g. by Guice); the config still gives data, model and optimizer. */
+  public Result run(TrainConfig c, Recipe recipe, Path out) throws IOException {
     checkOutput(out);
     FashionMnist.checkPresent(Path.of(c.data()));
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
     checkTiming(c, timing);
-    Recipe recipe = recipe(c, timing);
     c = c.copy(Map.of("weightDelay", timing.weightDelay(), "activationDelay", timing.activationDelay(), "pruneStart", timing.pruneStart(),
         "pruneInterval", timing.pruneInterval(), "pruneRepetitions", timing.pruneRepetitions()));
     TfModelDef def = model(c.model());
