@@ -37,3 +37,32 @@ class RecipeSpec : StringSpec({
         ramp.updatesAt(101) shouldBe false
     }
 })
+
+/** Per-layer rules from Kotlin. */
+class SiteRuleSpec : StringSpec({
+    val base = Quantizer { ops, x, _ -> ops.round(x) }
+    val four = Quantizer { ops, x, _ -> ops.floor(x) }
+    val drop = Pruner { _, x, _ -> x }
+    fun site(layer: String, index: Int, kind: SiteKind, lk: LayerKind = LayerKind.CONV2D) =
+        Site(layer, lk, kind, listOf(2L), index, 4)
+
+    val recipe = Recipe.fullPrecision().withWeightQuantizer(base).withActivationQuantizer(base)
+        .withRule(SiteRule.layers("conv*").activations().quantizer(four))
+        .withRule(SiteRule.layers("fc?").weights().ofKind(LayerKind.DENSE).pruner(drop))
+
+    "a glob and a site kind select the sites" {
+        recipe.quantizerFor(site("conv1", 0, SiteKind.ACTIVATION)) shouldBeSameInstanceAs four
+        recipe.quantizerFor(site("conv1", 0, SiteKind.WEIGHT)) shouldBeSameInstanceAs base
+        recipe.quantizerFor(site("fc1", 2, SiteKind.ACTIVATION, LayerKind.DENSE)) shouldBeSameInstanceAs base
+    }
+
+    "a rule may prune the last layer, which the recipe alone never does" {
+        recipe.prunerFor(site("fc2", 3, SiteKind.WEIGHT, LayerKind.DENSE)) shouldBeSameInstanceAs drop
+        recipe.prunerFor(site("fc2", 3, SiteKind.WEIGHT, LayerKind.CONV2D)) shouldBeSameInstanceAs Pruner.none()
+    }
+
+    "the last matching rule wins" {
+        val later = recipe.withRule(SiteRule.layers("*").activations().quantizer(base))
+        later.quantizerFor(site("conv2", 1, SiteKind.ACTIVATION)) shouldBeSameInstanceAs base
+    }
+})

@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainConfig c = new TrainConfig(model, epochs, batchSize, optimizer, lr, lrSchedule, momentum, weightDecay, seed, threads,
         bits, sparsity, quantizer, pruner, data, trainLimit, testLimit, preset, pruneActivations, window, tqWeights, tqActivations,
-        tp, interval, repetitions);
+        tp, interval, repetitions, java.util.List.of());
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
     System.out.printf(Locale.ROOT, "accuracy %.2f %% | %d steps in %.1f s (%.0f img/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f | %s%n",
         100 * r.accuracy(), r.steps(), r.seconds(), r.imagesPerSecond(), r.footprint().weightMegabits(),

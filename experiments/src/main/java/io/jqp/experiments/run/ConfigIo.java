@@ -9,12 +9,35 @@ import io.jqp.api.JqpException;
 import java.util.Map;
 
 /** Reads and copies run configs through Jackson, strictly: unknown keys and wrong types fail naming the field. */
-final class ConfigIo {
+public final class ConfigIo {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private ConfigIo() {}
+
+  /**
+   * Reads a run config: keys as in {@code config.yaml}, every one optional (defaults of {@code jqp train});
+   * an unknown key, a wrong type or an out-of-range value fails naming the field.
+   */
+  public static TrainConfig load(java.nio.file.Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new JqpException("--config " + file + " does not exist");
+    }
+    Map<String, Object> given;
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = YAML.readValue(file.toFile(), Map.class);
+      given = m == null ? Map.of() : m;
+    } catch (java.io.IOException e) {
+      throw new JqpException(file + " is not valid YAML: " + e.getMessage().split("\n")[0]);
+    }
+    try {
+      return copy(TrainConfig.defaults(), given);
+    } catch (JqpException e) {
+      throw new JqpException(file.getFileName() + ": " + e.getMessage());
+    }
+  }
 
   static TrainConfig copy(TrainConfig base, Map<String, Object> changes) {
     @SuppressWarnings("unchecked")

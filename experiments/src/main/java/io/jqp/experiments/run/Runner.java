@@ -9,6 +9,7 @@ import io.jqp.api.Plugins;
 import io.jqp.api.Pruner;
 import io.jqp.api.Quantizer;
 import io.jqp.api.Recipe;
+import io.jqp.api.SiteRule;
 import io.jqp.engine.tf.LearningRate;
 import io.jqp.engine.tf.Optimizer;
 import io.jqp.engine.tf.TfModel;
@@ -97,7 +98,23 @@ public final class Runner {
       windowed.put("window", c.window());
       ap = plugins.pruner("windowed", windowed);
     }
-    return Recipe.fullPrecision().withWeightQuantizer(wq).withActivationQuantizer(aq).withWeightPruner(wp).withActivationPruner(ap);
+    Recipe recipe = Recipe.fullPrecision().withWeightQuantizer(wq).withActivationQuantizer(aq).withWeightPruner(wp).withActivationPruner(ap);
+    for (LayerOverride o : c.overrides()) {
+      SiteRule rule = SiteRule.layers(o.layers());
+      rule = switch (o.site()) {
+        case "weight" -> rule.weights();
+        case "activation" -> rule.activations();
+        default -> rule;
+      };
+      if (o.quantizer() != null) {
+        rule = rule.quantizer(plugins.quantizer(o.quantizer(), o.quantizerOptions()));
+      }
+      if (o.pruner() != null) {
+        rule = rule.pruner(plugins.pruner(o.pruner(), o.prunerOptions()));
+      }
+      recipe = recipe.withRule(rule);
+    }
+    return recipe;
   }
 
   /** Checks that need the timing: a delayed activation quantizer must have seen T samples by its t_q. */

@@ -33,11 +33,12 @@ import java.util.Set;
  * @param pruneStart    t_p in steps; -1 = from the preset
  * @param pruneInterval Δ in steps; -1 = from the preset
  * @param pruneRepetitions n; -1 = from the preset (0 = reach the target at once at t_p)
+ * @param overrides     per-layer strategy rules, applied in order (the last match wins)
  */
 public record TrainConfig(String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
     double momentum, double weightDecay, long seed, int threads, int bits, double sparsity, String quantizer, String pruner,
     String data, int trainLimit, int testLimit, String preset, boolean pruneActivations, int window, long weightDelay,
-    long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions) {
+    long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides) {
 
   public static final java.util.List<String> PRESETS = java.util.List.of("none", "prune-then-quantize", "quantize-then-prune");
 
@@ -68,6 +69,7 @@ public record TrainConfig(String model, int epochs, int batchSize, String optimi
     check(pruneStart >= -1, "pruneStart", "must be >= 0 steps (or -1 = from the preset), got " + pruneStart);
     check(pruneInterval == -1 || pruneInterval >= 1, "pruneInterval", "must be >= 1 step (or -1 = from the preset), got " + pruneInterval);
     check(pruneRepetitions >= -1, "pruneRepetitions", "must be >= 0 (or -1 = from the preset), got " + pruneRepetitions);
+    overrides = overrides == null ? java.util.List.of() : java.util.List.copyOf(overrides);
   }
 
   /**
@@ -115,7 +117,7 @@ public record TrainConfig(String model, int epochs, int batchSize, String optimi
   /** The defaults of {@code jqp train}: small CNN, 4 epochs, Adam 1e-3 with cosine decay, batch 128, FP32. */
   public static TrainConfig defaults() {
     return new TrainConfig("small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
-        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1);
+        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of());
   }
 
   public TrainConfig withEpochs(int e) {

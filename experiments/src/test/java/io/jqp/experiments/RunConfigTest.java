@@ -1,0 +1,77 @@
+package io.jqp.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** YAML run configs with per-layer overrides; malformed ones fail naming the field before any output. */
+class RunConfigTest {
+
+  @Test
+  void overridesFromTheConfigFileReachTheSites(@TempDir Path dir) throws Exception {
+    Path data = SyntheticIdx.write(dir.resolve("data"), 256, 100);
+    Path cfg = dir.resolve("run.yaml");
+    Files.writeString(cfg, """
+        epochs: 1
+        batchSize: 64
+        threads: 1
+        bits: 8
+        sparsity: 0.5
+        data: %s
+        overrides:
+          - layers: "conv1"
+            site: activation
+            quantizer: fixed
+            quantizerOptions: {bits: 4}
+          - layers: "fc2"
+            site: weight
+            pruner: magnitude
+            prunerOptions: {sparsity: 0.25}
+        """.formatted(data));
+    Path out = dir.resolve("run");
+    CliTest.Outcome o = CliTest.run("run", "--config", cfg.toString(), "--out", out.toString());
+    assertEquals(0, o.code(), o.err());
+    List<String> layers = Files.readAllLines(out.resolve("layers.csv"));
+    String all = String.join("\n", layers);
+    assertTrue(layers.stream().anyMatch(l -> l.startsWith("conv1/activation,conv1,activation,conv2d,4,")), all);
+    assertTrue(layers.stream().anyMatch(l -> l.startsWith("conv1/weight,conv1,weight,conv2d,8,")), all);
+    assertTrue(layers.stream().anyMatch(l -> l.startsWith("fc2/weight,") && l.contains(",0.250000,1280,")), all);
+    assertTrue(Files.readString(out.resolve("config.yaml")).contains("overrides:"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = '|', value = {
+      "epocs: 3|unknown key 'epocs'; known: activationDelay, batchSize, bits, data, epochs",
+      "epochs: three|epochs: Cannot deserialize value of type `int` from String \"three\"",
+      "bits: 40|bits: must be in [2, 32] (32 = full precision), got 40",
+      "overrides: [{layers: conv1, site: kernel, quantizer: fixed}]|overrides.site: must be weight, activation or both, got 'kernel'",
+      "overrides: [{layers: conv1}]|overrides (layers 'conv1'): set a quantizer or a pruner id",
+      "overrides: [{layers: conv1, quantizer: fixd}]|unknown quantizer 'fixd'; known: delayed, fixed, saturated, test-grid16",
+      "overrides: [{layers: conv1, quantizer: fixed, quantizerOptions: {bitz: 4}}]|unknown option 'bitz' for quantizer 'fixed'; known:",
+      "preset: [1, 2]|preset: Cannot deserialize value of type `java.lang.String` from Array value"})
+  void malformedConfigsFailNamingTheField(String yaml, String message, @TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("bad.yaml");
+    Files.writeString(cfg, yaml + "\n");
+    Path out = dir.resolve("run");
+    CliTest.Outcome o = CliTest.run("run", "--config", cfg.toString(), "--out", out.toString());
+    assertEquals(2, o.code(), o.err());
+    assertTrue(o.err().startsWith("error: "), o.err());
+    assertTrue(o.err().contains(message), o.err());
+    assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+    assertTrue(!Files.exists(out));
+  }
+
+  @Test
+  void aMissingConfigFileIsNamed(@TempDir Path dir) {
+    CliTest.Outcome o = CliTest.run("run", "--config", dir.resolve("nope.yaml").toString(), "--out", dir.resolve("r").toString());
+    assertEquals(2, o.code());
+    assertEquals("error: --config " + dir.resolve("nope.yaml") + " does not exist", o.err().strip());
+  }
+}
