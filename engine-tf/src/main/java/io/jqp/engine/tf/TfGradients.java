@@ -52,6 +52,6 @@ final class TfGradients {
     if (b == null) {
       return List.of(g);
     }
-    return List.of(tf.math.minimum(tf.math.maximum(g, b.lo()), b.hi()));
+    return List.of(tf.clipByValue(g, b.lo(), b.hi()));
   }
 }

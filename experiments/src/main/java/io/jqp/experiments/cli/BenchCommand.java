@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code jqp bench}: one training step, FP32 against quantized + pruned, side by side in one process. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Time training steps of the small CNN in FP32 and with 8-bit weights+activations and 50% weight masks, interleaved, and print the ratio.")
+    description = "Time training steps of the small CNN in FP32, with 8-bit weights+activations and 50% weight masks, and with activation masks too, interleaved in one process, and print the ratios.")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "timed steps per arm (default: ${DEFAULT-VALUE})") int steps = 400;
   @Option(names = "--warmup", description = "untimed steps per arm first (default: ${DEFAULT-VALUE})") int warmup = 50;

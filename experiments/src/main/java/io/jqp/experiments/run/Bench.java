@@ -3,37 +3,43 @@ package io.jqp.experiments.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jqp.api.Plugins;
+import io.jqp.api.Pruner;
+import io.jqp.api.Quantizer;
 import io.jqp.api.Recipe;
 import io.jqp.engine.tf.TfModel;
 import io.jqp.experiments.models.SmallCnn;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Times training steps of two arms of the same model side by side: full precision against the given bits
- * on weights and activations plus weight masks. Steps alternate in blocks between the arms (the first arm
- * of each round alternates too), so drift of the machine's speed hits both alike. Inputs are synthetic
- * (seeded Gaussian images, random labels): the step's cost does not depend on their content.
+ * Times training steps of several arms of the same model side by side in one process: full precision, the
+ * given bits on weights and activations with weight masks, and the same with activation masks too. Every
+ * strategy is on from step 0 and its masks are decided at step 0, so the timed steps are the steady state of
+ * a run after its schedules have frozen (updates and window collection happen on a handful of steps only).
+ * Steps alternate in blocks between the arms, the order rotating each round, so drift of the machine's speed
+ * hits all alike. Inputs are synthetic (seeded Gaussian images, random labels): a step's cost does not depend
+ * on their content.
  */
 public final class Bench {
   public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int BLOCK = 25;
 
-  /** Timings of both arms. */
-  public record Result(String model, int batchSize, int threads, int steps, String fp32Recipe, String quantizedRecipe,
-      double fp32MillisPerStep, double quantizedMillisPerStep, double fp32ImagesPerSecond, double quantizedImagesPerSecond, double ratio) {
+  /** One arm's timing. */
+  public record Arm(String name, String recipe, double millisPerStep, double imagesPerSecond, double ratio) {}
+
+  /** Timings of all arms; ratios are step time over the FP32 arm's. */
+  public record Result(String model, int batchSize, int threads, int steps, List<Arm> arms) {
 
     public String markdown() {
-      return String.format(Locale.ROOT, """
-          | arm | recipe | ms/step | img/s |
-          |---|---|---|---|
-          | FP32 | %s | %.3f | %.0f |
-          | quantized + pruned | %s | %.3f | %.0f |
-
-          %s, batch %d, %d threads, %d timed steps per arm: step time ratio %.3f×""",
-          fp32Recipe, fp32MillisPerStep, fp32ImagesPerSecond, quantizedRecipe, quantizedMillisPerStep, quantizedImagesPerSecond,
-          model, batchSize, threads, steps, ratio);
+      StringBuilder s = new StringBuilder("| arm | recipe | ms/step | img/s | step time / FP32 |\n|---|---|---|---|---|\n");
+      for (Arm a : arms) {
+        s.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.0f | %.3f× |%n", a.name(), a.recipe(), a.millisPerStep(), a.imagesPerSecond(), a.ratio()));
+      }
+      s.append(String.format(Locale.ROOT, "%n%s, batch %d, %d threads, %d timed steps per arm, interleaved in blocks of %d", model, batchSize, threads, steps, BLOCK));
+      return s.toString();
     }
   }
 
@@ -44,10 +50,16 @@ public final class Bench {
   }
 
   public Result run(int steps, int warmup, int batch, int threads, int bits, double sparsity) {
-    var q = plugins.quantizer("fixed", Map.of("bits", bits));
-    var p = plugins.pruner("magnitude", Map.of("sparsity", sparsity));
+    Quantizer q = plugins.quantizer("fixed", Map.of("bits", bits));
+    Pruner wp = plugins.pruner("magnitude", Map.of("sparsity", sparsity));
+    Pruner ap = plugins.pruner("windowed", Map.of("sparsity", sparsity, "window", batch));
     Recipe fp32 = Recipe.fullPrecision();
-    Recipe quant = Recipe.fullPrecision().withWeightQuantizer(q).withActivationQuantizer(q).withWeightPruner(p);
+    Recipe qpw = fp32.withWeightQuantizer(q).withActivationQuantizer(q).withWeightPruner(wp);
+    Recipe qpwa = qpw.withActivationPruner(ap);
+    List<String> names = List.of("FP32", "Q" + bits + "(w,a) + P" + sparsity + "(w)", "Q" + bits + "(w,a) + P" + sparsity + "(w,a)");
+    List<String> described = List.of("Quantizer.identity() / Pruner.none()", q + " (w+a), " + wp + " (w)",
+        q + " (w+a), " + wp + " (w), " + ap + " (a)");
+    List<Recipe> recipes = List.of(fp32, qpw, qpwa);
     Random r = new Random(7);
     float[] x = new float[batch * 28 * 28];
     int[] y = new int[batch];
@@ -59,42 +71,42 @@ public final class Bench {
     }
     TfModel.Batch b = TfModel.Batch.classification(x, y);
     long totalSteps = warmup + steps + BLOCK;
-    long[] shape = {28, 28, 1};
-    try (TfModel a = TfModel.build(new SmallCnn(10), shape, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, fp32,
-            Runner.optimizer(TrainConfig.defaults(), totalSteps), 1, threads, batch, "bench-fp32");
-        TfModel c = TfModel.build(new SmallCnn(10), shape, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, quant,
-            Runner.optimizer(TrainConfig.defaults(), totalSteps), 1, threads, batch, "bench-q")) {
-      for (int i = 0; i < warmup; i++) {
-        a.trainStep(b);
-        c.trainStep(b);
+    List<TfModel> models = new ArrayList<>();
+    try {
+      for (int i = 0; i < recipes.size(); i++) {
+        models.add(TfModel.build(new SmallCnn(10), new long[] {28, 28, 1}, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, recipes.get(i),
+            Runner.optimizer(TrainConfig.defaults(), totalSteps), 1, threads, batch, "bench-" + i));
       }
-      long ta = 0;
-      long tc = 0;
+      for (int i = 0; i < warmup; i++) {
+        for (TfModel m : models) {
+          m.trainStep(b);
+        }
+      }
+      long[] nanos = new long[models.size()];
       int done = 0;
       int round = 0;
       while (done < steps) {
         int k = Math.min(BLOCK, steps - done);
-        if (round++ % 2 == 0) {
-          ta += time(a, b, k);
-          tc += time(c, b, k);
-        } else {
-          tc += time(c, b, k);
-          ta += time(a, b, k);
+        for (int j = 0; j < models.size(); j++) {
+          int a = (j + round) % models.size();
+          long t = System.nanoTime();
+          for (int s = 0; s < k; s++) {
+            models.get(a).trainStep(b);
+          }
+          nanos[a] += System.nanoTime() - t;
         }
+        round++;
         done += k;
       }
-      double ma = ta / 1e6 / steps;
-      double mc = tc / 1e6 / steps;
-      return new Result("small-cnn", batch, threads, steps, fp32.weightQuantizer() + " / " + fp32.weightPruner(),
-          q + " (w+a) / " + p + " (w)", ma, mc, batch * 1000 / ma, batch * 1000 / mc, mc / ma);
+      List<Arm> arms = new ArrayList<>();
+      double base = nanos[0] / 1e6 / steps;
+      for (int i = 0; i < models.size(); i++) {
+        double ms = nanos[i] / 1e6 / steps;
+        arms.add(new Arm(names.get(i), described.get(i), ms, batch * 1000 / ms, ms / base));
+      }
+      return new Result("small-cnn", batch, threads, steps, arms);
+    } finally {
+      models.forEach(TfModel::close);
     }
-  }
-
-  private static long time(TfModel m, TfModel.Batch b, int k) {
-    long t = System.nanoTime();
-    for (int i = 0; i < k; i++) {
-      m.trainStep(b);
-    }
-    return System.nanoTime() - t;
   }
 }
