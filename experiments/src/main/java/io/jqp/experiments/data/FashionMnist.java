@@ -18,8 +18,8 @@ public final class FashionMnist {
   /** Where the Debian package installs the files. */
   public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
-  static final float MEAN = 0.2860f;
-  static final float STD = 0.3530f;
+  public static final float MEAN = 0.2860f;
+  public static final float STD = 0.3530f;
 
   private FashionMnist() {}
 

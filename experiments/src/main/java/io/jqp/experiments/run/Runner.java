@@ -58,6 +58,7 @@ public final class Runner {
   public static TfModelDef model(String id) {
     return switch (id) {
       case "small-cnn" -> new SmallCnn(10);
+      case "mobilenet-v2" -> new io.jqp.experiments.models.MobileNetV2(10);
       default -> throw new JqpException("model: unknown model '" + id + "'; known: " + String.join(", ", TrainConfig.MODELS));
     };
   }
@@ -170,6 +171,11 @@ public final class Runner {
     }
     if (c.testLimit() > 0) {
       test = test.head(c.testLimit());
+    }
+    if (c.model().equals("mobilenet-v2")) {
+      float black = (0 - FashionMnist.MEAN) / FashionMnist.STD;
+      train = train.padTo(32, black);
+      test = test.padTo(32, black);
     }
     Files.createDirectories(out);
     AtomicFiles.write(out.resolve("config.yaml"), YAML.writeValueAsString(c));

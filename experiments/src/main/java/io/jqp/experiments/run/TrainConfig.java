@@ -42,7 +42,7 @@ public record TrainConfig(String model, int epochs, int batchSize, String optimi
 
   public static final java.util.List<String> PRESETS = java.util.List.of("none", "prune-then-quantize", "quantize-then-prune");
 
-  public static final Set<String> MODELS = Set.of("small-cnn");
+  public static final java.util.List<String> MODELS = java.util.List.of("small-cnn", "mobilenet-v2");
 
   public TrainConfig {
     if (!MODELS.contains(model)) {
