@@ -16,7 +16,11 @@ public final class Jqp {
 
   /** Runs the command line and returns its exit code (0 ok, 1 failure, 2 user error). */
   public static int execute(String... args) {
-    CommandLine cl = new CommandLine(new Jqp());
+    return execute(new CommandLine(new Jqp()), args);
+  }
+
+  /** Runs a command line built on {@link Jqp} (e.g. with more subcommands) with the same error handling. */
+  public static int execute(CommandLine cl, String... args) {
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       Throwable t = ex;
       while (t != null && !(t instanceof JqpException)) {

@@ -1,0 +1,169 @@
+package io.jqp.repro;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jqp.api.JqpException;
+import io.jqp.api.Plugins;
+import io.jqp.experiments.run.AtomicFiles;
+import io.jqp.experiments.run.RunSummary;
+import io.jqp.experiments.run.Runner;
+import io.jqp.experiments.run.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link TableSpec}: every arm for every seed, each in its own folder under {@code out} (a finished run
+ * is kept and reused, so re-running resumes), then writes {@code results.csv}, {@code results.json},
+ * {@code table.md} and {@code <table>.png}, and returns the Markdown.
+ */
+public final class TableRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(TableRunner.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** One arm's results over seeds. */
+  public record ArmResult(String arm, double paperMetric, double paperPd, Stats accuracy, Stats pd, double weightMb,
+      double activationMb, long stepsAfterLastSwitch, List<Double> accuracies) {}
+
+  /** A claim and whether it held. */
+  public record ClaimResult(String claim, String held) {}
+
+  /** Everything a table run produced. */
+  public record Result(String table, String title, String scale, List<Long> seeds, List<ArmResult> arms, List<ClaimResult> claims) {}
+
+  private final Runner runner = new Runner(Plugins.load());
+
+  public Result run(TableSpec spec, TrainConfig base, List<Long> seeds, String scale, Path out) throws IOException {
+    // every arm's config is checked before anything runs; an arm built from an earlier run is checked when it runs
+    for (TableSpec.Arm arm : spec.arms()) {
+      try {
+        arm.config().apply(base, Map.of());
+      } catch (IllegalStateException needsEarlierRun) {
+        LOG.debug("{}: {}", arm.name(), needsEarlierRun.getMessage());
+      }
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new JqpException("--out " + out + " is a file; give a folder");
+    }
+    Files.createDirectories(out);
+    int total = spec.arms().size() * seeds.size();
+    int k = 0;
+    Map<String, List<RunSummary>> byArm = new LinkedHashMap<>();
+    Map<String, TrainConfig> configs = new LinkedHashMap<>();
+    for (long seed : seeds) {
+      Map<String, Path> done = new LinkedHashMap<>();
+      for (TableSpec.Arm arm : spec.arms()) {
+        k++;
+        Path dir = out.resolve(safe(arm.name()) + "-seed" + seed);
+        TrainConfig c = arm.config().apply(base.withSeed(seed), done);
+        if (Files.isRegularFile(dir.resolve("metrics.json"))) {
+          LOG.info("[{}/{}] {} seed {}: finished before, reused ({})", k, total, arm.name(), seed, dir);
+        } else {
+          if (Files.isDirectory(dir)) {
+            deleteUnfinished(dir);
+          }
+          LOG.info("[{}/{}] {} seed {} -> {}", k, total, arm.name(), seed, dir);
+          runner.run(c, dir);
+        }
+        done.put(arm.name(), dir);
+        configs.putIfAbsent(arm.name(), c);
+        byArm.computeIfAbsent(arm.name(), a -> new ArrayList<>()).add(RunSummary.read(dir));
+      }
+    }
+    List<ArmResult> arms = new ArrayList<>();
+    for (TableSpec.Arm arm : spec.arms()) {
+      List<RunSummary> runs = byArm.get(arm.name());
+      List<Double> acc = runs.stream().map(r -> 100 * r.accuracy()).toList();
+      TrainConfig c = runs.get(0).config();
+      long steps = Runner.stepsPerEpoch(c) * c.epochs();
+      TrainConfig.Timing t = c.timing(Runner.stepsPerEpoch(c));
+      long lastSwitch = Math.max(c.bits() < 32 ? Math.max(t.weightDelay(), t.activationDelay()) : 0, c.sparsity() > 0 ? t.lastPruneUpdate() : 0);
+      arms.add(new ArmResult(arm.name(), arm.paperMetric(), arm.paperPd(), Stats.of(acc), Stats.of(runs.stream().map(RunSummary::pd).toList()),
+          runs.get(0).weightMb(), runs.get(0).activationMb(), steps - lastSwitch, acc));
+    }
+    List<ClaimResult> claims = new ArrayList<>();
+    for (TableSpec.Claim claim : spec.claims()) {
+      ArmResult a = find(arms, claim.better());
+      ArmResult b = find(arms, claim.worse());
+      String held;
+      if (claim.within() > 0) {
+        held = Math.abs(a.accuracy().mean() - b.accuracy().mean()) <= claim.within() ? "yes" : "no";
+        held += String.format(Locale.ROOT, " (difference %.2f points)", a.accuracy().mean() - b.accuracy().mean());
+      } else {
+        held = claim.metric().equals("pd") ? Stats.greater(a.pd(), b.pd()) : Stats.greater(a.accuracy(), b.accuracy());
+      }
+      claims.add(new ClaimResult(claim.text(), held));
+    }
+    Result result = new Result(spec.id(), spec.title(), scale, seeds, arms, claims);
+    write(out, result);
+    return result;
+  }
+
+  private static void deleteUnfinished(Path dir) throws IOException {
+    // an interrupted run leaves config.yaml but no metrics.json: start it over
+    for (String f : new String[] {"config.yaml", "layers.csv", "model.ckpt"}) {
+      Files.deleteIfExists(dir.resolve(f));
+    }
+  }
+
+  private static ArmResult find(List<ArmResult> arms, String name) {
+    return arms.stream().filter(a -> a.arm().equals(name)).findFirst()
+        .orElseThrow(() -> new JqpException("claim names unknown arm '" + name + "'"));
+  }
+
+  static String safe(String name) {
+    return name.replace("->", "-then-").replace(">", "").replace("/", "-");
+  }
+
+  public static String markdown(Result r) {
+    StringBuilder s = new StringBuilder();
+    s.append("### ").append(r.table()).append(": ").append(r.title()).append("\n\n");
+    s.append(String.format(Locale.ROOT, "Scale: %s; seeds %s.%n%n", r.scale(), r.seeds()));
+    s.append("| arm | paper accuracy % | paper PD | ours accuracy % (mean ± std) | ours PD (acc/Mb) | weights Mb | activations Mb | steps after last switch |\n");
+    s.append("|---|---|---|---|---|---|---|---|\n");
+    for (ArmResult a : r.arms()) {
+      s.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s | %s | %.4f | %.4f | %d |%n", a.arm(), a.paperMetric(),
+          Double.isNaN(a.paperPd()) ? "-" : String.format(Locale.ROOT, "%.2f", a.paperPd()), a.accuracy().format(2), a.pd().format(2),
+          a.weightMb(), a.activationMb(), a.stepsAfterLastSwitch()));
+    }
+    s.append("\n| claim | held here |\n|---|---|\n");
+    for (ClaimResult c : r.claims()) {
+      s.append("| ").append(c.claim()).append(" | ").append(c.held()).append(" |\n");
+    }
+    return s.toString();
+  }
+
+  private static void write(Path out, Result r) throws IOException {
+    AtomicFiles.write(out.resolve("results.json"), JSON.writeValueAsString(r));
+    StringBuilder csv = new StringBuilder("table,arm,seed_index,accuracy,paper_accuracy,paper_pd,pd_mean,weight_mb,activation_mb\n");
+    for (ArmResult a : r.arms()) {
+      for (int i = 0; i < a.accuracies().size(); i++) {
+        csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%.2f,%s,%.4f,%.6f,%.6f%n", r.table(), a.arm(), i, a.accuracies().get(i), a.paperMetric(),
+            Double.isNaN(a.paperPd()) ? "" : String.format(Locale.ROOT, "%.2f", a.paperPd()), a.pd().mean(), a.weightMb(), a.activationMb()));
+      }
+    }
+    AtomicFiles.write(out.resolve("results.csv"), csv.toString());
+    AtomicFiles.write(out.resolve("table.md"), markdown(r));
+    CategoryChart chart = new CategoryChartBuilder().width(800).height(500).title(r.table() + ": accuracy, paper vs ours")
+        .xAxisTitle("arm").yAxisTitle("accuracy %").build();
+    List<String> names = r.arms().stream().map(ArmResult::arm).toList();
+    chart.addSeries("paper", names, r.arms().stream().map(ArmResult::paperMetric).toList());
+    chart.addSeries("ours (mean ± std over seeds)", names, r.arms().stream().map(a -> a.accuracy().mean()).toList(),
+        r.arms().stream().map(a -> a.accuracy().std()).toList());
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
+    Path png = out.resolve(r.table() + ".png");
+    Path tmp = out.resolve("." + r.table() + ".tmp");
+    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+    Files.move(out.resolve("." + r.table() + ".tmp.png"), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,35 @@
+package io.jqp.repro;
+
+import io.jqp.experiments.run.TrainConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * A paper table reproduced at our scale: its arms (each a config derived from the base config, possibly from
+ * the same seed's earlier arms' run folders), the paper's numbers per arm and the claims to judge.
+ *
+ * @param id      command name ({@code table1}, …)
+ * @param title   what the table compares
+ * @param arms    in run order
+ * @param claims  qualitative claims between arms
+ */
+public record TableSpec(String id, String title, List<Arm> arms, List<Claim> claims) {
+
+  /**
+   * One arm.
+   *
+   * @param name        column/row name
+   * @param paperMetric the paper's task metric for this arm (classification accuracy %)
+   * @param paperPd     the paper's performance density, or NaN where the table gives none
+   * @param config      base config and the same seed's earlier run folders (by arm name) → this arm's config
+   */
+  public record Arm(String name, double paperMetric, double paperPd, BiFunction<TrainConfig, Map<String, Path>, TrainConfig> config) {}
+
+  /**
+   * "{@code better} has a higher {@code metric} than {@code worse}" (metric: accuracy or pd), or with
+   * {@code within} &gt; 0: "{@code better} is within {@code within} points of {@code worse}".
+   */
+  public record Claim(String text, String better, String worse, String metric, double within) {}
+}
