@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code jqp} command line. User mistakes print one line and exit 2; no stack traces. */
 @Command(name = "jqp", mixinStandardHelpOptions = true, version = "jqp 0.1.0",
     description = "Joint quantization and pruning of weights and activations on TensorFlow Java.",
-    subcommands = {TrainCommand.class, RunCommand.class, SummarizeCommand.class, BenchCommand.class, ListPluginsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, RunCommand.class, SweepCommand.class, ReportCommand.class, SummarizeCommand.class, BenchCommand.class, ListPluginsCommand.class, CommandLine.HelpCommand.class})
 public final class Jqp {
 
   public static void main(String[] args) {
