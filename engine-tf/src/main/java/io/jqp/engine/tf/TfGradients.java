@@ -21,7 +21,8 @@ final class TfGradients {
 
   static final String CLIP_GRADIENT_OP = "DebugGradientIdentity";
 
-  private record Bounds(Operand<TFloat32> lo, Operand<TFloat32> hi) {}
+  /** Bounds of one clipped-gradient node; {@code scalar} is decided when the node is built (see {@link #clipped}). */
+  private record Bounds(Operand<TFloat32> lo, Operand<TFloat32> hi, boolean scalar) {}
 
   private static final Map<Graph, Map<String, Bounds>> BOUNDS = new WeakHashMap<>();
   private static boolean registered;
@@ -38,7 +39,8 @@ final class TfGradients {
   }
 
   static synchronized void record(Graph g, String opName, Operand<TFloat32> lo, Operand<TFloat32> hi) {
-    BOUNDS.computeIfAbsent(g, k -> new ConcurrentHashMap<>()).put(opName, new Bounds(lo, hi));
+    boolean scalar = lo.shape().numDimensions() == 0 && hi.shape().numDimensions() == 0;
+    BOUNDS.computeIfAbsent(g, k -> new ConcurrentHashMap<>()).put(opName, new Bounds(lo, hi, scalar));
   }
 
   @SuppressWarnings("unchecked")
@@ -52,6 +54,11 @@ final class TfGradients {
     if (b == null) {
       return List.of(g);
     }
-    return List.of(tf.clipByValue(g, b.lo(), b.hi()));
+    // One kernel for per-tensor bounds; per-channel (vector) bounds broadcast through min/max. The graph is
+    // locked while gradients are built: asking an operand for its shape here would deadlock.
+    if (b.scalar()) {
+      return List.of(tf.clipByValue(g, b.lo(), b.hi()));
+    }
+    return List.of(tf.math.minimum(tf.math.maximum(g, b.lo()), b.hi()));
   }
 }

@@ -210,6 +210,11 @@ class WindowsTest {
       float[] y = h.forward(w);
       assertEquals((float) FixedPoint.quantize(w[3], 8, 7, Rounding.TRUNCATE), y[3], 0f);
       assertEquals((float) FixedPoint.quantize(w[2], 8, 6, Rounding.TRUNCATE), y[2], 0f);
+      float[] up = new float[2000];
+      java.util.Arrays.fill(up, 100f);
+      float[] g = h.gradient(w, up);
+      assertEquals((float) FixedPoint.maxValue(8, 6), g[0], 0f, "per-channel clipped gradient, channel 0 (d = 6)");
+      assertEquals((float) FixedPoint.maxValue(8, 7), g[1], 0f, "per-channel clipped gradient, channel 1 (d = 7)");
     }
   }
 }
