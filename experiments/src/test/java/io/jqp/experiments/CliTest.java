@@ -47,7 +47,7 @@ class CliTest {
         Arguments.of(List.of("--bits", "1"), "bits: must be in [2, 32] (32 = full precision), got 1"),
         Arguments.of(List.of("--sparsity", "1.0"), "sparsity: must be in [0, 1), got 1.0"),
         Arguments.of(List.of("--threads", "0"), "threads: must be in [1, 256], got 0"),
-        Arguments.of(List.of("--model", "resnet"), "model: unknown model 'resnet'; known: small-cnn"),
+        Arguments.of(List.of("--model", "resnet"), "model: unknown model 'resnet'; known: small-cnn, mobilenet-v2"),
         Arguments.of(List.of("--bits", "8", "--quantizer", "fixd"), "unknown quantizer 'fixd'; known: delayed, fixed, saturated, test-diverge, test-grid16"),
         Arguments.of(List.of("--sparsity", "0.5", "--pruner", "magnitde"), "unknown pruner 'magnitde'; known: magnitude, test-threshold, windowed"),
         Arguments.of(List.of("--data", "/nowhere"), "Fashion-MNIST file /nowhere/train-images-idx3-ubyte.gz is missing; install it with 'apt-get install dataset-fashion-mnist' or set --data to its folder"),
