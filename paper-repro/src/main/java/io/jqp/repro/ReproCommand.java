@@ -15,9 +15,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "repro", mixinStandardHelpOptions = true,
     description = {"Reproduce a table of the JQP paper at small scale (classification rows, Fashion-MNIST).",
         "table1: FP32 vs delayed vs fixed d from step 0 vs retrain with final d*; table3: weights pruned, P->Q vs Q->P;",
-        "table4: weights and activations pruned, P->Q vs Q->P. --quick: minutes; default: within an hour on 2 cores."})
+        "table4: weights and activations pruned, P->Q vs Q->P. --quick: minutes; default: within an hour on 2 cores.",
+        "table6: the paper's performance densities recomputed from bits, sparsity and memory, plus our rows from a table4 folder (--out)."})
 final class ReproCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "table1, table3 or table4") String table;
+  @Parameters(index = "0", description = "table1, table3, table4 or table6") String table;
   @Option(names = "--quick", description = "small scale: 4,096 training images, 3 epochs, window 256") boolean quick;
   @Option(names = "--model", description = "small-cnn or mobilenet-v2 (slow on 2 cores: about 2 s a step) (default: ${DEFAULT-VALUE})") String model = "small-cnn";
   @Option(names = "--seeds", description = "number of seeds, >= 1 (default: ${DEFAULT-VALUE})") int seeds = 3;
@@ -28,6 +29,12 @@ final class ReproCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (table.equals("table6")) {
+      Path t4 = out != null ? out : Path.of("runs", "repro", "table4" + (quick ? "-quick" : ""));
+      String md = Table6.markdown(t4);
+      System.out.println(md);
+      return Table6.allAgree() ? 0 : 1;
+    }
     TableSpec spec = Tables.byId(table);
     if (seeds < 1 || seeds > 20) {
       throw new JqpException("--seeds must be in [1, 20], got " + seeds);

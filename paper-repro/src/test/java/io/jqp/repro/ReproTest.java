@@ -56,4 +56,17 @@ class ReproTest {
     assertEquals(2, retrain.overrides().size());
     assertEquals("none", retrain.preset());
   }
+
+  @Test
+  void table6RecomputesEveryPublishedPdFromBitsSparsityAndMemory(@TempDir Path none) throws Exception {
+    assertTrue(Table6.allAgree());
+    Table6.Published ours = Table6.published().get(3);
+    assertEquals(9.2, ours.footprint().weightMegabits(), 1e-9);
+    assertEquals(27.6, ours.footprint().activationMegabits(), 1e-9);
+    assertEquals(2.49, ours.recomputedPd(), Table6.TOLERANCE);
+    String md = Table6.markdown(none);
+    assertTrue(md.contains("| 0.315 | 0.31 | yes |"), md);
+    assertTrue(md.contains("| 2.485 | 2.49 | yes |"), md);
+    assertTrue(md.contains("none at"), md);
+  }
 }
