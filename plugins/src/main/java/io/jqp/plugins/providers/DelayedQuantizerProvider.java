@@ -3,10 +3,9 @@ package io.jqp.plugins.providers;
 import io.jqp.api.Quantizer;
 import io.jqp.api.QuantizerProvider;
 import io.jqp.api.StrategyOptions;
-import io.jqp.plugins.FixedPointQuantizer;
 import java.util.Map;
 
-/** Provides delayed quantization (JQP Eqs. 3–4) as {@code delayed}: identity until t_q, then d* frozen. */
+/** Provides delayed quantization (JQP Eqs. 3–4) as {@code delayed}: identity until t_q, then d* frozen ({@link io.jqp.plugins.FixedPointQuantizer}). */
 public final class DelayedQuantizerProvider implements QuantizerProvider {
   @Override
   public String id() {
@@ -25,7 +24,6 @@ public final class DelayedQuantizerProvider implements QuantizerProvider {
 
   @Override
   public Quantizer create(StrategyOptions o) {
-    FixedPointQuantizer q = FixedPointOptions.parse(o, options(), 1000, 0, 1);
-    return q;
+    return FixedPointOptions.parse(o, options(), 1000, 0, 1);
   }
 }
