@@ -74,6 +74,7 @@ public final class TfModel implements AutoCloseable {
   private final Map<String, Placeholder<TFloat32>> restoreFeeds = new LinkedHashMap<>();
   private final Op restoreOp;
   private long step;
+  private List<String> lastUpdated = List.of();
 
   private TfModel(TfModelDef def, long[] sampleShape, Loss lossKind, int classes, Recipe recipe, Optimizer optimizer,
       long seed, int threads, int batchSize, String fingerprint) {
@@ -237,9 +238,9 @@ public final class TfModel implements AutoCloseable {
     return due;
   }
 
-  /** Names of the sites whose strategies update before the current step (for logs). */
-  public List<String> sitesUpdatingNow() {
-    return updatesDue().stream().map(u -> u.site().name()).distinct().toList();
+  /** Names of the sites whose strategies updated before the last training step (for logs). */
+  public List<String> sitesUpdatedLastStep() {
+    return lastUpdated;
   }
 
   /**
@@ -251,6 +252,7 @@ public final class TfModel implements AutoCloseable {
     try (TFloat32 x = inputTensor(batch); TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step));
         TFloat32 on = TFloat32.scalarOf(1f); Tensor y = targetTensor(batch)) {
       List<TfNetwork.SiteUpdate> due = updatesDue();
+      lastUpdated = due.stream().map(u -> u.site().name()).distinct().toList();
       List<TfNetwork.SiteUpdate> observing = new ArrayList<>();
       for (TfNetwork.SiteUpdate o : net.observers()) {
         if (o.when().test(step)) {

@@ -198,11 +198,11 @@ public final class Runner {
             .setInitialMax(perEpoch).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
             .setUnit(" steps", 1).build()) {
           for (int b = 0; b < perEpoch; b++) {
-            List<String> switching = model.sitesUpdatingNow();
-            if (!switching.isEmpty()) {
-              LOG.info("step {}: strategies update at {}", model.step(), String.join(", ", switching));
-            }
             float loss = model.trainStep(train.batch(order, b, c.batchSize()));
+            List<String> switching = model.sitesUpdatedLastStep();
+            if (!switching.isEmpty()) {
+              LOG.info("step {}: strategies update at {}", model.step() - 1, String.join(", ", switching));
+            }
             if (!Float.isFinite(loss)) {
               throw new JqpException("training diverged: loss is " + loss + " at step " + model.step() + "; lower learningRate");
             }
