@@ -63,6 +63,12 @@ public final class TfModel implements AutoCloseable {
   private final Loss lossKind;
   private final Optimizer optimizer;
   private final String fingerprint;
+  private final TfModelDef def;
+  private final Recipe recipe;
+  private final long seed;
+  private final int threads;
+  private final int batchSize;
+  private final int classes;
   private final Placeholder<TFloat32> input;
   private final Placeholder<TInt32> labels;
   private final Placeholder<TFloat32> targets;
@@ -77,7 +83,13 @@ public final class TfModel implements AutoCloseable {
   private List<String> lastUpdated = List.of();
 
   private TfModel(TfModelDef def, long[] sampleShape, Loss lossKind, int classes, Recipe recipe, Optimizer optimizer,
-      long seed, int threads, int batchSize, String fingerprint) {
+      long seed, int threads, int batchSize, String fingerprint, Map<String, List<Long>> activationShapes) {
+    this.def = def;
+    this.recipe = recipe;
+    this.seed = seed;
+    this.threads = threads;
+    this.batchSize = batchSize;
+    this.classes = classes;
     this.sampleShape = sampleShape.clone();
     this.lossKind = lossKind;
     this.optimizer = optimizer;
@@ -91,6 +103,10 @@ public final class TfModel implements AutoCloseable {
     this.graph = new Graph();
     try {
       this.net = new TfNetwork(graph, recipe, seed, batchSize, order, false);
+      boolean inference = activationShapes != null;
+      if (inference) {
+        net.activationShapes(activationShapes);
+      }
       Ops tf = net.tf();
       this.input = placeholderIn(tf, sampleShape);
       this.output = def.build(net, input);
@@ -111,7 +127,7 @@ public final class TfModel implements AutoCloseable {
         this.loss = tf.math.mean(tf.math.squaredDifference(output, targets), allAxes(tf, output.shape().numDimensions()), Mean.keepDims(false));
         this.correct = tf.constant(0f);
       }
-      this.trainOp = buildTrainOp(tf);
+      this.trainOp = inference ? null : buildTrainOp(tf);
       List<Op> assigns = new ArrayList<>();
       for (Map.Entry<String, Variable<TFloat32>> e : net.variables().entrySet()) {
         Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(e.getValue().shape()));
@@ -143,7 +159,39 @@ public final class TfModel implements AutoCloseable {
    */
   public static TfModel build(TfModelDef def, long[] sampleShape, Loss loss, int classes, Recipe recipe,
       Optimizer optimizer, long seed, int threads, int batchSize, String fingerprint) {
-    return new TfModel(def, sampleShape, loss, classes, recipe, optimizer, seed, threads, batchSize, fingerprint);
+    return new TfModel(def, sampleShape, loss, classes, recipe, optimizer, seed, threads, batchSize, fingerprint, null);
+  }
+
+  /**
+   * An evaluation-only copy of this model for inputs of another shape ({@code -1} for a size known only when
+   * fed, e.g. {@code {-1, -1, 1}} for whole images of any size): the same layers and strategies, with every
+   * activation site keeping the sample shape it has here, so masks learned on training crops are tiled over
+   * the larger input (SPEC §6). It holds no optimizer; call {@link #copyValuesFrom} to load the current
+   * weights and strategy state, and close it when done.
+   */
+  public TfModel inferenceCopy(long[] sampleShape) {
+    Map<String, List<Long>> shapes = new LinkedHashMap<>();
+    for (TfNetwork.SiteInfo info : net.sites().values()) {
+      if (info.site().kind() == io.jqp.api.SiteKind.ACTIVATION) {
+        shapes.put(info.site().layer(), info.site().shape());
+      }
+    }
+    return new TfModel(def, sampleShape, lossKind, classes, recipe, optimizer, seed, threads, batchSize, fingerprint, shapes);
+  }
+
+  /** Loads the values of every variable of this model from {@code source} (same names and shapes), and its step. */
+  public void copyValuesFrom(TfModel source) {
+    Map<String, TfCheckpoint.Entry> all = source.variableValues();
+    Map<String, TfCheckpoint.Entry> mine = new LinkedHashMap<>();
+    for (String name : net.variables().keySet()) {
+      TfCheckpoint.Entry e = all.get(name);
+      if (e == null) {
+        throw new IllegalArgumentException("source model has no variable " + name);
+      }
+      mine.put(name, e);
+    }
+    load(mine, "model " + source.fingerprint);
+    this.step = source.step;
   }
 
   private static Placeholder<TFloat32> placeholderIn(Ops tf, long[] sampleShape) {
@@ -249,6 +297,9 @@ public final class TfModel implements AutoCloseable {
    * @return the batch loss before the update
    */
   public float trainStep(Batch batch) {
+    if (trainOp == null) {
+      throw new IllegalStateException("an inference copy cannot train");
+    }
     try (TFloat32 x = inputTensor(batch); TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step));
         TFloat32 on = TFloat32.scalarOf(1f); Tensor y = targetTensor(batch)) {
       List<TfNetwork.SiteUpdate> due = updatesDue();
@@ -327,6 +378,25 @@ public final class TfModel implements AutoCloseable {
     }
   }
 
+  /**
+   * The network's output for inputs of an explicit shape ({@code [batch, ...sample]}), in evaluation mode; for
+   * models built with unknown sample dimensions.
+   *
+   * @return the output values, row-major, and their shape
+   */
+  public Prediction predict(float[] inputs, long[] shape) {
+    try (TFloat32 x = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(inputs, true, false));
+        Result res = session.runner().feed(input, x).fetch(output).run()) {
+      TFloat32 out = (TFloat32) res.get(0);
+      float[] a = new float[(int) out.shape().size()];
+      out.asRawTensor().data().asFloats().read(a);
+      return new Prediction(a, out.shape().asArray());
+    }
+  }
+
+  /** Output values (row-major) and their shape. */
+  public record Prediction(float[] values, long[] shape) {}
+
   /** Current values of every variable: weights, optimizer slots and strategy state. */
   public Map<String, TfCheckpoint.Entry> variableValues() {
     Map<String, TfCheckpoint.Entry> values = new LinkedHashMap<>();
@@ -401,14 +471,19 @@ public final class TfModel implements AutoCloseable {
     if (!c.variables().keySet().equals(net.variables().keySet())) {
       throw new JqpException("checkpoint " + file + " holds other variables than this model; was it written by another model?");
     }
+    load(c.variables(), "checkpoint " + file);
+    this.step = c.step();
+  }
+
+  private void load(Map<String, TfCheckpoint.Entry> values, String source) {
     List<TFloat32> fed = new ArrayList<>();
     try {
       Session.Runner r = session.runner().addTarget(restoreOp);
       for (Map.Entry<String, Placeholder<TFloat32>> e : restoreFeeds.entrySet()) {
-        TfCheckpoint.Entry v = c.variables().get(e.getKey());
+        TfCheckpoint.Entry v = values.get(e.getKey());
         long[] expected = net.variables().get(e.getKey()).shape().asArray();
         if (!Arrays.equals(expected, v.shape())) {
-          throw new JqpException("checkpoint " + file + ": variable " + e.getKey() + " has shape " + Arrays.toString(v.shape()) + ", the model needs " + Arrays.toString(expected));
+          throw new JqpException(source + ": variable " + e.getKey() + " has shape " + Arrays.toString(v.shape()) + ", the model needs " + Arrays.toString(expected));
         }
         TFloat32 t = TFloat32.tensorOf(Shape.of(v.shape()), DataBuffers.of(v.values(), true, false));
         fed.add(t);
@@ -418,7 +493,6 @@ public final class TfModel implements AutoCloseable {
     } finally {
       fed.forEach(TFloat32::close);
     }
-    this.step = c.step();
   }
 
   @Override

@@ -71,6 +71,7 @@ public final class TfNetwork {
   private final List<Scheduled> scheduled = new ArrayList<>();
   private final Map<String, SiteInfo> sites = new LinkedHashMap<>();
   private final PlaceholderWithDefault<TFloat32> training;
+  private Map<String, List<Long>> activationShapes = Map.of();
   private int randomOps;
 
   /**
@@ -230,7 +231,11 @@ public final class TfNetwork {
       throw new IllegalArgumentException("activation site names unknown layer '" + layer + "'");
     }
     long[] shape = x.shape().asArray();
-    List<Long> sample = Arrays.stream(shape, 1, shape.length).boxed().toList();
+    List<Long> sample = activationShapes.getOrDefault(layer, Arrays.stream(shape, 1, shape.length).boxed().toList());
+    if (sample.stream().anyMatch(d -> d < 0)) {
+      throw new IllegalArgumentException("activation site of '" + layer + "' has no static shape " + sample
+          + "; build the training model with a static sample shape and evaluate larger inputs through TfModel.inferenceCopy");
+    }
     return applySite(new Site(layer, kind, SiteKind.ACTIVATION, sample, layerIndex.get(layer), layerCount), x);
   }
 
@@ -413,6 +418,15 @@ public final class TfNetwork {
 
   List<Scheduled> scheduledValues() {
     return scheduled;
+  }
+
+  /**
+   * Gives activation sites the sample shape they had in training (by layer name), so that a copy of the
+   * network built for inputs of another or unknown size keeps the strategies' state shapes (masks are then
+   * tiled to the input, SPEC §6).
+   */
+  void activationShapes(Map<String, List<Long>> shapes) {
+    this.activationShapes = Map.copyOf(shapes);
   }
 
   Map<String, SiteInfo> sites() {
