@@ -33,7 +33,7 @@ class SweepTest {
     Path okRun = out.resolve("quantizer=fixed,seed=1");
     assertTrue(Files.isRegularFile(okRun.resolve("metrics.json")));
     assertTrue(Files.readString(out.resolve("quantizer=test-diverge,seed=2/error.txt")).startsWith("training diverged: loss is NaN at step"));
-    for (String f : new String[] {"report.csv", "report.md", "report.json", "curves.png", "accuracy-vs-pd.png"}) {
+    for (String f : new String[] {"report.csv", "report.md", "report.json", "curves.png", "metric-vs-pd.png"}) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
     assertTrue(Files.readString(out.resolve("report.md")).contains("(+1)"), "the two seeds of the fixed arm form one group");

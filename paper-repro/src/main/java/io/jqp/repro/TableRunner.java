@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jqp.api.JqpException;
 import io.jqp.api.Plugins;
 import io.jqp.experiments.run.AtomicFiles;
+import io.jqp.experiments.run.Report;
 import io.jqp.experiments.run.RunSummary;
 import io.jqp.experiments.run.Runner;
 import io.jqp.experiments.run.TrainConfig;
@@ -32,8 +33,8 @@ public final class TableRunner {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** One arm's results over seeds. */
-  public record ArmResult(String arm, double paperMetric, double paperPd, Stats accuracy, Stats pd, double weightMb,
-      double activationMb, long stepsAfterLastSwitch, List<Double> accuracies) {}
+  public record ArmResult(String arm, String task, String metricName, double paperMetric, double paperPd, Stats metric, Stats pd,
+      Map<String, Stats> extras, double weightMb, double activationMb, long stepsAfterLastSwitch, List<Double> metrics) {}
 
   /** A claim and whether it held. */
   public record ClaimResult(String claim, String held) {}
@@ -83,13 +84,17 @@ public final class TableRunner {
     List<ArmResult> arms = new ArrayList<>();
     for (TableSpec.Arm arm : spec.arms()) {
       List<RunSummary> runs = byArm.get(arm.name());
-      List<Double> acc = runs.stream().map(r -> 100 * r.accuracy()).toList();
+      List<Double> acc = runs.stream().map(RunSummary::metric).toList();
+      Map<String, Stats> extras = new LinkedHashMap<>();
+      for (String key : runs.get(0).extras().keySet()) {
+        extras.put(key, Stats.of(runs.stream().map(r -> r.extras().getOrDefault(key, Double.NaN)).toList()));
+      }
       TrainConfig c = runs.get(0).config();
       long steps = Runner.stepsPerEpoch(c) * c.epochs();
       TrainConfig.Timing t = c.timing(Runner.stepsPerEpoch(c));
       long lastSwitch = Math.max(c.bits() < 32 ? Math.max(t.weightDelay(), t.activationDelay()) : 0, c.sparsity() > 0 ? t.lastPruneUpdate() : 0);
-      arms.add(new ArmResult(arm.name(), arm.paperMetric(), arm.paperPd(), Stats.of(acc), Stats.of(runs.stream().map(RunSummary::pd).toList()),
-          runs.get(0).weightMb(), runs.get(0).activationMb(), steps - lastSwitch, acc));
+      arms.add(new ArmResult(arm.name(), c.task(), runs.get(0).metricName(), arm.paperMetric(), arm.paperPd(), Stats.of(acc),
+          Stats.of(runs.stream().map(RunSummary::pd).toList()), extras, runs.get(0).weightMb(), runs.get(0).activationMb(), steps - lastSwitch, acc));
     }
     List<ClaimResult> claims = new ArrayList<>();
     for (TableSpec.Claim claim : spec.claims()) {
@@ -97,10 +102,10 @@ public final class TableRunner {
       ArmResult b = find(arms, claim.worse());
       String held;
       if (claim.within() > 0) {
-        held = Math.abs(a.accuracy().mean() - b.accuracy().mean()) <= claim.within() ? "yes" : "no";
-        held += String.format(Locale.ROOT, " (difference %.2f points)", a.accuracy().mean() - b.accuracy().mean());
+        held = Math.abs(a.metric().mean() - b.metric().mean()) <= claim.within() ? "yes" : "no";
+        held += String.format(Locale.ROOT, " (difference %.2f)", a.metric().mean() - b.metric().mean());
       } else {
-        held = claim.metric().equals("pd") ? Stats.greater(a.pd(), b.pd()) : Stats.greater(a.accuracy(), b.accuracy());
+        held = claim.metric().equals("pd") ? Stats.greater(a.pd(), b.pd()) : Stats.greater(a.metric(), b.metric());
       }
       claims.add(new ClaimResult(claim.text(), held));
     }
@@ -129,12 +134,18 @@ public final class TableRunner {
     StringBuilder s = new StringBuilder();
     s.append("### ").append(r.table()).append(": ").append(r.title()).append("\n\n");
     s.append(String.format(Locale.ROOT, "Scale: %s; seeds %s.%n%n", r.scale(), r.seeds()));
-    s.append("| arm | paper accuracy % | paper PD | ours accuracy % (mean ± std) | ours PD (acc/Mb) | weights Mb | activations Mb | steps after last switch |\n");
-    s.append("|---|---|---|---|---|---|---|---|\n");
+    s.append("| arm | task | metric | paper | ours (mean ± std) | paper PD | ours PD | weights Mb | activations Mb | steps after last switch | also measured |\n");
+    s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (ArmResult a : r.arms()) {
-      s.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s | %s | %.4f | %.4f | %d |%n", a.arm(), a.paperMetric(),
-          Double.isNaN(a.paperPd()) ? "-" : String.format(Locale.ROOT, "%.2f", a.paperPd()), a.accuracy().format(2), a.pd().format(2),
-          a.weightMb(), a.activationMb(), a.stepsAfterLastSwitch()));
+      StringBuilder also = new StringBuilder();
+      a.extras().forEach((k, v) -> {
+        if (!k.startsWith("psnr_") || k.equals("psnr_patches") || k.equals("psnr_bicubic")) {
+          also.append(also.length() == 0 ? "" : "; ").append(k).append(' ').append(v.format(2));
+        }
+      });
+      s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %s | %.4f | %.4f | %d | %s |%n", a.arm(), a.task(), a.metricName(),
+          a.paperMetric(), a.metric().format(2), Double.isNaN(a.paperPd()) ? "-" : String.format(Locale.ROOT, "%.2f", a.paperPd()),
+          a.pd().format(2), a.weightMb(), a.activationMb(), a.stepsAfterLastSwitch(), also.length() == 0 ? "-" : also));
     }
     s.append("\n| claim | held here |\n|---|---|\n");
     for (ClaimResult c : r.claims()) {
@@ -145,25 +156,32 @@ public final class TableRunner {
 
   private static void write(Path out, Result r) throws IOException {
     AtomicFiles.write(out.resolve("results.json"), JSON.writeValueAsString(r));
-    StringBuilder csv = new StringBuilder("table,arm,seed_index,accuracy,paper_accuracy,paper_pd,pd_mean,weight_mb,activation_mb\n");
+    StringBuilder csv = new StringBuilder("table,arm,task,seed_index,metric,paper_metric,paper_pd,pd_mean,weight_mb,activation_mb\n");
     for (ArmResult a : r.arms()) {
-      for (int i = 0; i < a.accuracies().size(); i++) {
-        csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%.2f,%s,%.4f,%.6f,%.6f%n", r.table(), a.arm(), i, a.accuracies().get(i), a.paperMetric(),
+      for (int i = 0; i < a.metrics().size(); i++) {
+        csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%.2f,%s,%.4f,%.6f,%.6f%n", r.table(), a.arm(), a.task(), i, a.metrics().get(i), a.paperMetric(),
             Double.isNaN(a.paperPd()) ? "" : String.format(Locale.ROOT, "%.2f", a.paperPd()), a.pd().mean(), a.weightMb(), a.activationMb()));
       }
     }
     AtomicFiles.write(out.resolve("results.csv"), csv.toString());
     AtomicFiles.write(out.resolve("table.md"), markdown(r));
-    CategoryChart chart = new CategoryChartBuilder().width(800).height(500).title(r.table() + ": accuracy, paper vs ours")
-        .xAxisTitle("arm").yAxisTitle("accuracy %").build();
-    List<String> names = r.arms().stream().map(ArmResult::arm).toList();
-    chart.addSeries("paper", names, r.arms().stream().map(ArmResult::paperMetric).toList());
-    chart.addSeries("ours (mean ± std over seeds)", names, r.arms().stream().map(a -> a.accuracy().mean()).toList(),
-        r.arms().stream().map(a -> a.accuracy().std()).toList());
-    chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
-    Path png = out.resolve(r.table() + ".png");
-    Path tmp = out.resolve("." + r.table() + ".tmp");
-    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(out.resolve("." + r.table() + ".tmp.png"), png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    List<String> tasks = r.arms().stream().map(ArmResult::task).distinct().toList();
+    for (String task : tasks) {
+      List<ArmResult> arms = r.arms().stream().filter(a -> a.task().equals(task)).toList();
+      String metric = arms.get(0).metricName();
+      CategoryChart chart = new CategoryChartBuilder().width(800).height(500).title(r.table() + " (" + task + "): " + metric + ", paper vs ours")
+          .xAxisTitle("arm").yAxisTitle(metric).build();
+      List<String> names = arms.stream().map(ArmResult::arm).toList();
+      chart.addSeries("paper", names, arms.stream().map(ArmResult::paperMetric).toList());
+      chart.addSeries("ours (mean ± std over seeds)", names, arms.stream().map(a -> a.metric().mean()).toList(),
+          arms.stream().map(a -> a.metric().std()).toList());
+      double lo = arms.stream().mapToDouble(a -> Math.min(a.paperMetric(), a.metric().mean() - a.metric().std())).min().orElse(0);
+      if (metric.startsWith("accuracy")) {
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
+      } else {
+        chart.getStyler().setYAxisMin(Math.floor(lo - 1));
+      }
+      Report.save(chart, out.resolve(task.equals(tasks.get(0)) ? r.table() + ".png" : r.table() + "-" + task + ".png"));
+    }
   }
 }

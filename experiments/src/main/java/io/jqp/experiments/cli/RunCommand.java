@@ -21,8 +21,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainConfig c = ConfigIo.load(config);
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
-    System.out.printf(Locale.ROOT, "accuracy %.2f %% | weights %.3f Mb, activations %.4f Mb, PD %.2f | %s%n", 100 * r.accuracy(),
-        r.footprint().weightMegabits(), r.footprint().activationMegabits(), r.footprint().performanceDensity(100 * r.accuracy()), out);
+    System.out.println(Runner.line(r, out));
     return 0;
   }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jqp summarize DIR…}: a Markdown table of finished runs, with a check of every pruned site's sparsity. */
 @Command(name = "summarize", mixinStandardHelpOptions = true,
-    description = "Print a Markdown table (accuracy, weight/activation Mb, PD) of run folders and check each pruned site's measured sparsity against its target.")
+    description = "Print a Markdown table (task metric, weight/activation Mb, PD) of run folders and check each pruned site's measured sparsity against its target.")
 final class SummarizeCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", description = "run folders written by 'jqp train'") List<Path> runs;
 

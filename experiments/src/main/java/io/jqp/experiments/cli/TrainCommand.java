@@ -10,11 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code jqp train}: the quick path to one training run. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model on Fashion-MNIST and write a run folder.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model on a task (Fashion-MNIST classification or x3 super-resolution) and write a run folder.")
 final class TrainCommand implements Callable<Integer> {
   private static final TrainConfig D = TrainConfig.defaults();
 
-  @Option(names = "--model", description = "architecture (default: ${DEFAULT-VALUE})") String model = D.model();
+  @Option(names = "--task", description = "task: fashion-mnist or sr-x3 (default: ${DEFAULT-VALUE})") String task = D.task();
+  @Option(names = "--model", description = "architecture (default: the task's first, small-cnn for fashion-mnist, espcn for sr-x3)") String model;
   @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})") int epochs = D.epochs();
   @Option(names = "--batch-size", description = "batch size (default: ${DEFAULT-VALUE})") int batchSize = D.batchSize();
   @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE})") String optimizer = D.optimizer();
@@ -28,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--sparsity", description = "weight sparsity, first and last layers excluded (default: ${DEFAULT-VALUE})") double sparsity = D.sparsity();
   @Option(names = "--quantizer", description = "quantizer plugin id (default: ${DEFAULT-VALUE})") String quantizer = D.quantizer();
   @Option(names = "--pruner", description = "pruner plugin id (default: ${DEFAULT-VALUE})") String pruner = D.pruner();
-  @Option(names = "--data", description = "Fashion-MNIST folder (default: ${DEFAULT-VALUE})") String data = D.data();
+  @Option(names = "--data", description = "the task's data folder (default: /usr/share/datasets/fashion-mnist; the SR photos in ~/.local/share/jqp/photos)") String data;
   @Option(names = "--train-limit", description = "use the first N training images, 0 = all (default: ${DEFAULT-VALUE})") int trainLimit = 0;
   @Option(names = "--test-limit", description = "use the first N test images, 0 = all (default: ${DEFAULT-VALUE})") int testLimit = 0;
   @Option(names = "--preset", description = "none, prune-then-quantize or quantize-then-prune: the paper's classification schedule scaled to --epochs (default: ${DEFAULT-VALUE})") String preset = D.preset();
@@ -43,13 +44,12 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TrainConfig c = new TrainConfig(model, epochs, batchSize, optimizer, lr, lrSchedule, momentum, weightDecay, seed, threads,
-        bits, sparsity, quantizer, pruner, data, trainLimit, testLimit, preset, pruneActivations, window, tqWeights, tqActivations,
+    io.jqp.experiments.tasks.Task t = io.jqp.experiments.tasks.Tasks.byId(task);
+    TrainConfig c = new TrainConfig(task, model != null ? model : t.models().get(0), epochs, batchSize, optimizer, lr, lrSchedule, momentum, weightDecay, seed, threads,
+        bits, sparsity, quantizer, pruner, data != null ? data : t.defaultData(), trainLimit, testLimit, preset, pruneActivations, window, tqWeights, tqActivations,
         tp, interval, repetitions, java.util.List.of());
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
-    System.out.printf(Locale.ROOT, "accuracy %.2f %% | %d steps in %.1f s (%.0f img/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f | %s%n",
-        100 * r.accuracy(), r.steps(), r.seconds(), r.imagesPerSecond(), r.footprint().weightMegabits(),
-        r.footprint().activationMegabits(), r.footprint().performanceDensity(100 * r.accuracy()), out);
+    System.out.println(Runner.line(r, out));
     return 0;
   }
 }

@@ -1,7 +1,6 @@
 package io.jqp.experiments.data;
 
 import io.jqp.engine.tf.TfModel;
-import java.util.Random;
 
 /**
  * An in-memory labelled image set, NHWC float32, with seeded shuffling and batching.
@@ -63,18 +62,7 @@ public record Dataset(float[] images, int[] labels, long[] sampleShape) {
 
   /** The sample order of one epoch: a permutation drawn from {@code seed} and the epoch number. */
   public int[] order(long seed, int epoch) {
-    int[] idx = new int[size()];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    Random r = new Random(seed * 1_000_003L + epoch);
-    for (int i = idx.length - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    return idx;
+    return io.jqp.experiments.tasks.Task.order(size(), seed, epoch);
   }
 
   /** Number of full batches in an epoch (the last partial batch is dropped in training). */

@@ -42,6 +42,13 @@ public final class ConfigIo {
   static TrainConfig copy(TrainConfig base, Map<String, Object> changes) {
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = YAML.convertValue(base, Map.class);
+    Object task = changes.get("task");
+    if (task instanceof String id && !id.equals(base.task())) {
+      // another task: its default model and data unless given
+      io.jqp.experiments.tasks.Task t = io.jqp.experiments.tasks.Tasks.byId(id);
+      tree.put("model", t.models().get(0));
+      tree.put("data", t.defaultData());
+    }
     tree.putAll(changes);
     try {
       return YAML.convertValue(tree, TrainConfig.class);

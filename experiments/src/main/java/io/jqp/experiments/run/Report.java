@@ -32,7 +32,7 @@ public final class Report {
   record Row(String name, TrainConfig config, JsonNode metrics, List<String[]> layers) {}
 
   /** A group of runs equal but for the seed. */
-  public record Group(String key, int runs, double accuracyMean, double accuracyStd, double pdMean, double pdStd, double weightMb, double activationMb) {}
+  public record Group(String key, int runs, double metricMean, double metricStd, double pdMean, double pdStd, double weightMb, double activationMb) {}
 
   public static List<Group> write(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -54,30 +54,30 @@ public final class Report {
     if (rows.isEmpty()) {
       throw new JqpException(dir + " holds no finished run (no metrics.json below it)");
     }
-    StringBuilder csv = new StringBuilder("run,model,preset,bits,sparsity,prune_activations,window,seed,epochs,accuracy,test_loss,weight_mb,activation_mb,pd,steps,seconds,images_per_second\n");
+    StringBuilder csv = new StringBuilder("run,task,model,preset,bits,sparsity,prune_activations,window,seed,epochs,metric,test_loss,weight_mb,activation_mb,pd,steps,seconds,images_per_second\n");
     Map<String, List<Row>> groups = new LinkedHashMap<>();
     for (Row r : rows) {
       TrainConfig c = r.config();
       JsonNode m = r.metrics();
-      csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%b,%d,%d,%d,%.6f,%.6f,%.6f,%.6f,%.4f,%d,%.2f,%.1f%n", r.name(), c.model(), c.preset(),
-          c.bits(), c.sparsity(), c.pruneActivations(), c.window(), c.seed(), c.epochs(), m.get("accuracy").asDouble(), m.get("test_loss").asDouble(),
+      csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%b,%d,%d,%d,%.6f,%.6f,%.6f,%.6f,%.4f,%d,%.2f,%.1f%n", r.name(), c.task(), c.model(), c.preset(),
+          c.bits(), c.sparsity(), c.pruneActivations(), c.window(), c.seed(), c.epochs(), RunSummary.metric(m), m.get("test_loss").asDouble(),
           m.get("weight_mb").asDouble(), m.get("activation_mb").asDouble(), m.get("pd").asDouble(), m.get("steps").asLong(),
           m.get("seconds").asDouble(), m.get("images_per_second").asDouble()));
       groups.computeIfAbsent(ConfigIo.YAML.writeValueAsString(c.withSeed(0)), k -> new ArrayList<>()).add(r);
     }
     AtomicFiles.write(dir.resolve("report.csv"), csv.toString());
     List<Group> out = new ArrayList<>();
-    StringBuilder md = new StringBuilder("| runs (seeds) | model | preset | bits | sparsity | pruned | accuracy % | PD (acc/Mb) | weights Mb | activations Mb |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    StringBuilder md = new StringBuilder("| runs (seeds) | model | preset | bits | sparsity | pruned | metric (mean ± std) | PD | weights Mb | activations Mb |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (List<Row> g : groups.values()) {
       TrainConfig c = g.get(0).config();
-      double[] acc = g.stream().mapToDouble(r -> 100 * r.metrics().get("accuracy").asDouble()).toArray();
+      double[] acc = g.stream().mapToDouble(r -> RunSummary.metric(r.metrics())).toArray();
       double[] pd = g.stream().mapToDouble(r -> r.metrics().get("pd").asDouble()).toArray();
       String key = g.get(0).name() + (g.size() > 1 ? " (+" + (g.size() - 1) + ")" : "");
       Group grp = new Group(key, g.size(), mean(acc), std(acc), mean(pd), std(pd), g.get(0).metrics().get("weight_mb").asDouble(),
           g.get(0).metrics().get("activation_mb").asDouble());
       out.add(grp);
       md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.2f | %s | %.2f ± %.2f | %.2f ± %.2f | %.4f | %.4f |%n", key, c.model(), c.preset(),
-          c.bits(), c.sparsity(), c.sparsity() == 0 ? "-" : c.pruneActivations() ? "w+a" : "w", grp.accuracyMean(), grp.accuracyStd(),
+          c.bits(), c.sparsity(), c.sparsity() == 0 ? "-" : c.pruneActivations() ? "w+a" : "w", grp.metricMean(), grp.metricStd(),
           grp.pdMean(), grp.pdStd(), grp.weightMb(), grp.activationMb()));
     }
     AtomicFiles.write(dir.resolve("report.md"), md.toString());
@@ -87,9 +87,9 @@ public final class Report {
   }
 
   private static void plots(Path dir, List<Row> rows) throws IOException {
-    XYChart curves = new XYChartBuilder().width(900).height(550).title("test accuracy per epoch").xAxisTitle("epoch").yAxisTitle("accuracy %").build();
-    XYChart scatter = new XYChartBuilder().width(900).height(550).title("accuracy vs performance density").xAxisTitle("PD (accuracy % per Mb)")
-        .yAxisTitle("accuracy %").build();
+    XYChart curves = new XYChartBuilder().width(900).height(550).title("test metric per epoch").xAxisTitle("epoch").yAxisTitle("metric (accuracy % or PSNR dB)").build();
+    XYChart scatter = new XYChartBuilder().width(900).height(550).title("metric vs performance density").xAxisTitle("PD")
+        .yAxisTitle("metric").build();
     scatter.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     int n = 0;
     for (Row r : rows) {
@@ -97,10 +97,10 @@ public final class Report {
       List<Double> acc = new ArrayList<>();
       for (JsonNode e : r.metrics().get("epochs")) {
         epochs.add(e.get("epoch").asDouble());
-        acc.add(100 * e.get("accuracy").asDouble());
+        acc.add(RunSummary.epochMetric(e));
       }
       curves.addSeries(r.name(), epochs, acc);
-      scatter.addSeries(r.name(), new double[] {r.metrics().get("pd").asDouble()}, new double[] {100 * r.metrics().get("accuracy").asDouble()});
+      scatter.addSeries(r.name(), new double[] {r.metrics().get("pd").asDouble()}, new double[] {RunSummary.metric(r.metrics())});
       if (n++ < 24) {
         List<String> sites = r.layers().stream().map(l -> l[0]).toList();
         CategoryChart layers = new CategoryChartBuilder().width(1000).height(500).title(r.name() + ": bits and sparsity per site")
@@ -112,11 +112,11 @@ public final class Report {
       }
     }
     save(curves, dir.resolve("curves.png"));
-    save(scatter, dir.resolve("accuracy-vs-pd.png"));
+    save(scatter, dir.resolve("metric-vs-pd.png"));
   }
 
   /** Writes a chart as PNG through a temporary file and an atomic rename. */
-  static void save(Chart<?, ?> chart, Path png) throws IOException {
+  public static void save(Chart<?, ?> chart, Path png) throws IOException {
     String base = png.getFileName().toString().replaceAll("\\.png$", "");
     Path tmp = png.resolveSibling("." + base + ".tmp");
     BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);

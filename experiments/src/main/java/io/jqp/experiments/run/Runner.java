@@ -14,9 +14,8 @@ import io.jqp.engine.tf.LearningRate;
 import io.jqp.engine.tf.Optimizer;
 import io.jqp.engine.tf.TfModel;
 import io.jqp.engine.tf.TfModelDef;
-import io.jqp.experiments.data.Dataset;
-import io.jqp.experiments.data.FashionMnist;
-import io.jqp.experiments.models.SmallCnn;
+import io.jqp.experiments.tasks.Task;
+import io.jqp.experiments.tasks.Tasks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +40,16 @@ public final class Runner {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** Per-epoch numbers. */
-  public record Epoch(int epoch, double trainLoss, double testLoss, double accuracy, double seconds) {}
+  /** Per-epoch numbers; {@code metric} in the task's units (accuracy %, PSNR dB). */
+  public record Epoch(int epoch, double trainLoss, double testLoss, double metric, Map<String, Double> extras, double seconds) {}
 
-  /** What a run measured. */
-  public record Result(TrainConfig config, double accuracy, double testLoss, long steps, double seconds, double trainSeconds,
-      double imagesPerSecond, List<Epoch> epochs, Footprint footprint, List<TfModel.SiteReport> sites, long parameters) {}
+  /**
+   * What a run measured: the task metric in its units (accuracy %, PSNR dB), further numbers the task reports,
+   * the footprint and performance density.
+   */
+  public record Result(TrainConfig config, String metricName, double metric, Map<String, Double> extras, double testLoss, long steps,
+      double seconds, double trainSeconds, double imagesPerSecond, List<Epoch> epochs, Footprint footprint, double pd, String pdUnit,
+      List<TfModel.SiteReport> sites, long parameters) {}
 
   private final Plugins plugins;
 
@@ -54,21 +57,16 @@ public final class Runner {
     this.plugins = plugins;
   }
 
-  /** The model definition behind a model id. */
-  public static TfModelDef model(String id) {
-    return switch (id) {
-      case "small-cnn" -> new SmallCnn(10);
-      case "mobilenet-v2" -> new io.jqp.experiments.models.MobileNetV2(10);
-      default -> throw new JqpException("model: unknown model '" + id + "'; known: " + String.join(", ", TrainConfig.MODELS));
-    };
-  }
-
-  /** Training steps per epoch of a config (Fashion-MNIST has 60,000 training images). */
+  /** Training steps per epoch of a config (the task's training samples over the batch size). */
   public static long stepsPerEpoch(TrainConfig c) {
-    return (c.trainLimit() > 0 ? Math.min(c.trainLimit(), 60_000) : 60_000) / c.batchSize();
+    try {
+      return Tasks.byId(c.task()).trainSize(c) / c.batchSize();
+    } catch (IOException e) {
+      throw new JqpException("data: cannot read " + c.data() + ": " + e.getMessage());
+    }
   }
 
-  /** The recipe of a config, with its timing resolved for Fashion-MNIST's size. */
+  /** The recipe of a config, with its timing resolved for the task's training size. */
   public Recipe recipe(TrainConfig c) {
     return recipe(c, c.timing(stepsPerEpoch(c)));
   }
@@ -158,87 +156,83 @@ public final class Runner {
   /** Runs a config with a recipe wired elsewhere (e.g. by Guice); the config still gives data, model and optimizer. */
   public Result run(TrainConfig c, Recipe recipe, Path out) throws IOException {
     checkOutput(out);
-    FashionMnist.checkPresent(Path.of(c.data()));
+    Task task = Tasks.byId(c.task());
+    task.checkData(c);
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
     checkTiming(c, timing);
     c = c.copy(Map.of("weightDelay", timing.weightDelay(), "activationDelay", timing.activationDelay(), "pruneStart", timing.pruneStart(),
         "pruneInterval", timing.pruneInterval(), "pruneRepetitions", timing.pruneRepetitions()));
-    TfModelDef def = model(c.model());
-    Dataset train = FashionMnist.train(Path.of(c.data()));
-    Dataset test = FashionMnist.test(Path.of(c.data()));
-    if (c.trainLimit() > 0) {
-      train = train.head(c.trainLimit());
-    }
-    if (c.testLimit() > 0) {
-      test = test.head(c.testLimit());
-    }
-    if (c.model().equals("mobilenet-v2")) {
-      float black = (0 - FashionMnist.MEAN) / FashionMnist.STD;
-      train = train.padTo(32, black);
-      test = test.padTo(32, black);
-    }
-    Files.createDirectories(out);
-    AtomicFiles.write(out.resolve("config.yaml"), YAML.writeValueAsString(c));
-    int perEpoch = train.batchesPerEpoch(c.batchSize());
-    long totalSteps = (long) perEpoch * c.epochs();
-    String fingerprint = c.model() + "|" + recipe;
-    long t0 = System.nanoTime();
-    double trainSeconds = 0;
-    List<Epoch> epochs = new ArrayList<>();
-    LOG.info("training {} for {} epochs ({} steps), preset {}: weights {} / {}, activations {} / {}", c.model(), c.epochs(), totalSteps,
-        c.preset(), recipe.weightQuantizer(), recipe.weightPruner(), recipe.activationQuantizer(), recipe.activationPruner());
-    try (TfModel model = TfModel.build(def, train.sampleShape(), TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, recipe,
-        optimizer(c, totalSteps), c.seed(), c.threads(), c.batchSize(), fingerprint)) {
-      double[] eval = null;
-      for (int e = 0; e < c.epochs(); e++) {
-        int[] order = train.order(c.seed(), e);
-        double lossSum = 0;
-        long start = System.nanoTime();
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", e + 1, c.epochs()))
-            .setInitialMax(perEpoch).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
-            .setUnit(" steps", 1).build()) {
-          for (int b = 0; b < perEpoch; b++) {
-            float loss = model.trainStep(train.batch(order, b, c.batchSize()));
-            List<String> switching = model.sitesUpdatedLastStep();
-            if (!switching.isEmpty()) {
-              LOG.info("step {}: strategies update at {}", model.step() - 1, String.join(", ", switching));
-            }
-            if (!Float.isFinite(loss)) {
-              throw new JqpException("training diverged: loss is " + loss + " at step " + model.step() + "; lower learningRate");
-            }
-            lossSum += loss;
-            bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / (b + 1)));
-          }
-        }
-        double epochSeconds = (System.nanoTime() - start) / 1e9;
-        trainSeconds += epochSeconds;
-        eval = evaluate(model, test);
-        Epoch ep = new Epoch(e + 1, lossSum / perEpoch, eval[0], eval[1], epochSeconds);
-        epochs.add(ep);
-        LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.1f s, train loss %.4f, test loss %.4f, test accuracy %.2f %%",
-            ep.epoch(), c.epochs(), ep.seconds(), ep.trainLoss(), ep.testLoss(), 100 * ep.accuracy()));
+    TfModelDef def = task.model(c.model());
+    try (Task.Data data = task.load(c)) {
+      if (data.size() < c.batchSize()) {
+        throw new JqpException("batchSize: " + c.batchSize() + " is more than the " + data.size() + " training samples; lower batchSize or raise trainLimit");
       }
-      List<TfModel.SiteReport> sites = model.siteReports();
-      Footprint footprint = footprint(sites);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      Result result = new Result(c, eval[1], eval[0], model.step(), seconds, trainSeconds, totalSteps * c.batchSize() / trainSeconds,
-          epochs, footprint, sites, model.parameterCount());
-      model.save(out.resolve("model.ckpt"));
-      writeResults(out, result);
-      return result;
+      Files.createDirectories(out);
+      AtomicFiles.write(out.resolve("config.yaml"), YAML.writeValueAsString(c));
+      int perEpoch = data.size() / c.batchSize();
+      long totalSteps = (long) perEpoch * c.epochs();
+      String fingerprint = c.model() + "|" + recipe;
+      long t0 = System.nanoTime();
+      double trainSeconds = 0;
+      List<Epoch> epochs = new ArrayList<>();
+      LOG.info("training {} on {} for {} epochs ({} steps), preset {}: weights {} / {}, activations {} / {}", c.model(), c.task(), c.epochs(),
+          totalSteps, c.preset(), recipe.weightQuantizer(), recipe.weightPruner(), recipe.activationQuantizer(), recipe.activationPruner());
+      try (TfModel model = TfModel.build(def, data.sampleShape(), task.loss(), task.classes(), recipe,
+          optimizer(c, totalSteps), c.seed(), c.threads(), c.batchSize(), fingerprint)) {
+        Task.Evaluation eval = null;
+        for (int e = 0; e < c.epochs(); e++) {
+          int[] order = Task.order(data.size(), c.seed(), e);
+          double lossSum = 0;
+          long start = System.nanoTime();
+          try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", e + 1, c.epochs()))
+              .setInitialMax(perEpoch).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
+              .setUnit(" steps", 1).build()) {
+            for (int b = 0; b < perEpoch; b++) {
+              float loss = model.trainStep(data.batch(order, b, c.batchSize()));
+              List<String> switching = model.sitesUpdatedLastStep();
+              if (!switching.isEmpty()) {
+                LOG.info("step {}: strategies update at {}", model.step() - 1, String.join(", ", switching));
+              }
+              if (!Float.isFinite(loss)) {
+                throw new JqpException("training diverged: loss is " + loss + " at step " + model.step() + "; lower learningRate");
+              }
+              lossSum += loss;
+              bar.step();
+              bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / (b + 1)));
+            }
+          }
+          double epochSeconds = (System.nanoTime() - start) / 1e9;
+          trainSeconds += epochSeconds;
+          eval = data.evaluate(model);
+          Epoch ep = new Epoch(e + 1, lossSum / perEpoch, eval.loss(), eval.metric(), eval.extras(), epochSeconds);
+          epochs.add(ep);
+          LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.1f s, train loss %.5f, test loss %.5f, %s %.2f%s", ep.epoch(), c.epochs(),
+              ep.seconds(), ep.trainLoss(), ep.testLoss(), task.metricName(), ep.metric(), extras(eval.extras())));
+        }
+        List<TfModel.SiteReport> sites = model.siteReports();
+        Footprint footprint = data.footprint(sites);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Result result = new Result(c, task.metricName(), eval.metric(), eval.extras(), eval.loss(), model.step(), seconds, trainSeconds,
+            totalSteps * c.batchSize() / trainSeconds, epochs, footprint, data.performanceDensity(footprint, eval.metric()), task.pdUnit(),
+            sites, model.parameterCount());
+        model.save(out.resolve("model.ckpt"));
+        writeResults(out, result);
+        return result;
+      }
     }
   }
 
-  static double[] evaluate(TfModel model, Dataset test) {
-    double loss = 0;
-    double correct = 0;
-    for (int i = 0; i < test.size(); i += 1000) {
-      double[] r = model.evaluate(test.slice(i, 1000));
-      loss += r[0];
-      correct += r[1];
-    }
-    return new double[] {loss / test.size(), correct / test.size()};
+  /** One line summarising a finished run, as the CLI prints it. */
+  public static String line(Result r, Path out) {
+    return String.format(Locale.ROOT, "%s %.2f%s | %d steps in %.1f s (%.0f samples/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f %s | %s",
+        r.metricName(), r.metric(), extras(r.extras()), r.steps(), r.seconds(), r.imagesPerSecond(), r.footprint().weightMegabits(),
+        r.footprint().activationMegabits(), r.pd(), r.pdUnit(), out);
+  }
+
+  private static String extras(Map<String, Double> extras) {
+    StringBuilder s = new StringBuilder();
+    extras.forEach((k, v) -> s.append(String.format(Locale.ROOT, ", %s %.2f", k, v)));
+    return s.toString();
   }
 
   /** Footprint from the sites' reported bits and measured sparsity (32 bits where no quantizer reports). */
@@ -254,7 +248,10 @@ public final class Runner {
 
   static void writeResults(Path out, Result r) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("accuracy", r.accuracy());
+    m.put("task", r.config().task());
+    m.put("metric_name", r.metricName());
+    m.put("metric", r.metric());
+    m.put("extras", r.extras());
     m.put("test_loss", r.testLoss());
     m.put("steps", r.steps());
     m.put("seconds", r.seconds());
@@ -263,7 +260,8 @@ public final class Runner {
     m.put("parameters", r.parameters());
     m.put("weight_mb", r.footprint().weightMegabits());
     m.put("activation_mb", r.footprint().activationMegabits());
-    m.put("pd", r.footprint().performanceDensity(100 * r.accuracy()));
+    m.put("pd", r.pd());
+    m.put("pd_unit", r.pdUnit());
     m.put("epochs", r.epochs());
     AtomicFiles.write(out.resolve("metrics.json"), JSON.writeValueAsString(m));
     StringBuilder csv = new StringBuilder("name,layer,kind,layer_kind,bits,d,sparsity,numel,quantizer,pruner\n");

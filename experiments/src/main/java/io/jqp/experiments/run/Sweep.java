@@ -42,7 +42,7 @@ public final class Sweep {
   public record Point(String name, Map<String, Object> values, TrainConfig config) {}
 
   /** What became of one point. */
-  public record Outcome(Point point, String status, double accuracy, double weightMb, double activationMb, double pd, String error) {}
+  public record Outcome(Point point, String status, double metric, double weightMb, double activationMb, double pd, String error) {}
 
   private final TrainConfig base;
   private final Map<String, List<Object>> axes;
@@ -182,7 +182,7 @@ public final class Sweep {
 
   private static Outcome read(Point p, Path dir) throws IOException {
     JsonNode m = Runner.JSON.readTree(dir.resolve("metrics.json").toFile());
-    return new Outcome(p, "ok", m.get("accuracy").asDouble(), m.get("weight_mb").asDouble(), m.get("activation_mb").asDouble(),
+    return new Outcome(p, "ok", RunSummary.metric(m), m.get("weight_mb").asDouble(), m.get("activation_mb").asDouble(),
         m.get("pd").asDouble(), "");
   }
 
@@ -191,13 +191,13 @@ public final class Sweep {
     for (String k : axes.keySet()) {
       s.append(',').append(k);
     }
-    s.append(",status,accuracy,weight_mb,activation_mb,pd,error\n");
+    s.append(",status,metric,weight_mb,activation_mb,pd,error\n");
     for (Outcome o : outcomes) {
       s.append(o.point().name().contains(",") ? "\"" + o.point().name() + "\"" : o.point().name());
       for (Iterator<Object> it = o.point().values().values().iterator(); it.hasNext(); ) {
         s.append(',').append(it.next());
       }
-      s.append(String.format(Locale.ROOT, ",%s,%.6f,%.6f,%.6f,%.4f,\"%s\"%n", o.status(), o.accuracy(), o.weightMb(), o.activationMb(), o.pd(),
+      s.append(String.format(Locale.ROOT, ",%s,%.6f,%.6f,%.6f,%.4f,\"%s\"%n", o.status(), o.metric(), o.weightMb(), o.activationMb(), o.pd(),
           o.error().replace("\"", "'").replace("\n", " ")));
     }
     AtomicFiles.write(file, s.toString());

@@ -7,7 +7,8 @@ import java.util.Set;
  * A training run, fully resolved: what {@code config.yaml} records. Every field is checked here, so a bad
  * value fails with one line naming the field before any data is read or any file is written.
  *
- * @param model         architecture id ({@code small-cnn})
+ * @param task          task id ({@code fashion-mnist}, {@code sr-x3}, or a plugin's; see {@link io.jqp.experiments.tasks.Task})
+ * @param model         architecture id, one of the task's models ({@code small-cnn}, {@code mobilenet-v2}, {@code espcn})
  * @param epochs        passes over the training set, &gt;= 1
  * @param batchSize     training batch size, in [1, 4096]
  * @param optimizer     {@code adam} or {@code sgd}
@@ -21,7 +22,7 @@ import java.util.Set;
  * @param sparsity      weight sparsity in [0, 1); 0 = no pruning
  * @param quantizer     quantizer plugin id used when bits &lt; 32
  * @param pruner        pruner plugin id used when sparsity &gt; 0
- * @param data          Fashion-MNIST folder
+ * @param data          the task's data folder (Fashion-MNIST's IDX files; the SR photos)
  * @param trainLimit    use only the first N training images (0 = all)
  * @param testLimit     use only the first N test images (0 = all)
  * @param preset        {@code none} (quantize from step 0, masks decided at step 0), {@code prune-then-quantize}
@@ -35,18 +36,17 @@ import java.util.Set;
  * @param pruneRepetitions n; -1 = from the preset (0 = reach the target at once at t_p)
  * @param overrides     per-layer strategy rules, applied in order (the last match wins)
  */
-public record TrainConfig(String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
+public record TrainConfig(String task, String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
     double momentum, double weightDecay, long seed, int threads, int bits, double sparsity, String quantizer, String pruner,
     String data, int trainLimit, int testLimit, String preset, boolean pruneActivations, int window, long weightDelay,
     long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides) {
 
   public static final java.util.List<String> PRESETS = java.util.List.of("none", "prune-then-quantize", "quantize-then-prune");
 
-  public static final java.util.List<String> MODELS = java.util.List.of("small-cnn", "mobilenet-v2");
-
   public TrainConfig {
-    if (!MODELS.contains(model)) {
-      throw new JqpException("model: unknown model '" + model + "'; known: " + String.join(", ", MODELS));
+    io.jqp.experiments.tasks.Task t = io.jqp.experiments.tasks.Tasks.byId(task);
+    if (!t.models().contains(model)) {
+      throw new JqpException("model: '" + model + "' is not a model of task " + task + "; known: " + String.join(", ", t.models()));
     }
     check(epochs >= 1, "epochs", "must be >= 1, got " + epochs);
     check(batchSize >= 1 && batchSize <= 4096, "batchSize", "must be in [1, 4096], got " + batchSize);
@@ -89,22 +89,18 @@ public record TrainConfig(String model, int epochs, int batchSize, String optimi
   }
 
   /**
-   * The schedule in steps. Presets take the paper's classification schedule (SPEC §11, 250 epochs; P→Q: t_p
-   * 100, weight t_q 230, activation t_q 235; Q→P: weight t_q 100, activation t_q 110, t_p 130; Δ 15, n 4) and
-   * scale it to this run's epochs; fields set explicitly (&gt;= 0) win.
+   * The schedule in steps. Presets take the paper's schedule of the task (SPEC §11; classification: 250 epochs,
+   * P→Q: t_p 100, weight t_q 230, activation t_q 235; Q→P: weight t_q 100, activation t_q 110, t_p 130; Δ 15,
+   * n 4) and scale it to this run's epochs; fields set explicitly (&gt;= 0) win.
    */
   public Timing timing(long stepsPerEpoch) {
-    double[] paper = switch (preset) {
-      case "prune-then-quantize" -> new double[] {230, 235, 100, 15, 4};
-      case "quantize-then-prune" -> new double[] {100, 110, 130, 15, 4};
-      default -> null;
-    };
-    double scale = (double) epochs * stepsPerEpoch / 250;
-    long tqW = weightDelay >= 0 ? weightDelay : paper == null ? 0 : Math.round(paper[0] * scale);
-    long tqA = activationDelay >= 0 ? activationDelay : paper == null ? 0 : Math.round(paper[1] * scale);
-    long tp = pruneStart >= 0 ? pruneStart : paper == null ? 0 : Math.round(paper[2] * scale);
-    long dt = pruneInterval >= 1 ? pruneInterval : paper == null ? 1 : Math.max(1, Math.round(paper[3] * scale));
-    int n = pruneRepetitions >= 0 ? pruneRepetitions : paper == null ? 0 : (int) paper[4];
+    double[] paper = io.jqp.experiments.tasks.Tasks.byId(task).paperSchedule(preset);
+    double scale = paper == null ? 0 : (double) epochs * stepsPerEpoch / paper[0];
+    long tqW = weightDelay >= 0 ? weightDelay : paper == null ? 0 : Math.round(paper[1] * scale);
+    long tqA = activationDelay >= 0 ? activationDelay : paper == null ? 0 : Math.round(paper[2] * scale);
+    long tp = pruneStart >= 0 ? pruneStart : paper == null ? 0 : Math.round(paper[3] * scale);
+    long dt = pruneInterval >= 1 ? pruneInterval : paper == null ? 1 : Math.max(1, Math.round(paper[4] * scale));
+    int n = pruneRepetitions >= 0 ? pruneRepetitions : paper == null ? 0 : (int) paper[5];
     return new Timing(tqW, tqA, tp, dt, n);
   }
 
@@ -116,7 +112,7 @@ public record TrainConfig(String model, int epochs, int batchSize, String optimi
 
   /** The defaults of {@code jqp train}: small CNN, 4 epochs, Adam 1e-3 with cosine decay, batch 128, FP32. */
   public static TrainConfig defaults() {
-    return new TrainConfig("small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
+    return new TrainConfig("fashion-mnist", "small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
         "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of());
   }
 
