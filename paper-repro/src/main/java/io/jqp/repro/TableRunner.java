@@ -17,9 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,25 +34,42 @@ public final class TableRunner {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** One arm's results over seeds. */
-  public record ArmResult(String arm, String task, String metricName, double paperMetric, double paperPd, Stats metric, Stats pd,
+  public record ArmResult(String arm, String task, double x, String metricName, double paperMetric, double paperPd, Stats metric, Stats pd,
       Map<String, Stats> extras, double weightMb, double activationMb, long stepsAfterLastSwitch, List<Double> metrics) {}
 
   /** A claim and whether it held. */
   public record ClaimResult(String claim, String held) {}
 
   /** Everything a table run produced. */
-  public record Result(String table, String title, String scale, List<Long> seeds, List<ArmResult> arms, List<ClaimResult> claims) {}
+  public record Result(String table, String title, String scale, List<Long> seeds, List<ArmResult> arms, List<ClaimResult> claims) {
+    /** The name of the swept axis of a figure. */
+    public String xName() {
+      return table.equals("figure5") ? "window T (samples)" : "x";
+    }
+  }
 
   private final Runner runner = new Runner(Plugins.load());
 
-  public Result run(TableSpec spec, TrainConfig base, List<Long> seeds, String scale, Path out) throws IOException {
+  /**
+   * Runs every arm of {@code spec} for every seed.
+   *
+   * @param bases the base config of each task the arms run (by task id)
+   */
+  public Result run(TableSpec spec, Map<String, TrainConfig> bases, List<Long> seeds, String scale, Path out) throws IOException {
     // every arm's config is checked before anything runs; an arm built from an earlier run is checked when it runs
     for (TableSpec.Arm arm : spec.arms()) {
+      TrainConfig base = bases.get(arm.task());
+      if (base == null) {
+        throw new JqpException(spec.id() + ": arm " + arm.name() + " runs task " + arm.task() + ", which has no base config");
+      }
       try {
         arm.config().apply(base, Map.of());
       } catch (IllegalStateException needsEarlierRun) {
         LOG.debug("{}: {}", arm.name(), needsEarlierRun.getMessage());
       }
+    }
+    for (TableSpec.Arm arm : spec.arms()) {
+      io.jqp.experiments.tasks.Tasks.byId(arm.task()).checkData(bases.get(arm.task()));
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new JqpException("--out " + out + " is a file; give a folder");
@@ -66,7 +84,7 @@ public final class TableRunner {
       for (TableSpec.Arm arm : spec.arms()) {
         k++;
         Path dir = out.resolve(safe(arm.name()) + "-seed" + seed);
-        TrainConfig c = arm.config().apply(base.withSeed(seed), done);
+        TrainConfig c = arm.config().apply(bases.get(arm.task()).withSeed(seed), done);
         if (Files.isRegularFile(dir.resolve("metrics.json"))) {
           LOG.info("[{}/{}] {} seed {}: finished before, reused ({})", k, total, arm.name(), seed, dir);
         } else {
@@ -93,7 +111,7 @@ public final class TableRunner {
       long steps = Runner.stepsPerEpoch(c) * c.epochs();
       TrainConfig.Timing t = c.timing(Runner.stepsPerEpoch(c));
       long lastSwitch = Math.max(c.bits() < 32 ? Math.max(t.weightDelay(), t.activationDelay()) : 0, c.sparsity() > 0 ? t.lastPruneUpdate() : 0);
-      arms.add(new ArmResult(arm.name(), c.task(), runs.get(0).metricName(), arm.paperMetric(), arm.paperPd(), Stats.of(acc),
+      arms.add(new ArmResult(arm.name(), c.task(), arm.x(), runs.get(0).metricName(), arm.paperMetric(), arm.paperPd(), Stats.of(acc),
           Stats.of(runs.stream().map(RunSummary::pd).toList()), extras, runs.get(0).weightMb(), runs.get(0).activationMb(), steps - lastSwitch, acc));
     }
     List<ClaimResult> claims = new ArrayList<>();
@@ -102,16 +120,34 @@ public final class TableRunner {
       ArmResult b = find(arms, claim.worse());
       String held;
       if (claim.within() > 0) {
-        held = Math.abs(a.metric().mean() - b.metric().mean()) <= claim.within() ? "yes" : "no";
-        held += String.format(Locale.ROOT, " (difference %.2f)", a.metric().mean() - b.metric().mean());
+        Stats sa = judged(a, claim.metric());
+        Stats sb = judged(b, claim.metric());
+        held = Math.abs(sa.mean() - sb.mean()) <= claim.within() ? "yes" : "no";
+        held += String.format(Locale.ROOT, " (difference %.2f)", sa.mean() - sb.mean());
       } else {
-        held = claim.metric().equals("pd") ? Stats.greater(a.pd(), b.pd()) : Stats.greater(a.metric(), b.metric());
+        held = Stats.greater(judged(a, claim.metric()), judged(b, claim.metric()));
       }
       claims.add(new ClaimResult(claim.text(), held));
     }
     Result result = new Result(spec.id(), spec.title(), scale, seeds, arms, claims);
     write(out, result);
     return result;
+  }
+
+  /** The numbers a claim compares: "metric" (the task metric), "pd", or one of the task's further numbers. */
+  private static Stats judged(ArmResult a, String what) {
+    return switch (what) {
+      case "metric" -> a.metric();
+      case "pd" -> a.pd();
+      default -> {
+        Stats s = a.extras().get(what);
+        if (s == null) {
+          throw new JqpException("claim compares '" + what + "', which arm " + a.arm() + " does not report; known: metric, pd, "
+              + String.join(", ", a.extras().keySet()));
+        }
+        yield s;
+      }
+    };
   }
 
   private static void deleteUnfinished(Path dir) throws IOException {
@@ -127,7 +163,7 @@ public final class TableRunner {
   }
 
   static String safe(String name) {
-    return name.replace("->", "-then-").replace(">", "").replace("/", "-");
+    return name.replace("->", "-then-").replace(">", "").replace("/", "-").replace(" ", "-").replace("=", "");
   }
 
   public static String markdown(Result r) {
@@ -169,6 +205,17 @@ public final class TableRunner {
     for (String task : tasks) {
       List<ArmResult> arms = r.arms().stream().filter(a -> a.task().equals(task)).toList();
       String metric = arms.get(0).metricName();
+      Path png = out.resolve(task.equals(tasks.get(0)) ? r.table() + ".png" : r.table() + "-" + task + ".png");
+      if (arms.stream().allMatch(a -> Double.isFinite(a.x()))) {
+        // a swept axis (figure 5): the metric against x, mean ± std over seeds
+        XYChart line = new XYChartBuilder().width(800).height(500).title(r.table() + " (" + task + "): " + metric + " vs " + r.xName())
+            .xAxisTitle(r.xName()).yAxisTitle(metric).build();
+        line.addSeries("ours (mean ± std over seeds)", arms.stream().map(ArmResult::x).toList(), arms.stream().map(a -> a.metric().mean()).toList(),
+            arms.stream().map(a -> a.metric().std()).toList());
+        line.getStyler().setXAxisLogarithmic(true);
+        Report.save(line, png);
+        continue;
+      }
       CategoryChart chart = new CategoryChartBuilder().width(800).height(500).title(r.table() + " (" + task + "): " + metric + ", paper vs ours")
           .xAxisTitle("arm").yAxisTitle(metric).build();
       List<String> names = arms.stream().map(ArmResult::arm).toList();
@@ -181,7 +228,7 @@ public final class TableRunner {
       } else {
         chart.getStyler().setYAxisMin(Math.floor(lo - 1));
       }
-      Report.save(chart, out.resolve(task.equals(tasks.get(0)) ? r.table() + ".png" : r.table() + "-" + task + ".png"));
+      Report.save(chart, png);
     }
   }
 }

@@ -38,7 +38,22 @@ class ReproTest {
     assertEquals("prune-then-quantize", pq.preset());
     assertTrue(pq.pruneActivations());
     assertEquals(List.of(92.60, 92.52, 75.83, 18.35), Tables.table1().arms().stream().map(TableSpec.Arm::paperMetric).toList());
-    assertEquals("unknown table 'table2'; known: table1, table3, table4", assertThrows(JqpException.class, () -> Tables.byId("table2")).getMessage());
+    assertEquals("unknown table 'table5'; known: table1, table2, table3, table4, table6, figure5",
+        assertThrows(JqpException.class, () -> Tables.byId("table5")).getMessage());
+    // super-resolution rows run the SR task with the paper's SR numbers
+    TableSpec.Arm srQp = t4.arms().get(3);
+    assertEquals("sr-x3", srQp.task());
+    assertEquals(31.66, srQp.paperMetric());
+    assertEquals(8.51, srQp.paperPd());
+    TrainConfig srBase = base.copy(Map.of("task", "sr-x3"));
+    assertEquals("quantize-then-prune", srQp.config().apply(srBase, Map.of()).preset());
+    assertEquals(List.of(92.60, 92.52, 32.84, 32.68), Tables.table2().arms().stream().map(TableSpec.Arm::paperMetric).toList());
+    // figure 5 sweeps T for activation pruning only: the quantizer's d* window stays at 64
+    TableSpec f5 = Tables.figure5(false);
+    assertEquals(List.of(1.0, 4.0, 16.0, 64.0), f5.arms().stream().map(TableSpec.Arm::x).toList());
+    TrainConfig t1 = f5.arms().get(0).config().apply(srBase, Map.of());
+    assertEquals(1, t1.window());
+    assertEquals(64, t1.quantizerWindow());
   }
 
   @Test

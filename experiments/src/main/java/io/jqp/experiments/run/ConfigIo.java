@@ -39,6 +39,13 @@ public final class ConfigIo {
     }
   }
 
+  /** Reads a run folder's resolved {@code config.yaml}; keys added since the run was written take their defaults. */
+  static TrainConfig readRun(java.nio.file.Path file) throws java.io.IOException {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> given = YAML.readValue(file.toFile(), Map.class);
+    return copy(TrainConfig.defaults(), given == null ? Map.of() : given);
+  }
+
   static TrainConfig copy(TrainConfig base, Map<String, Object> changes) {
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = YAML.convertValue(base, Map.class);

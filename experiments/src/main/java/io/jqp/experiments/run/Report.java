@@ -42,7 +42,7 @@ public final class Report {
     try (Stream<Path> walk = Files.walk(dir, 3)) {
       for (Path m : walk.filter(p -> p.getFileName().toString().equals("metrics.json")).sorted().toList()) {
         Path run = m.getParent();
-        TrainConfig c = ConfigIo.YAML.readValue(run.resolve("config.yaml").toFile(), TrainConfig.class);
+        TrainConfig c = ConfigIo.readRun(run.resolve("config.yaml"));
         List<String[]> layers = new ArrayList<>();
         List<String> lines = Files.readAllLines(run.resolve("layers.csv"));
         for (String l : lines.subList(1, lines.size())) {

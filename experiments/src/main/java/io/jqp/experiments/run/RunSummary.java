@@ -28,7 +28,7 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
     JsonNode m = Runner.JSON.readTree(metrics.toFile());
     TrainConfig c;
     try {
-      c = ConfigIo.YAML.readValue(dir.resolve("config.yaml").toFile(), TrainConfig.class);
+      c = ConfigIo.readRun(dir.resolve("config.yaml"));
     } catch (IOException | RuntimeException e) {
       throw new JqpException(dir.resolve("config.yaml") + ": " + ConfigIo.translate(e).getMessage());
     }

@@ -83,7 +83,7 @@ public final class Runner {
     if (c.bits() < 32) {
       wq = plugins.quantizer(c.quantizer(), Map.of("bits", c.bits(), "delay", t.weightDelay()));
       aq = plugins.quantizer(c.quantizer(), Map.of("bits", c.bits(), "delay", t.activationDelay(),
-          "window", t.activationDelay() > 0 ? c.window() : 0));
+          "window", t.activationDelay() > 0 ? c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window() : 0));
     }
     Map<String, Object> prune = new LinkedHashMap<>();
     prune.put("sparsity", c.sparsity());
@@ -118,9 +118,10 @@ public final class Runner {
 
   /** Checks that need the timing: a delayed activation quantizer must have seen T samples by its t_q. */
   static void checkTiming(TrainConfig c, TrainConfig.Timing t) {
-    long needed = (c.window() + c.batchSize() - 1) / c.batchSize();
+    int window = c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window();
+    long needed = (window + c.batchSize() - 1) / c.batchSize();
     if (c.bits() < 32 && t.activationDelay() > 0 && t.activationDelay() < needed) {
-      throw new JqpException("window: " + c.window() + " samples need activation t_q >= " + needed + " steps at batch " + c.batchSize()
+      throw new JqpException((c.quantizerWindow() > 0 ? "quantizerWindow: " : "window: ") + window + " samples need activation t_q >= " + needed + " steps at batch " + c.batchSize()
           + ", but t_q is " + t.activationDelay() + "; lower window or raise activationDelay");
     }
   }

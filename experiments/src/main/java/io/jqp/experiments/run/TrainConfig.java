@@ -13,7 +13,7 @@ import java.util.Set;
  * @param batchSize     training batch size, in [1, 4096]
  * @param optimizer     {@code adam} or {@code sgd}
  * @param learningRate  initial learning rate, &gt; 0
- * @param lrSchedule    {@code constant}, {@code step} (×0.1 at 50 % and 75 % of training) or {@code cosine}
+ * @param lrSchedule    {@code constant}, {@code step} (×0.5 after every quarter of training) or {@code cosine}
  * @param momentum      SGD momentum in [0, 1)
  * @param weightDecay   L2 on kernels, &gt;= 0
  * @param seed          seeds weight init, data order and dropout
@@ -28,22 +28,25 @@ import java.util.Set;
  * @param preset        {@code none} (quantize from step 0, masks decided at step 0), {@code prune-then-quantize}
  *                      or {@code quantize-then-prune} (the paper's classification schedules scaled to our epochs)
  * @param pruneActivations also prune activations (windowed pruner, same schedule as weights)
- * @param window        T, activation samples in the pruning window and in the d* search window of presets
+ * @param window        T, activation samples in the pruning window (and in the d* search window unless quantizerWindow is set)
  * @param weightDelay   t_q of weights in steps; -1 = from the preset
  * @param activationDelay t_q of activations in steps; -1 = from the preset
  * @param pruneStart    t_p in steps; -1 = from the preset
  * @param pruneInterval Δ in steps; -1 = from the preset
  * @param pruneRepetitions n; -1 = from the preset (0 = reach the target at once at t_p)
  * @param overrides     per-layer strategy rules, applied in order (the last match wins)
+ * @param quantizerWindow samples in the d* search window of delayed activation quantization; 0 = window
  */
 public record TrainConfig(String task, String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
     double momentum, double weightDecay, long seed, int threads, int bits, double sparsity, String quantizer, String pruner,
     String data, int trainLimit, int testLimit, String preset, boolean pruneActivations, int window, long weightDelay,
-    long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides) {
+    long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides, int quantizerWindow) {
 
   public static final java.util.List<String> PRESETS = java.util.List.of("none", "prune-then-quantize", "quantize-then-prune");
 
   public TrainConfig {
+    // run folders written before tasks existed hold classification runs
+    task = task == null ? "fashion-mnist" : task;
     io.jqp.experiments.tasks.Task t = io.jqp.experiments.tasks.Tasks.byId(task);
     if (!t.models().contains(model)) {
       throw new JqpException("model: '" + model + "' is not a model of task " + task + "; known: " + String.join(", ", t.models()));
@@ -69,6 +72,8 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
     check(pruneStart >= -1, "pruneStart", "must be >= 0 steps (or -1 = from the preset), got " + pruneStart);
     check(pruneInterval == -1 || pruneInterval >= 1, "pruneInterval", "must be >= 1 step (or -1 = from the preset), got " + pruneInterval);
     check(pruneRepetitions >= -1, "pruneRepetitions", "must be >= 0 (or -1 = from the preset), got " + pruneRepetitions);
+    check(quantizerWindow >= 0 && quantizerWindow <= 1 << 16, "quantizerWindow",
+        "must be in [1, 65536] samples (or 0 = window), got " + quantizerWindow);
     overrides = overrides == null ? java.util.List.of() : java.util.List.copyOf(overrides);
   }
 
@@ -113,7 +118,7 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
   /** The defaults of {@code jqp train}: small CNN, 4 epochs, Adam 1e-3 with cosine decay, batch 128, FP32. */
   public static TrainConfig defaults() {
     return new TrainConfig("fashion-mnist", "small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
-        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of());
+        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0);
   }
 
   public TrainConfig withEpochs(int e) {
