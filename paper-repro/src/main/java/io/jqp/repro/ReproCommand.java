@@ -27,7 +27,7 @@ final class ReproCommand implements Callable<Integer> {
   @Option(names = "--model", description = "classification model: small-cnn or mobilenet-v2 (slow on 2 cores: about 2 s a step) (default: ${DEFAULT-VALUE})") String model = "small-cnn";
   @Option(names = "--seeds", description = "number of seeds, >= 1 (default: ${DEFAULT-VALUE})") int seeds = 3;
   @Option(names = "--epochs", description = "classification epochs per run (default: 3 with --quick, else 4)") int epochs = -1;
-  @Option(names = "--sr-epochs", description = "super-resolution epochs per run (default: 16 with --quick, else 60)") int srEpochs = -1;
+  @Option(names = "--sr-epochs", description = "super-resolution epochs per run (default: 16 with --quick, else 30)") int srEpochs = -1;
   @Option(names = "--threads", description = "TensorFlow intra-op threads (default: ${DEFAULT-VALUE})") int threads = 2;
   @Option(names = "--data", description = "Fashion-MNIST folder (default: ${DEFAULT-VALUE})") String data = "/usr/share/datasets/fashion-mnist";
   @Option(names = "--photos", description = "super-resolution photo folder (default: $JQP_PHOTOS or ~/.local/share/jqp/photos)") String photos;
@@ -52,7 +52,7 @@ final class ReproCommand implements Callable<Integer> {
       throw new JqpException("--sr-epochs must be >= 1, got " + srEpochs);
     }
     int e = epochs > 0 ? epochs : quick ? 3 : 4;
-    int se = srEpochs > 0 ? srEpochs : quick ? 16 : 60;
+    int se = srEpochs > 0 ? srEpochs : quick ? 16 : 30;
     TrainConfig cls = TrainConfig.defaults().copy(Map.of("model", model, "epochs", e, "threads", threads, "data", data,
         "window", quick ? 256 : 2048, "trainLimit", quick ? 4096 : 0, "testLimit", quick ? 2000 : 0));
     Map<String, Object> sr = new LinkedHashMap<>(Map.of("task", "sr-x3", "epochs", se, "threads", threads, "batchSize", 64, "window", 64,
