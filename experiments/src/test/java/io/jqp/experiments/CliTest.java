@@ -36,6 +36,23 @@ class CliTest {
     }
   }
 
+  @Test
+  void listPluginsNamesEveryStrategyWithItsOptionsAndEveryTask() {
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Jqp.execute("list-plugins"));
+    } finally {
+      System.setOut(oldOut);
+    }
+    String text = out.toString(StandardCharsets.UTF_8);
+    for (String s : new String[] {"quantizers:", "  delayed — ", "  saturated — ", "pruners:", "  windowed — ", "schedules:", "  zhu-gupta — ",
+        "tasks:", "  fashion-mnist — ", "  sr-x3 — ", "models: espcn (default espcn)"}) {
+      assertTrue(text.contains(s), "'" + s + "' in\n" + text);
+    }
+  }
+
   static Stream<Arguments> badArguments() {
     return Stream.of(
         Arguments.of(List.of("--epochs", "0"), "epochs: must be >= 1, got 0"),

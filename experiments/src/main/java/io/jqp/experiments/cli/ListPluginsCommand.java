@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code jqp list-plugins}: every strategy found by ServiceLoader, with its options and defaults. */
-@Command(name = "list-plugins", mixinStandardHelpOptions = true, description = "List quantizer, pruner and schedule plugins.")
+@Command(name = "list-plugins", mixinStandardHelpOptions = true, description = "List quantizer, pruner and schedule plugins, and the tasks.")
 final class ListPluginsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
@@ -15,6 +15,12 @@ final class ListPluginsCommand implements Callable<Integer> {
     print("quantizers", p.quantizers());
     print("pruners", p.pruners());
     print("schedules", p.schedules());
+    System.out.println("tasks:");
+    for (io.jqp.experiments.tasks.Task t : io.jqp.experiments.tasks.Tasks.all()) {
+      System.out.println("  " + t.id() + " — " + t.description());
+      System.out.println("      models: " + String.join(", ", t.models()) + " (default " + t.models().get(0) + ")");
+      System.out.println("      data: " + t.defaultData());
+    }
     return 0;
   }
 
