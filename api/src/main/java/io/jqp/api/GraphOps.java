@@ -40,6 +40,21 @@ public interface GraphOps {
   /** 2 to the power of {@code x}, element-wise. */
   Tensor pow2(Tensor x);
 
+  /** e^x. */
+  Tensor exp(Tensor x);
+
+  /** Natural logarithm. */
+  Tensor log(Tensor x);
+
+  /** Smallest whole number &gt;= x (no gradient; wrap it straight-through where one is needed). */
+  Tensor ceil(Tensor x);
+
+  /**
+   * Standard normal noise of {@code x}'s shape, except size 1 along {@code sharedAxes} (shared there), drawn
+   * anew at every run; for stochastic gates sampled per example and channel.
+   */
+  Tensor normalNoise(Tensor x, int... sharedAxes);
+
   Tensor minimum(Tensor a, Tensor b);
 
   Tensor maximum(Tensor a, Tensor b);

@@ -37,6 +37,25 @@ public interface SiteContext {
    */
   void observe(LongPredicate when, Update update);
 
+  /**
+   * A trainable parameter named {@code site/role/name}, starting at {@code initial} (which must not depend on
+   * the inputs): the optimizer updates it with the network's weights (no weight decay), checkpoints save it,
+   * and update steps may also assign it (e.g. a data-driven initialisation at step 0).
+   */
+  StateVariable parameter(String name, Tensor initial);
+
+  /** Adds a scalar to the training loss (e.g. a KL term), already weighted. */
+  void addLoss(Tensor term);
+
+  /** 1 while training, 0 in evaluation. */
+  Tensor training();
+
+  /**
+   * Publishes a differentiable per-site quantity under {@code key} (e.g. "bits", "keep") for network-level
+   * cost terms ({@link CostTerm}).
+   */
+  void publish(String key, Tensor value);
+
   /** The training batch size (samples per step), for strategies that count samples. */
   int batchSize();
 

@@ -22,10 +22,18 @@ public final class TfGraphOps implements GraphOps {
   private final Ops tf;
   private final Graph graph;
   private int clipCount;
+  private final long seed;
+  private int noiseOps;
 
   public TfGraphOps(Ops tf, Graph graph) {
+    this(tf, graph, 0);
+  }
+
+  /** @param seed seeds the random ops ({@link #normalNoise}) */
+  public TfGraphOps(Ops tf, Graph graph, long seed) {
     this.tf = tf;
     this.graph = graph;
+    this.seed = seed;
     TfGradients.ensureRegistered();
   }
 
@@ -117,6 +125,41 @@ public final class TfGraphOps implements GraphOps {
   @Override
   public Tensor pow2(Tensor x) {
     return t(tf.math.pow(tf.constant(2f), o(x)));
+  }
+
+  @Override
+  public Tensor exp(Tensor x) {
+    return t(tf.math.exp(o(x)));
+  }
+
+  @Override
+  public Tensor log(Tensor x) {
+    return t(tf.math.log(o(x)));
+  }
+
+  @Override
+  public Tensor ceil(Tensor x) {
+    return t(tf.stopGradient(tf.math.ceil(o(x))));
+  }
+
+  @Override
+  public Tensor normalNoise(Tensor x, int... sharedAxes) {
+    Operand<TFloat32> v = o(x);
+    int rank = v.shape().numDimensions();
+    int[] ones = new int[rank];
+    int[] keep = new int[rank];
+    java.util.Arrays.fill(keep, 1);
+    for (int a : sharedAxes) {
+      keep[a] = 0;
+    }
+    for (int i = 0; i < rank; i++) {
+      ones[i] = 1 - keep[i];
+    }
+    // shape = shape(x) * keep + (1 - keep): size 1 along the shared axes
+    Operand<TInt32> shape = tf.math.add(tf.math.mul(tf.shape(v), tf.constant(keep)), tf.constant(ones));
+    // no gradient flows into the sampler (TensorFlow registers none for it)
+    return t(tf.stopGradient(tf.random.randomStandardNormal(shape, TFloat32.class,
+        org.tensorflow.op.random.RandomStandardNormal.seed(seed), org.tensorflow.op.random.RandomStandardNormal.seed2(1_000_000L + ++noiseOps))));
   }
 
   @Override

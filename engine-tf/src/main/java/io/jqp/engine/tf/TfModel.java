@@ -75,6 +75,7 @@ public final class TfModel implements AutoCloseable {
   private final Placeholder<TFloat32> learningRate;
   private final Operand<TFloat32> output;
   private final Operand<TFloat32> loss;
+  private final Operand<TFloat32> trainingLoss;
   private final Operand<TFloat32> correct;
   private final Op trainOp;
   private final Map<String, Placeholder<TFloat32>> restoreFeeds = new LinkedHashMap<>();
@@ -127,6 +128,15 @@ public final class TfModel implements AutoCloseable {
         this.loss = tf.math.mean(tf.math.squaredDifference(output, targets), allAxes(tf, output.shape().numDimensions()), Mean.keepDims(false));
         this.correct = tf.constant(0f);
       }
+      Operand<TFloat32> total = loss;
+      for (Operand<TFloat32> term : net.losses()) {
+        total = tf.math.add(total, term);
+      }
+      List<io.jqp.api.CostTerm.Layer> layers = net.costLayers();
+      for (io.jqp.api.CostTerm cost : recipe.costs()) {
+        total = tf.math.add(total, TfTensor.of(cost.loss(net.ops(), layers)));
+      }
+      this.trainingLoss = total;
       this.trainOp = inference ? null : buildTrainOp(tf);
       List<Op> assigns = new ArrayList<>();
       for (Map.Entry<String, Variable<TFloat32>> e : net.variables().entrySet()) {
@@ -215,7 +225,7 @@ public final class TfModel implements AutoCloseable {
     for (int i = 0; i < reads.length; i++) {
       reads[i] = params.get(i).read().asOutput();
     }
-    Output<?>[] grads = graph.addGradients(loss.asOutput(), reads);
+    Output<?>[] grads = graph.addGradients(trainingLoss.asOutput(), reads);
     List<Op> applies = new ArrayList<>();
     Ops ot = tf.withSubScope("optimizer");
     Variable<TFloat32> beta1Power = null;
@@ -315,7 +325,7 @@ public final class TfModel implements AutoCloseable {
         for (TfNetwork.SiteUpdate u : due) {
           feedScheduled(session.runner().feed(input, x).feed(net.trainingFlag(), on).addTarget(u.op()), scheduled).run().close();
         }
-        Session.Runner r = session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on).addTarget(trainOp).fetch(loss);
+        Session.Runner r = session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on).addTarget(trainOp).fetch(trainingLoss);
         r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
         for (TfNetwork.SiteUpdate o : observing) {
           r.addTarget(o.op());
@@ -445,6 +455,15 @@ public final class TfModel implements AutoCloseable {
   /** Static shape of the network's output (first axis -1: the batch). */
   public long[] predictShape() {
     return output.shape().asArray();
+  }
+
+  /** Multiply-accumulates of one training example through each weighted layer, in build order. */
+  public Map<String, Long> layerMacs() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (io.jqp.api.CostTerm.Layer l : net.costLayers()) {
+      m.put(l.name(), l.macs());
+    }
+    return m;
   }
 
   /** Total number of trainable parameters. */

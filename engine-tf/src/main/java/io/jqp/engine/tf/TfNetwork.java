@@ -72,6 +72,9 @@ public final class TfNetwork {
   private final Map<String, SiteInfo> sites = new LinkedHashMap<>();
   private final PlaceholderWithDefault<TFloat32> training;
   private Map<String, List<Long>> activationShapes = Map.of();
+  private final List<Operand<TFloat32>> losses = new ArrayList<>();
+  private final Map<String, Map<String, io.jqp.api.Tensor>> published = new LinkedHashMap<>();
+  private final Map<String, Long> macs = new LinkedHashMap<>();
   private int randomOps;
 
   /**
@@ -84,7 +87,7 @@ public final class TfNetwork {
     this.batchSize = batchSize;
     this.graph = graph;
     this.tf = Ops.create(graph);
-    this.ops = new TfGraphOps(tf, graph);
+    this.ops = new TfGraphOps(tf, graph, seed);
     this.recipe = recipe;
     this.seed = seed;
     this.random = new Random(seed);
@@ -172,6 +175,47 @@ public final class TfNetwork {
     return observers;
   }
 
+  /** A trainable parameter of a strategy (no weight decay), readable and assignable like state. */
+  TfStateVariable parameter(String name, Operand<TFloat32> initial) {
+    Variable<TFloat32> v = newVariable(name, initial);
+    Operand<TFloat32> read = tf.identity(v);
+    trainables.add(new Trainable(name, v, read, false));
+    return new TfStateVariable(tf, v, read);
+  }
+
+  void addLoss(Operand<TFloat32> term) {
+    losses.add(term);
+  }
+
+  /** Terms strategies added to the training loss. */
+  List<Operand<TFloat32>> losses() {
+    return losses;
+  }
+
+  void publish(Site site, String key, Operand<TFloat32> value) {
+    published.computeIfAbsent(site.name(), k -> new LinkedHashMap<>()).put(key, new TfTensor(value));
+  }
+
+  /** Records the multiply-accumulates of one example through a layer (at the built input size). */
+  private void macs(String layer, long value) {
+    macs.put(layer, value);
+  }
+
+  /** The weighted layers with their MACs and what their sites published, for network-level cost terms. */
+  List<io.jqp.api.CostTerm.Layer> costLayers() {
+    List<io.jqp.api.CostTerm.Layer> out = new ArrayList<>();
+    for (String layer : weightedLayers) {
+      out.add(new io.jqp.api.CostTerm.Layer(layer, layerKinds.get(layer), macs.getOrDefault(layer, 0L),
+          published.getOrDefault(layer + "/" + SiteKind.WEIGHT.label(), Map.of()),
+          published.getOrDefault(layer + "/" + SiteKind.ACTIVATION.label(), Map.of())));
+    }
+    return out;
+  }
+
+  TfGraphOps ops() {
+    return ops;
+  }
+
   void report(Site site, String key, Operand<TFloat32> value) {
     sites.get(site.name()).reports().put(key, value);
   }
@@ -248,6 +292,7 @@ public final class TfNetwork {
     long[] shape = {kernel, kernel, in, filters};
     Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, kernel * kernel * in), shape, true));
     Operand<TFloat32> y = tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
+    macs(name, (long) kernel * kernel * in * filters * spatial(y));
     return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[filters], new long[] {filters}, false)) : y;
   }
 
@@ -258,6 +303,7 @@ public final class TfNetwork {
     long[] shape = {kernel, kernel, in, 1};
     Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel), shape, true));
     Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
+    macs(name, (long) kernel * kernel * in * spatial(y));
     return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[(int) in], new long[] {in}, false)) : y;
   }
 
@@ -276,6 +322,7 @@ public final class TfNetwork {
     Operand<org.tensorflow.types.TInt32> outShape = tf.concat(List.of(batch, tf.constant(new int[] {(int) oh, (int) ow, filters})), tf.constant(0));
     Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, w, x, List.of(1L, (long) stride, (long) stride, 1L), pad);
     y = tf.reshape(y, tf.constant(new long[] {-1, oh, ow, filters}));
+    macs(name, (long) kernel * kernel * in * filters * Math.max(0, h * wd));
     return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[filters], new long[] {filters}, false)) : y;
   }
 
@@ -286,6 +333,7 @@ public final class TfNetwork {
     long[] shape = {in, units};
     Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, in), shape, true));
     Operand<TFloat32> y = tf.linalg.matMul(x, w);
+    macs(name, in * units);
     return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[units], new long[] {units}, false)) : y;
   }
 
@@ -380,6 +428,13 @@ public final class TfNetwork {
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
     Operand<TFloat32> dropped = tf.math.mul(x, tf.math.div(keep, tf.constant(1f - rate)));
     return tf.math.add(tf.math.mul(training, dropped), tf.math.mul(tf.math.sub(tf.constant(1f), training), x));
+  }
+
+  /** Output positions of an NHWC tensor (0 when its size is unknown, e.g. in an inference copy). */
+  private static long spatial(Operand<TFloat32> y) {
+    long h = y.shape().get(1);
+    long w = y.shape().get(2);
+    return h < 0 || w < 0 ? 0 : h * w;
   }
 
   private static String checkPadding(String padding) {

@@ -46,6 +46,26 @@ final class TfSiteContext implements SiteContext {
   }
 
   @Override
+  public StateVariable parameter(String name, Tensor initial) {
+    return net.parameter(site.name() + "/" + role + "/" + name, TfTensor.of(initial));
+  }
+
+  @Override
+  public void addLoss(Tensor term) {
+    net.addLoss(TfTensor.of(term));
+  }
+
+  @Override
+  public Tensor training() {
+    return new TfTensor(net.trainingFlag());
+  }
+
+  @Override
+  public void publish(String key, Tensor value) {
+    net.publish(site, key, TfTensor.of(value));
+  }
+
+  @Override
   public int batchSize() {
     return net.batchSize();
   }

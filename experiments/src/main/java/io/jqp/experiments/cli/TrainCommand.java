@@ -40,6 +40,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--tp", description = "t_p: first step of the pruning schedule (default: from the preset)") long tp = -1;
   @Option(names = "--prune-interval", description = "Δ: steps between mask updates (default: from the preset)") long interval = -1;
   @Option(names = "--prune-repetitions", description = "n: mask updates, 0 = at once at t_p (default: from the preset)") int repetitions = -1;
+  @Option(names = "--method", description = "jqp, djpq or two-stage (default: ${DEFAULT-VALUE})") String method = D.method();
+  @Option(names = "--beta", description = "DJPQ: weight of the BOPs cost (default: ${DEFAULT-VALUE})") double beta = D.beta();
+  @Option(names = "--gamma", description = "DJPQ: weight of the gates' KL term (default: ${DEFAULT-VALUE})") double gamma = D.gamma();
+  @Option(names = "--power-of-two", description = "DJPQ: bit-widths in {2, 4, 8, 16}") boolean powerOfTwo;
   @Option(names = "--out", required = true, description = "run folder to create (must not hold a run)") Path out;
 
   @Override
@@ -47,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     io.jqp.experiments.tasks.Task t = io.jqp.experiments.tasks.Tasks.byId(task);
     TrainConfig c = new TrainConfig(task, model != null ? model : t.models().get(0), epochs, batchSize, optimizer, lr, lrSchedule, momentum, weightDecay, seed, threads,
         bits, sparsity, quantizer, pruner, data != null ? data : t.defaultData(), trainLimit, testLimit, preset, pruneActivations, window, tqWeights, tqActivations,
-        tp, interval, repetitions, java.util.List.of(), 0);
+        tp, interval, repetitions, java.util.List.of(), 0, method, beta, gamma, powerOfTwo, 0);
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
     System.out.println(Runner.line(r, out));
     return 0;

@@ -49,7 +49,7 @@ public final class Runner {
    */
   public record Result(TrainConfig config, String metricName, double metric, Map<String, Double> extras, double testLoss, long steps,
       double seconds, double trainSeconds, double imagesPerSecond, List<Epoch> epochs, Footprint footprint, double pd, String pdUnit,
-      List<TfModel.SiteReport> sites, long parameters) {}
+      List<TfModel.SiteReport> sites, List<LayerBops> bops, long parameters) {}
 
   private final Plugins plugins;
 
@@ -78,6 +78,9 @@ public final class Runner {
    * repetitions from t_p, or the target at once at t_p). First and last layers are never pruned.
    */
   public Recipe recipe(TrainConfig c, TrainConfig.Timing t) {
+    if (!c.method().equals("jqp")) {
+      return djpqRecipe(c, stepsPerEpoch(c) * c.epochs());
+    }
     Quantizer wq = Quantizer.identity();
     Quantizer aq = Quantizer.identity();
     if (c.bits() < 32) {
@@ -114,6 +117,22 @@ public final class Runner {
       recipe = recipe.withRule(rule);
     }
     return recipe;
+  }
+
+  /**
+   * DJPQ (SPEC §10): the learned-bits quantizer on every weight and activation (starting at {@code bits}, 8 for
+   * 32), VIB gates on every activation site (first layer included: gates prune channels, which the first
+   * layer's output has like any other) and the BOPs cost. {@code two-stage}: gates alone (with the BOPs cost at
+   * 32 bits) for the first half of training, then the gates freeze and the quantizer starts.
+   */
+  static Recipe djpqRecipe(TrainConfig c, long totalSteps) {
+    int initBits = c.bits() < 32 ? Math.min(16, c.bits()) : 8;
+    boolean twoStage = c.method().equals("two-stage");
+    long half = totalSteps / 2;
+    Quantizer q = new io.jqp.plugins.djpq.DjpqQuantizer(initBits, 2, 16, c.powerOfTwo(), twoStage ? half : 0);
+    Pruner gate = new io.jqp.plugins.djpq.VibGate(c.gamma(), c.gateThreshold(), 1.0, -9.0, twoStage ? half : -1);
+    return Recipe.fullPrecision().withWeightQuantizer(q).withActivationQuantizer(q).withActivationPruner(gate)
+        .withPruneFirstAndLast(true).withCost(new io.jqp.plugins.djpq.BopsCost(c.beta(), 8));
   }
 
   /** Checks that need the timing: a delayed activation quantizer must have seen T samples by its t_q. */
@@ -212,10 +231,17 @@ public final class Runner {
         }
         List<TfModel.SiteReport> sites = model.siteReports();
         Footprint footprint = data.footprint(sites);
+        List<LayerBops> bops = bops(model.layerMacs(), sites);
+        double total = bops.stream().mapToDouble(LayerBops::bops).sum();
+        double fp32 = bops.stream().mapToDouble(b -> b.macs() * 32.0 * 32.0).sum();
+        Map<String, Double> extras = new LinkedHashMap<>(eval.extras());
+        extras.put("gbops", total / 1e9);
+        extras.put("bop_reduction", fp32 / total);
+        eval = new Task.Evaluation(eval.loss(), eval.metric(), extras);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Result result = new Result(c, task.metricName(), eval.metric(), eval.extras(), eval.loss(), model.step(), seconds, trainSeconds,
             totalSteps * c.batchSize() / trainSeconds, epochs, footprint, data.performanceDensity(footprint, eval.metric()), task.pdUnit(),
-            sites, model.parameterCount());
+            sites, bops, model.parameterCount());
         model.save(out.resolve("model.ckpt"));
         writeResults(out, result);
         return result;
@@ -228,6 +254,40 @@ public final class Runner {
     return String.format(Locale.ROOT, "%s %.2f%s | %d steps in %.1f s (%.0f samples/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f %s | %s",
         r.metricName(), r.metric(), extras(r.extras()), r.steps(), r.seconds(), r.imagesPerSecond(), r.footprint().weightMegabits(),
         r.footprint().activationMegabits(), r.pd(), r.pdUnit(), out);
+  }
+
+  /** One weighted layer's BOPs (SPEC §10) after training, with what they are made of. */
+  public record LayerBops(String layer, long macs, double weightBits, double weightDensity, double activationBits, double keptChannels,
+      double channels, double bops) {}
+
+  /**
+   * BOPs per layer from the site reports: weight bits and density, activation bits, and the kept fraction of
+   * output channels where channel gates report it ({@code kept}/{@code channels}); the input has 8 bits.
+   */
+  static List<LayerBops> bops(Map<String, Long> macs, List<TfModel.SiteReport> sites) {
+    Map<String, Map<String, Double>> byName = new LinkedHashMap<>();
+    for (TfModel.SiteReport s : sites) {
+      byName.put(s.site().name(), s.values());
+    }
+    List<io.jqp.plugins.djpq.BopsCost.LayerNumbers> numbers = new ArrayList<>();
+    List<double[]> channels = new ArrayList<>();
+    for (Map.Entry<String, Long> e : macs.entrySet()) {
+      Map<String, Double> w = byName.getOrDefault(e.getKey() + "/weight", Map.of());
+      Map<String, Double> a = byName.getOrDefault(e.getKey() + "/activation", Map.of());
+      double ch = a.getOrDefault("channels", Double.NaN);
+      double kept = a.getOrDefault("kept", ch);
+      double keep = Double.isNaN(ch) ? 1 : kept / ch;
+      numbers.add(new io.jqp.plugins.djpq.BopsCost.LayerNumbers(e.getKey(), e.getValue(), w.getOrDefault("bits", 32.0),
+          1 - w.getOrDefault("sparsity", 0.0), a.getOrDefault("bits", 32.0), keep));
+      channels.add(new double[] {kept, ch});
+    }
+    double[] b = io.jqp.plugins.djpq.BopsCost.perLayer(numbers, 8);
+    List<LayerBops> out = new ArrayList<>();
+    for (int i = 0; i < b.length; i++) {
+      var n = numbers.get(i);
+      out.add(new LayerBops(n.name(), n.macs(), n.weightBits(), n.weightDensity(), n.activationBits(), channels.get(i)[0], channels.get(i)[1], b[i]));
+    }
+    return out;
   }
 
   private static String extras(Map<String, Double> extras) {
@@ -272,6 +332,12 @@ public final class Runner {
           fmt(s.values().getOrDefault("sparsity", 0.0)), Long.toString(s.site().numel()), quote(s.quantizer()), quote(s.pruner()))).append('\n');
     }
     AtomicFiles.write(out.resolve("layers.csv"), csv.toString());
+    StringBuilder b = new StringBuilder("layer,macs,weight_bits,weight_density,activation_bits,kept_channels,channels,bops\n");
+    for (LayerBops l : r.bops()) {
+      b.append(String.join(",", l.layer(), Long.toString(l.macs()), fmt(l.weightBits()), fmt(l.weightDensity()), fmt(l.activationBits()),
+          Double.isNaN(l.channels()) ? "" : fmt(l.keptChannels()), Double.isNaN(l.channels()) ? "" : fmt(l.channels()), fmt(l.bops()))).append('\n');
+    }
+    AtomicFiles.write(out.resolve("bops.csv"), b.toString());
   }
 
   private static String fmt(double v) {

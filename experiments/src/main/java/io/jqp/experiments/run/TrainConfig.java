@@ -36,11 +36,21 @@ import java.util.Set;
  * @param pruneRepetitions n; -1 = from the preset (0 = reach the target at once at t_p)
  * @param overrides     per-layer strategy rules, applied in order (the last match wins)
  * @param quantizerWindow samples in the d* search window of delayed activation quantization; 0 = window
+ * @param method        {@code jqp} (the recipe above), {@code djpq} (learned bits and VIB channel gates with a BOPs
+ *                      cost, SPEC §10; bits is the initial bit-width) or {@code two-stage} (the same, gates for the
+ *                      first half of training, then gates frozen and bits learned)
+ * @param beta          DJPQ: weight of the BOPs cost (Σ BOPs / BOPs_fp32), &gt;= 0
+ * @param gamma         DJPQ: weight of the gates' KL term, &gt;= 0
+ * @param powerOfTwo    DJPQ: restrict bit-widths to {2, 4, 8, 16}
+ * @param gateThreshold DJPQ: θ, a channel is kept while log σ² − log μ² &lt; θ
  */
 public record TrainConfig(String task, String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
     double momentum, double weightDecay, long seed, int threads, int bits, double sparsity, String quantizer, String pruner,
     String data, int trainLimit, int testLimit, String preset, boolean pruneActivations, int window, long weightDelay,
-    long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides, int quantizerWindow) {
+    long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides, int quantizerWindow,
+    String method, double beta, double gamma, boolean powerOfTwo, double gateThreshold) {
+
+  public static final java.util.List<String> METHODS = java.util.List.of("jqp", "djpq", "two-stage");
 
   public static final java.util.List<String> PRESETS = java.util.List.of("none", "prune-then-quantize", "quantize-then-prune");
 
@@ -74,6 +84,13 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
     check(pruneRepetitions >= -1, "pruneRepetitions", "must be >= 0 (or -1 = from the preset), got " + pruneRepetitions);
     check(quantizerWindow >= 0 && quantizerWindow <= 1 << 16, "quantizerWindow",
         "must be in [1, 65536] samples (or 0 = window), got " + quantizerWindow);
+    method = method == null ? "jqp" : method;
+    check(METHODS.contains(method), "method", "must be one of " + String.join(", ", METHODS) + ", got '" + method + "'");
+    check(beta >= 0 && beta <= 100, "beta", "must be in [0, 100], got " + beta);
+    check(gamma >= 0 && gamma <= 100, "gamma", "must be in [0, 100], got " + gamma);
+    check(gateThreshold >= -20 && gateThreshold <= 20, "gateThreshold", "must be in [-20, 20], got " + gateThreshold);
+    check(method.equals("jqp") || sparsity == 0 && !pruneActivations, "method",
+        method + " prunes channels with its gates; set sparsity 0 and pruneActivations false");
     overrides = overrides == null ? java.util.List.of() : java.util.List.copyOf(overrides);
   }
 
@@ -118,7 +135,7 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
   /** The defaults of {@code jqp train}: small CNN, 4 epochs, Adam 1e-3 with cosine decay, batch 128, FP32. */
   public static TrainConfig defaults() {
     return new TrainConfig("fashion-mnist", "small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
-        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0);
+        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0, "jqp", 0.1, 1e-5, false, 0);
   }
 
   public TrainConfig withEpochs(int e) {
