@@ -79,6 +79,7 @@ public final class TfModel implements AutoCloseable {
   private final Operand<TFloat32> correct;
   private final Op trainOp;
   private final Map<String, Placeholder<TFloat32>> restoreFeeds = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> gradients = new LinkedHashMap<>();
   private final Op restoreOp;
   private long step;
   private List<String> lastUpdated = List.of();
@@ -226,6 +227,13 @@ public final class TfModel implements AutoCloseable {
       reads[i] = params.get(i).read().asOutput();
     }
     Output<?>[] grads = graph.addGradients(trainingLoss.asOutput(), reads);
+    for (int i = 0; i < params.size(); i++) {
+      if (grads[i] != null) {
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads[i];
+        gradients.put(params.get(i).name(), g);
+      }
+    }
     List<Op> applies = new ArrayList<>();
     Ops ot = tf.withSubScope("optimizer");
     Variable<TFloat32> beta1Power = null;
@@ -406,6 +414,51 @@ public final class TfModel implements AutoCloseable {
 
   /** Output values (row-major) and their shape. */
   public record Prediction(float[] values, long[] shape) {}
+
+  /**
+   * The training loss (task loss plus the strategies' and cost terms) and its gradient with respect to every
+   * trainable variable (weights and strategy parameters), on {@code batch} in evaluation mode (deterministic:
+   * no dropout, no gate noise, batch norm on its moving averages); nothing is updated. For gradient checks.
+   */
+  public LossAndGradients lossAndGradients(Batch batch) {
+    if (trainOp == null) {
+      throw new IllegalStateException("an inference copy has no training loss");
+    }
+    try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
+      Session.Runner r = session.runner().feed(input, x).fetch(trainingLoss);
+      r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
+      List<String> names = new ArrayList<>(gradients.keySet());
+      for (String n : names) {
+        r.fetch(gradients.get(n));
+      }
+      try (Result res = r.run()) {
+        Map<String, float[]> g = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+          TFloat32 t = (TFloat32) res.get(i + 1);
+          float[] a = new float[(int) t.shape().size()];
+          t.asRawTensor().data().asFloats().read(a);
+          g.put(names.get(i), a);
+        }
+        return new LossAndGradients(((TFloat32) res.get(0)).getFloat(), g);
+      }
+    }
+  }
+
+  /** A loss value and gradients by variable name. */
+  public record LossAndGradients(double loss, Map<String, float[]> gradients) {}
+
+  /** Sets some variables (by name) to new values, e.g. to perturb one for a numeric gradient. */
+  public void setValues(Map<String, float[]> values) {
+    Map<String, TfCheckpoint.Entry> all = variableValues();
+    for (Map.Entry<String, float[]> e : values.entrySet()) {
+      TfCheckpoint.Entry old = all.get(e.getKey());
+      if (old == null) {
+        throw new IllegalArgumentException("no variable " + e.getKey());
+      }
+      all.put(e.getKey(), new TfCheckpoint.Entry(old.shape(), e.getValue()));
+    }
+    load(all, "setValues");
+  }
 
   /** Current values of every variable: weights, optimizer slots and strategy state. */
   public Map<String, TfCheckpoint.Entry> variableValues() {
