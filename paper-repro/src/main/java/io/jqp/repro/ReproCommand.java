@@ -20,9 +20,10 @@ import picocli.CommandLine.Parameters;
         "table1: FP32 vs delayed vs fixed d from step 0 vs retrain with final d* (classification); table2: delayed 8-bit per task;",
         "table3: weights pruned, P->Q vs Q->P; table4: weights and activations pruned, P->Q vs Q->P (both tasks);",
         "figure5: SR PSNR vs activation-pruning window T. --quick: minutes; default: within an hour on 2 cores.",
-        "table6: the paper's performance densities recomputed from bits, sparsity and memory, plus our rows from a table4 folder (--out)."})
+        "table6: the paper's performance densities recomputed from bits, sparsity and memory, plus our rows from a table4 folder (--out).",
+        "djpq: DJPQ vs two-stage vs fixed 8-bit + magnitude pruning at matched BOPs, with and without power-of-two bits."})
 final class ReproCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "table1, table2, table3, table4, table6 or figure5") String table;
+  @Parameters(index = "0", description = "table1, table2, table3, table4, table6, figure5 or djpq") String table;
   @Option(names = "--quick", description = "small scale: classification 4,096 training images, 3 epochs, window 256; SR 2,048 patches, 16 epochs") boolean quick;
   @Option(names = "--model", description = "classification model: small-cnn or mobilenet-v2 (slow on 2 cores: about 2 s a step) (default: ${DEFAULT-VALUE})") String model = "small-cnn";
   @Option(names = "--seeds", description = "number of seeds, >= 1 (default: ${DEFAULT-VALUE})") int seeds = 3;
@@ -31,6 +32,7 @@ final class ReproCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "TensorFlow intra-op threads (default: ${DEFAULT-VALUE})") int threads = 2;
   @Option(names = "--data", description = "Fashion-MNIST folder (default: ${DEFAULT-VALUE})") String data = "/usr/share/datasets/fashion-mnist";
   @Option(names = "--photos", description = "super-resolution photo folder (default: $JQP_PHOTOS or ~/.local/share/jqp/photos)") String photos;
+  @Option(names = "--beta", description = "djpq: weight of the BOPs cost (default: ${DEFAULT-VALUE})") double beta = 2;
   @Option(names = "--out", description = "folder for runs and results (default: runs/repro/TABLE[-quick]); finished runs in it are reused") Path out;
 
   @Override
@@ -55,6 +57,10 @@ final class ReproCommand implements Callable<Integer> {
     int se = srEpochs > 0 ? srEpochs : quick ? 16 : 30;
     TrainConfig cls = TrainConfig.defaults().copy(Map.of("model", model, "epochs", e, "threads", threads, "data", data,
         "window", quick ? 256 : 2048, "trainLimit", quick ? 4096 : 0, "testLimit", quick ? 2000 : 0));
+    if (table.equals("djpq")) {
+      // DJPQ's knobs at our scale: see the README's DJPQ section for why these values
+      cls = cls.copy(Map.of("beta", beta, "gamma", 1e-4, "gateInit", -3.0, "strategyLrScale", 10.0));
+    }
     Map<String, Object> sr = new LinkedHashMap<>(Map.of("task", "sr-x3", "epochs", se, "threads", threads, "batchSize", 64, "window", 64,
         "lrSchedule", "step", "trainLimit", quick ? 2048 : 0, "testLimit", quick ? 512 : 0));
     if (photos != null) {

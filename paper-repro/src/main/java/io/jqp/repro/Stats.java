@@ -33,6 +33,11 @@ public record Stats(double mean, double std, int n) {
     return "inconclusive";
   }
 
+  /** Twice the standard error of the difference of two means: what the claims call noise. */
+  public static double noise(Stats a, Stats b) {
+    return 2 * Math.sqrt(a.std * a.std / Math.max(1, a.n) + b.std * b.std / Math.max(1, b.n));
+  }
+
   public String format(int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", mean, std);
   }

@@ -119,7 +119,12 @@ public final class TableRunner {
       ArmResult a = find(arms, claim.better());
       ArmResult b = find(arms, claim.worse());
       String held;
-      if (claim.within() > 0) {
+      if (claim.notWorse()) {
+        Stats sa = judged(a, claim.metric());
+        Stats sb = judged(b, claim.metric());
+        held = sa.mean() >= sb.mean() - Stats.noise(sa, sb) ? "yes" : "no";
+        held += String.format(Locale.ROOT, " (difference %.2f)", sa.mean() - sb.mean());
+      } else if (claim.within() > 0) {
         Stats sa = judged(a, claim.metric());
         Stats sb = judged(b, claim.metric());
         held = Math.abs(sa.mean() - sb.mean()) <= claim.within() ? "yes" : "no";

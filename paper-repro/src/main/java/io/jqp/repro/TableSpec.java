@@ -39,5 +39,14 @@ public record TableSpec(String id, String title, List<Arm> arms, List<Claim> cla
    * "{@code better} has a higher {@code metric} than {@code worse}" (metric: the task metric, "metric", or "pd"), or with
    * {@code within} &gt; 0: "{@code better} is within {@code within} points of {@code worse}".
    */
-  public record Claim(String text, String better, String worse, String metric, double within) {}
+  public record Claim(String text, String better, String worse, String metric, double within, boolean notWorse) {
+    public Claim(String text, String better, String worse, String metric, double within) {
+      this(text, better, worse, metric, within, false);
+    }
+
+    /** "{@code better} is not worse than {@code worse}": its mean is at least the other's minus twice the standard error. */
+    public static Claim notWorse(String text, String better, String worse, String metric) {
+      return new Claim(text, better, worse, metric, 0, true);
+    }
+  }
 }

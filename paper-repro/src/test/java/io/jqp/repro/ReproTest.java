@@ -38,7 +38,7 @@ class ReproTest {
     assertEquals("prune-then-quantize", pq.preset());
     assertTrue(pq.pruneActivations());
     assertEquals(List.of(92.60, 92.52, 75.83, 18.35), Tables.table1().arms().stream().map(TableSpec.Arm::paperMetric).toList());
-    assertEquals("unknown table 'table5'; known: table1, table2, table3, table4, table6, figure5",
+    assertEquals("unknown table 'table5'; known: table1, table2, table3, table4, table6, figure5, djpq",
         assertThrows(JqpException.class, () -> Tables.byId("table5")).getMessage());
     // super-resolution rows run the SR task with the paper's SR numbers
     TableSpec.Arm srQp = t4.arms().get(3);

@@ -253,16 +253,18 @@ public final class TfModel implements AutoCloseable {
         g = ot.math.add(g, ot.math.mul(p.read(), ot.constant((float) optimizer.weightDecay())));
       }
       Operand<TFloat32> zeros = ot.zeros(ot.constant(p.variable().shape().asArray()), TFloat32.class);
+      Operand<TFloat32> rate = p.strategy() && optimizer.strategyRateScale() != 1
+          ? ot.math.mul(learningRate, ot.constant((float) optimizer.strategyRateScale())) : learningRate;
       if (optimizer.kind() == Optimizer.Kind.ADAM) {
         Variable<TFloat32> m = net.slot("optimizer/" + p.name() + "/m", zeros);
         Variable<TFloat32> v = net.slot("optimizer/" + p.name() + "/v", zeros);
-        applies.add(ot.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, learningRate,
+        applies.add(ot.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, rate,
             ot.constant((float) optimizer.beta1()), ot.constant((float) optimizer.beta2()), ot.constant((float) optimizer.epsilon()), g));
       } else if (optimizer.momentum() > 0) {
         Variable<TFloat32> acc = net.slot("optimizer/" + p.name() + "/momentum", zeros);
-        applies.add(ot.train.applyMomentum(p.variable(), acc, learningRate, g, ot.constant((float) optimizer.momentum())));
+        applies.add(ot.train.applyMomentum(p.variable(), acc, rate, g, ot.constant((float) optimizer.momentum())));
       } else {
-        applies.add(ot.train.applyGradientDescent(p.variable(), learningRate, g));
+        applies.add(ot.train.applyGradientDescent(p.variable(), rate, g));
       }
     }
     List<Op> all = new ArrayList<>(applies);

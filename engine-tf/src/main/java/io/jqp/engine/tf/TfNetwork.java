@@ -38,7 +38,7 @@ import org.tensorflow.types.TFloat32;
 public final class TfNetwork {
 
   /** A trainable variable and the read the forward pass uses (gradients are taken with respect to the read). */
-  record Trainable(String name, Variable<TFloat32> variable, Operand<TFloat32> read, boolean decay) {}
+  record Trainable(String name, Variable<TFloat32> variable, Operand<TFloat32> read, boolean decay, boolean strategy) {}
 
   /** A strategy update registered by a site. */
   record SiteUpdate(Site site, LongPredicate when, Op op) {}
@@ -129,7 +129,7 @@ public final class TfNetwork {
   private Operand<TFloat32> trainable(String name, float[] values, long[] shape, boolean decay) {
     Variable<TFloat32> v = newVariable(name, tf.constant(Shape.of(shape), DataBuffers.of(values, true, false)));
     Operand<TFloat32> read = tf.identity(v);
-    trainables.add(new Trainable(name, v, read, decay));
+    trainables.add(new Trainable(name, v, read, decay, false));
     return read;
   }
 
@@ -179,7 +179,7 @@ public final class TfNetwork {
   TfStateVariable parameter(String name, Operand<TFloat32> initial) {
     Variable<TFloat32> v = newVariable(name, initial);
     Operand<TFloat32> read = tf.identity(v);
-    trainables.add(new Trainable(name, v, read, false));
+    trainables.add(new Trainable(name, v, read, false, true));
     return new TfStateVariable(tf, v, read);
   }
 

@@ -130,7 +130,7 @@ public final class Runner {
     boolean twoStage = c.method().equals("two-stage");
     long half = totalSteps / 2;
     Quantizer q = new io.jqp.plugins.djpq.DjpqQuantizer(initBits, 2, 16, c.powerOfTwo(), twoStage ? half : 0);
-    Pruner gate = new io.jqp.plugins.djpq.VibGate(c.gamma(), c.gateThreshold(), 1.0, -9.0, twoStage ? half : -1);
+    Pruner gate = new io.jqp.plugins.djpq.VibGate(c.gamma(), c.gateThreshold(), 1.0, c.gateInit(), twoStage ? half : -1);
     return Recipe.fullPrecision().withWeightQuantizer(q).withActivationQuantizer(q).withActivationPruner(gate)
         .withPruneFirstAndLast(true).withCost(new io.jqp.plugins.djpq.BopsCost(c.beta(), 8));
   }
@@ -151,7 +151,8 @@ public final class Runner {
       case "cosine" -> LearningRate.cosine(c.learningRate(), totalSteps);
       default -> LearningRate.constant(c.learningRate());
     };
-    return c.optimizer().equals("adam") ? Optimizer.adam(lr).withWeightDecay(c.weightDecay()) : Optimizer.sgd(lr, c.momentum(), c.weightDecay());
+    Optimizer o = c.optimizer().equals("adam") ? Optimizer.adam(lr).withWeightDecay(c.weightDecay()) : Optimizer.sgd(lr, c.momentum(), c.weightDecay());
+    return o.withStrategyRateScale(c.strategyLrScale());
   }
 
   /** Refuses a folder that already holds a run, so nothing a user has is overwritten. */
