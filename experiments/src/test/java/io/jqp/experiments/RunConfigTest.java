@@ -48,14 +48,21 @@ class RunConfigTest {
 
   @ParameterizedTest(name = "{1}")
   @CsvSource(delimiter = '|', value = {
-      "epocs: 3|unknown key 'epocs'; known: activationDelay, batchSize, bits, data, epochs",
+      "epocs: 3|unknown key 'epocs'; known: activationDelay, batchSize, beta, bits, data, epochs",
       "epochs: three|epochs: Cannot deserialize value of type `int` from String \"three\"",
       "bits: 40|bits: must be in [2, 32] (32 = full precision), got 40",
       "overrides: [{layers: conv1, site: kernel, quantizer: fixed}]|overrides.site: must be weight, activation or both, got 'kernel'",
       "overrides: [{layers: conv1}]|overrides (layers 'conv1'): set a quantizer or a pruner id",
       "overrides: [{layers: conv1, quantizer: fixd}]|unknown quantizer 'fixd'; known: delayed, fixed, saturated, test-diverge, test-grid16",
       "overrides: [{layers: conv1, quantizer: fixed, quantizerOptions: {bitz: 4}}]|unknown option 'bitz' for quantizer 'fixed'; known:",
-      "preset: [1, 2]|preset: Cannot deserialize value of type `java.lang.String` from Array value"})
+      "preset: [1, 2]|preset: Cannot deserialize value of type `java.lang.String` from Array value",
+      "task: detection|task: unknown task 'detection'; known: fashion-mnist, sr-x3",
+      "{task: sr-x3, model: small-cnn}|model: 'small-cnn' is not a model of task sr-x3; known: espcn",
+      "method: lsq|method: must be one of jqp, djpq, two-stage, got 'lsq'",
+      "beta: -1|beta: must be in [0, 100], got -1.0",
+      "{method: djpq, gamma: 200}|gamma: must be in [0, 100], got 200.0",
+      "quantizerWindow: -3|quantizerWindow: must be in [1, 65536] samples (or 0 = window), got -3",
+      "strategyLrScale: -2|strategyLrScale: must be in (0, 1000], got -2.0"})
   void malformedConfigsFailNamingTheField(String yaml, String message, @TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("bad.yaml");
     Files.writeString(cfg, yaml + "\n");
