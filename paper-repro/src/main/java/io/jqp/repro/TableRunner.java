@@ -184,8 +184,8 @@ public final class TableRunner {
           also.append(also.length() == 0 ? "" : "; ").append(k).append(' ').append(v.format(2));
         }
       });
-      s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %s | %.4f | %.4f | %d | %s |%n", a.arm(), a.task(), a.metricName(),
-          a.paperMetric(), a.metric().format(2), Double.isNaN(a.paperPd()) ? "-" : String.format(Locale.ROOT, "%.2f", a.paperPd()),
+      s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.4f | %.4f | %d | %s |%n", a.arm(), a.task(), a.metricName(),
+          Double.isNaN(a.paperMetric()) ? "-" : String.format(Locale.ROOT, "%.2f", a.paperMetric()), a.metric().format(2), Double.isNaN(a.paperPd()) ? "-" : String.format(Locale.ROOT, "%.2f", a.paperPd()),
           a.pd().format(2), a.weightMb(), a.activationMb(), a.stepsAfterLastSwitch(), also.length() == 0 ? "-" : also));
     }
     s.append("\n| claim | held here |\n|---|---|\n");
