@@ -28,6 +28,7 @@ public final class DivergingQuantizerProvider implements QuantizerProvider {
     return (ops, x, ctx) -> {
       StateVariable factor = ctx.state("factor", ops.constant(1));
       ctx.onUpdate(step -> step == 2, factor.assign(ops.div(ops.constant(0), ops.constant(0))));
+      ctx.report("factor", factor.read());
       return ops.mul(x, factor.read());
     };
   }

@@ -32,7 +32,8 @@ class SweepTest {
     assertEquals(2, csv.stream().filter(l -> l.contains(",failed,") && l.contains("training diverged")).count(), String.join("\n", csv));
     Path okRun = out.resolve("quantizer=fixed,seed=1");
     assertTrue(Files.isRegularFile(okRun.resolve("metrics.json")));
-    assertTrue(Files.readString(out.resolve("quantizer=test-diverge,seed=2/error.txt")).startsWith("training diverged: loss is NaN at step"));
+    assertTrue(Files.readString(out.resolve("quantizer=test-diverge,seed=2/error.txt")).startsWith("training diverged at step 2: loss is NaN; first non-finite strategy state at site conv1/weight (factor = NaN)"),
+        "the message names the step and the first site whose state went non-finite");
     for (String f : new String[] {"report.csv", "report.md", "report.json", "curves.png", "metric-vs-pd.png"}) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }

@@ -44,6 +44,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--beta", description = "DJPQ: weight of the BOPs cost (default: ${DEFAULT-VALUE})") double beta = D.beta();
   @Option(names = "--gamma", description = "DJPQ: weight of the gates' KL term (default: ${DEFAULT-VALUE})") double gamma = D.gamma();
   @Option(names = "--power-of-two", description = "DJPQ: bit-widths in {2, 4, 8, 16}") boolean powerOfTwo;
+  @Option(names = "--checkpoint-every", description = "save a checkpoint every N steps, 0 = only at the end (default: ${DEFAULT-VALUE})") int checkpointEvery = D.checkpointEvery();
   @Option(names = "--out", required = true, description = "run folder to create (must not hold a run)") Path out;
 
   @Override
@@ -51,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     io.jqp.experiments.tasks.Task t = io.jqp.experiments.tasks.Tasks.byId(task);
     TrainConfig c = new TrainConfig(task, model != null ? model : t.models().get(0), epochs, batchSize, optimizer, lr, lrSchedule, momentum, weightDecay, seed, threads,
         bits, sparsity, quantizer, pruner, data != null ? data : t.defaultData(), trainLimit, testLimit, preset, pruneActivations, window, tqWeights, tqActivations,
-        tp, interval, repetitions, java.util.List.of(), 0, method, beta, gamma, powerOfTwo, 0, D.gateInit(), 1);
+        tp, interval, repetitions, java.util.List.of(), 0, method, beta, gamma, powerOfTwo, 0, D.gateInit(), 1, checkpointEvery, D.keepCheckpoints());
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
     System.out.println(Runner.line(r, out));
     return 0;

@@ -177,6 +177,32 @@ public final class Runner {
   /** Runs a config with a recipe wired elsewhere (e.g. by Guice); the config still gives data, model and optimizer. */
   public Result run(TrainConfig c, Recipe recipe, Path out) throws IOException {
     checkOutput(out);
+    return train(c, recipe, out, false);
+  }
+
+  /**
+   * Continues a run whose process died, from the newest readable checkpoint in {@code out/checkpoints} (an
+   * unreadable or mismatched one is reported and the one before it is used; none is deleted), with the resolved
+   * config in {@code out/config.yaml}. The data order is a function of seed and epoch and the checkpoint holds
+   * every variable (weights, optimizer slots, strategy state) and the step, so without random ops in the
+   * network (dropout, DJPQ's gate noise) the result is the uninterrupted run's.
+   */
+  public Result resume(Path out) throws IOException {
+    if (Files.isRegularFile(out.resolve("metrics.json"))) {
+      throw new JqpException("--out " + out + " holds a finished run (metrics.json); nothing to resume");
+    }
+    if (!Files.isRegularFile(out.resolve("config.yaml"))) {
+      throw new JqpException("--out " + out + " holds no run to resume (no config.yaml)");
+    }
+    TrainConfig c = ConfigIo.readRun(out.resolve("config.yaml"));
+    if (Checkpoints.list(out).isEmpty()) {
+      throw new JqpException("--out " + out + " holds no checkpoint to resume from; the run saved none (checkpointEvery is " + c.checkpointEvery()
+          + "); start it anew in another folder");
+    }
+    return train(c, recipe(c, c.timing(stepsPerEpoch(c))), out, true);
+  }
+
+  private Result train(TrainConfig c, Recipe recipe, Path out, boolean resuming) throws IOException {
     Task task = Tasks.byId(c.task());
     task.checkData(c);
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
@@ -188,8 +214,10 @@ public final class Runner {
       if (data.size() < c.batchSize()) {
         throw new JqpException("batchSize: " + c.batchSize() + " is more than the " + data.size() + " training samples; lower batchSize or raise trainLimit");
       }
-      Files.createDirectories(out);
-      AtomicFiles.write(out.resolve("config.yaml"), YAML.writeValueAsString(c));
+      if (!resuming) {
+        Files.createDirectories(out);
+        AtomicFiles.write(out.resolve("config.yaml"), YAML.writeValueAsString(c));
+      }
       int perEpoch = data.size() / c.batchSize();
       long totalSteps = (long) perEpoch * c.epochs();
       String fingerprint = c.model() + "|" + recipe;
@@ -201,23 +229,39 @@ public final class Runner {
       try (TfModel model = TfModel.build(def, data.sampleShape(), task.loss(), task.classes(), recipe,
           optimizer(c, totalSteps), c.seed(), c.threads(), c.batchSize(), fingerprint)) {
         Task.Evaluation eval = null;
-        for (int e = 0; e < c.epochs(); e++) {
+        int firstEpoch = 0;
+        int firstBatch = 0;
+        double resumedLoss = 0;
+        if (resuming) {
+          Checkpoints.Progress p = Checkpoints.restoreNewest(model, out);
+          epochs.addAll(p.epochs());
+          resumedLoss = p.lossSum();
+          firstEpoch = (int) (model.step() / perEpoch);
+          firstBatch = (int) (model.step() % perEpoch);
+          LOG.info("resuming at step {} (epoch {}, batch {}) from {}", model.step(), firstEpoch + 1, firstBatch, p.file());
+        }
+        for (int e = firstEpoch; e < c.epochs(); e++) {
           int[] order = Task.order(data.size(), c.seed(), e);
-          double lossSum = 0;
+          double lossSum = e == firstEpoch ? resumedLoss : 0;
+          int from = e == firstEpoch ? firstBatch : 0;
           long start = System.nanoTime();
           try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", e + 1, c.epochs()))
               .setInitialMax(perEpoch).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
               .setUnit(" steps", 1).build()) {
-            for (int b = 0; b < perEpoch; b++) {
+            bar.stepTo(from);
+            for (int b = from; b < perEpoch; b++) {
               float loss = model.trainStep(data.batch(order, b, c.batchSize()));
               List<String> switching = model.sitesUpdatedLastStep();
               if (!switching.isEmpty()) {
                 LOG.info("step {}: strategies update at {}", model.step() - 1, String.join(", ", switching));
               }
               if (!Float.isFinite(loss)) {
-                throw new JqpException("training diverged: loss is " + loss + " at step " + model.step() + "; lower learningRate");
+                throw new JqpException(diverged(model, loss, out));
               }
               lossSum += loss;
+              if (c.checkpointEvery() > 0 && model.step() % c.checkpointEvery() == 0 && b < perEpoch - 1) {
+                Checkpoints.save(model, out, epochs, lossSum, c.keepCheckpoints());
+              }
               bar.step();
               bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / (b + 1)));
             }
@@ -229,6 +273,10 @@ public final class Runner {
           epochs.add(ep);
           LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.1f s, train loss %.5f, test loss %.5f, %s %.2f%s", ep.epoch(), c.epochs(),
               ep.seconds(), ep.trainLoss(), ep.testLoss(), task.metricName(), ep.metric(), extras(eval.extras())));
+          if (c.checkpointEvery() > 0 && model.step() % c.checkpointEvery() == 0 && e < c.epochs() - 1) {
+            // at an epoch's end the checkpoint follows its evaluation, so a resumed run has every epoch's numbers
+            Checkpoints.save(model, out, epochs, 0, c.keepCheckpoints());
+          }
         }
         List<TfModel.SiteReport> sites = model.siteReports();
         Footprint footprint = data.footprint(sites);
@@ -248,6 +296,31 @@ public final class Runner {
         return result;
       }
     }
+  }
+
+  /**
+   * The one-line message for a non-finite loss: the step, the first site whose strategy state (bits, d, step,
+   * range, sparsity …) is no longer finite, else that the weights or gradients diverged; and the checkpoint
+   * that stays (none is written after it).
+   */
+  static String diverged(TfModel model, float loss, Path out) {
+    String site = null;
+    for (TfModel.SiteReport r : model.siteReports()) {
+      for (Map.Entry<String, Double> e : r.values().entrySet()) {
+        if (site == null && !Double.isFinite(e.getValue())) {
+          site = r.site().name() + " (" + e.getKey() + " = " + e.getValue() + ")";
+        }
+      }
+    }
+    String kept;
+    try {
+      List<Path> ckpts = Checkpoints.list(out);
+      kept = ckpts.isEmpty() ? "no checkpoint was written" : "the last good checkpoint is " + ckpts.get(0);
+    } catch (IOException e) {
+      kept = "no checkpoint was written";
+    }
+    return "training diverged at step " + (model.step() - 1) + ": loss is " + loss + (site != null ? "; first non-finite strategy state at site " + site
+        : "; every site's strategy state is finite, so the weights or gradients diverged") + "; " + kept + "; lower learningRate";
   }
 
   /** One line summarising a finished run, as the CLI prints it. */

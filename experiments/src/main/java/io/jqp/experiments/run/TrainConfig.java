@@ -45,13 +45,15 @@ import java.util.Set;
  * @param gateThreshold DJPQ: θ, a channel is kept while log σ² − log μ² &lt; θ
  * @param gateInit      DJPQ: initial log σ² of the gates (the paper: about −9; μ starts at 1)
  * @param strategyLrScale learning rate of strategies' own parameters (DJPQ's step, range, gates) relative to the weights'
+ * @param checkpointEvery save a checkpoint every N training steps (0 = only at the end); {@code run --resume} continues from the newest
+ * @param keepCheckpoints how many periodic checkpoints to keep (the newest), &gt;= 1
  */
 public record TrainConfig(String task, String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
     double momentum, double weightDecay, long seed, int threads, int bits, double sparsity, String quantizer, String pruner,
     String data, int trainLimit, int testLimit, String preset, boolean pruneActivations, int window, long weightDelay,
     long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides, int quantizerWindow,
     String method, double beta, double gamma, boolean powerOfTwo, double gateThreshold, double gateInit,
-    double strategyLrScale) {
+    double strategyLrScale, int checkpointEvery, int keepCheckpoints) {
 
   public static final java.util.List<String> METHODS = java.util.List.of("jqp", "djpq", "two-stage");
 
@@ -95,6 +97,9 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
     check(gateInit >= -30 && gateInit <= 10, "gateInit", "must be in [-30, 10], got " + gateInit);
     strategyLrScale = strategyLrScale == 0 ? 1 : strategyLrScale;
     check(strategyLrScale > 0 && strategyLrScale <= 1000, "strategyLrScale", "must be in (0, 1000], got " + strategyLrScale);
+    check(checkpointEvery >= 0, "checkpointEvery", "must be >= 0 steps (0 = only at the end), got " + checkpointEvery);
+    keepCheckpoints = keepCheckpoints == 0 ? 2 : keepCheckpoints;
+    check(keepCheckpoints >= 1 && keepCheckpoints <= 1000, "keepCheckpoints", "must be in [1, 1000], got " + keepCheckpoints);
     check(method.equals("jqp") || sparsity == 0 && !pruneActivations, "method",
         method + " prunes channels with its gates; set sparsity 0 and pruneActivations false");
     overrides = overrides == null ? java.util.List.of() : java.util.List.copyOf(overrides);
@@ -141,7 +146,7 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
   /** The defaults of {@code jqp train}: small CNN, 4 epochs, Adam 1e-3 with cosine decay, batch 128, FP32. */
   public static TrainConfig defaults() {
     return new TrainConfig("fashion-mnist", "small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
-        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0, "jqp", 0.1, 1e-5, false, 0, -9, 1);
+        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0, "jqp", 0.1, 1e-5, false, 0, -9, 1, 0, 2);
   }
 
   public TrainConfig withEpochs(int e) {
