@@ -48,7 +48,7 @@ class RunConfigTest {
 
   @ParameterizedTest(name = "{1}")
   @CsvSource(delimiter = '|', value = {
-      "epocs: 3|unknown key 'epocs'; known: activationDelay, batchSize, beta, bits, data, epochs",
+      "epocs: 3|unknown key 'epocs'; known: activationDelay, batchSize, beta, bits, checkpointEvery, data, epochs",
       "epochs: three|epochs: Cannot deserialize value of type `int` from String \"three\"",
       "bits: 40|bits: must be in [2, 32] (32 = full precision), got 40",
       "overrides: [{layers: conv1, site: kernel, quantizer: fixed}]|overrides.site: must be weight, activation or both, got 'kernel'",
