@@ -60,6 +60,8 @@ class ResumeTest {
     byte[] bytes = Files.readAllBytes(newestFile);
     Files.write(newestFile, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     new Runner(Plugins.load()).resume(killed);
+    assertEquals(bytes.length / 2, Files.size(newestFile.resolveSibling(newestFile.getFileName() + ".unusable")),
+        "the unusable checkpoint is kept aside, not overwritten");
 
     JsonNode a = new ObjectMapper().readTree(whole.resolve("metrics.json").toFile());
     JsonNode b = new ObjectMapper().readTree(killed.resolve("metrics.json").toFile());

@@ -71,7 +71,8 @@ final class Checkpoints {
 
   /**
    * Restores the newest checkpoint that reads back whole and fits the model; an unreadable one (truncated,
-   * corrupt, another model or recipe) is reported and left in place, and the one before it is tried.
+   * corrupt, another model or recipe) is reported and renamed {@code *.ckpt.unusable} (never overwritten or
+   * deleted), and the one before it is tried.
    */
   static Progress restoreNewest(TfModel model, Path out) throws IOException {
     List<String> problems = new ArrayList<>();
@@ -83,7 +84,10 @@ final class Checkpoints {
         return new Progress(ckpt, epochs, json.get("loss_sum").asDouble());
       } catch (IOException | RuntimeException e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
-        LOG.warn("checkpoint {} cannot be used ({}); trying the one before it", ckpt, why);
+        // kept for inspection under another name, so a later save of the same step cannot overwrite it
+        Path aside = ckpt.resolveSibling(ckpt.getFileName() + ".unusable");
+        Files.move(ckpt, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        LOG.warn("checkpoint {} cannot be used ({}); kept as {}; trying the one before it", ckpt, why, aside.getFileName());
         problems.add(ckpt.getFileName() + ": " + why);
       }
     }
