@@ -192,16 +192,8 @@ public final class TfModel implements AutoCloseable {
 
   /** Loads the values of every variable of this model from {@code source} (same names and shapes), and its step. */
   public void copyValuesFrom(TfModel source) {
-    Map<String, TfCheckpoint.Entry> all = source.variableValues();
-    Map<String, TfCheckpoint.Entry> mine = new LinkedHashMap<>();
-    for (String name : net.variables().keySet()) {
-      TfCheckpoint.Entry e = all.get(name);
-      if (e == null) {
-        throw new IllegalArgumentException("source model has no variable " + name);
-      }
-      mine.put(name, e);
-    }
-    load(mine, "model " + source.fingerprint);
+    // only this copy's variables: the source's optimizer slots stay in its graph
+    load(source.variableValues(net.variables().keySet()), "model " + source.fingerprint);
     this.step = source.step;
   }
 
@@ -464,11 +456,20 @@ public final class TfModel implements AutoCloseable {
 
   /** Current values of every variable: weights, optimizer slots and strategy state. */
   public Map<String, TfCheckpoint.Entry> variableValues() {
+    return variableValues(net.variables().keySet());
+  }
+
+  /** Current values of the named variables, fetched in one run. */
+  private Map<String, TfCheckpoint.Entry> variableValues(java.util.Collection<String> wanted) {
     Map<String, TfCheckpoint.Entry> values = new LinkedHashMap<>();
     Session.Runner r = session.runner();
-    List<String> names = new ArrayList<>(net.variables().keySet());
+    List<String> names = new ArrayList<>(wanted);
     for (String n : names) {
-      r.fetch(net.variables().get(n));
+      Variable<TFloat32> v = net.variables().get(n);
+      if (v == null) {
+        throw new IllegalArgumentException("source model has no variable " + n);
+      }
+      r.fetch(v);
     }
     try (Result res = r.run()) {
       for (int i = 0; i < names.size(); i++) {
