@@ -16,6 +16,7 @@ import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /** {@link GraphOps} on a TensorFlow Java graph. */
 public final class TfGraphOps implements GraphOps {
@@ -23,7 +24,8 @@ public final class TfGraphOps implements GraphOps {
   private final Graph graph;
   private int clipCount;
   private final long seed;
-  private int noiseOps;
+  private int randomOps;
+  private org.tensorflow.op.core.PlaceholderWithDefault<TInt64> randomStep;
 
   public TfGraphOps(Ops tf, Graph graph) {
     this(tf, graph, 0);
@@ -142,6 +144,29 @@ public final class TfGraphOps implements GraphOps {
     return t(tf.stopGradient(tf.math.ceil(o(x))));
   }
 
+  /**
+   * The step that keys every random op of this graph, fed by the trainer (0 when not fed). Random ops are
+   * stateless: their draws are a function of (seed, op, step) only, so a resumed run draws what the
+   * uninterrupted one did; there is no generator state to save.
+   */
+  public Operand<TInt64> randomStep() {
+    if (randomStep == null) {
+      randomStep = tf.withName("random_step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
+    }
+    return randomStep;
+  }
+
+  /** Whether any random op was built (then {@link #randomStep} must be fed while training). */
+  public boolean hasRandomOps() {
+    return randomStep != null;
+  }
+
+  /** A fresh key [seed-and-op, step] for one stateless random op. */
+  Operand<TInt64> randomKey() {
+    long opKey = seed * 1_000_003L + (++randomOps);
+    return tf.stack(List.of(tf.constant(opKey), randomStep()));
+  }
+
   @Override
   public Tensor normalNoise(Tensor x, int... sharedAxes) {
     Operand<TFloat32> v = o(x);
@@ -158,8 +183,7 @@ public final class TfGraphOps implements GraphOps {
     // shape = shape(x) * keep + (1 - keep): size 1 along the shared axes
     Operand<TInt32> shape = tf.math.add(tf.math.mul(tf.shape(v), tf.constant(keep)), tf.constant(ones));
     // no gradient flows into the sampler (TensorFlow registers none for it)
-    return t(tf.stopGradient(tf.random.randomStandardNormal(shape, TFloat32.class,
-        org.tensorflow.op.random.RandomStandardNormal.seed(seed), org.tensorflow.op.random.RandomStandardNormal.seed2(1_000_000L + ++noiseOps))));
+    return t(tf.stopGradient(tf.random.statelessRandomNormal(shape, randomKey())));
   }
 
   @Override

@@ -151,8 +151,14 @@ public final class TfModel implements AutoCloseable {
           .setIntraOpParallelismThreads(threads)
           .setInterOpParallelismThreads(Math.max(1, threads))
           .build();
-      this.session = new Session(graph, config);
-      session.run(init);
+      Session s = new Session(graph, config);
+      try {
+        s.run(init);
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+      this.session = s;
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -227,7 +233,17 @@ public final class TfModel implements AutoCloseable {
       }
     }
     List<Op> applies = new ArrayList<>();
+    // Every update waits for every gradient: the variables are read in place, so updating a layer's weight while
+    // the backward pass still reads it for an earlier layer's gradient would make steps depend on op scheduling.
+    List<Op> allGradients = new ArrayList<>();
+    for (Output<?> g : grads) {
+      if (g != null) {
+        allGradients.add(g);
+      }
+    }
+    allGradients.add(trainingLoss);
     Ops ot = tf.withSubScope("optimizer");
+    Ops gated = ot.withControlDependencies(allGradients);
     Variable<TFloat32> beta1Power = null;
     Variable<TFloat32> beta2Power = null;
     if (optimizer.kind() == Optimizer.Kind.ADAM) {
@@ -250,13 +266,13 @@ public final class TfModel implements AutoCloseable {
       if (optimizer.kind() == Optimizer.Kind.ADAM) {
         Variable<TFloat32> m = net.slot("optimizer/" + p.name() + "/m", zeros);
         Variable<TFloat32> v = net.slot("optimizer/" + p.name() + "/v", zeros);
-        applies.add(ot.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, rate,
+        applies.add(gated.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, rate,
             ot.constant((float) optimizer.beta1()), ot.constant((float) optimizer.beta2()), ot.constant((float) optimizer.epsilon()), g));
       } else if (optimizer.momentum() > 0) {
         Variable<TFloat32> acc = net.slot("optimizer/" + p.name() + "/momentum", zeros);
-        applies.add(ot.train.applyMomentum(p.variable(), acc, rate, g, ot.constant((float) optimizer.momentum())));
+        applies.add(gated.train.applyMomentum(p.variable(), acc, rate, g, ot.constant((float) optimizer.momentum())));
       } else {
-        applies.add(ot.train.applyGradientDescent(p.variable(), rate, g));
+        applies.add(gated.train.applyGradientDescent(p.variable(), rate, g));
       }
     }
     List<Op> all = new ArrayList<>(applies);
@@ -298,6 +314,11 @@ public final class TfModel implements AutoCloseable {
     return due;
   }
 
+  /** Keys the graph's random ops (dropout, gate noise) by the step, so that their draws survive a resume. */
+  private Session.Runner feedRandom(Session.Runner r, TInt64 randomStep) {
+    return net.ops().hasRandomOps() ? r.feed(net.ops().randomStep(), randomStep) : r;
+  }
+
   /** Names of the sites whose strategies updated before the last training step (for logs). */
   public List<String> sitesUpdatedLastStep() {
     return lastUpdated;
@@ -313,7 +334,7 @@ public final class TfModel implements AutoCloseable {
       throw new IllegalStateException("an inference copy cannot train");
     }
     try (TFloat32 x = inputTensor(batch); TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step));
-        TFloat32 on = TFloat32.scalarOf(1f); Tensor y = targetTensor(batch)) {
+        TFloat32 on = TFloat32.scalarOf(1f); Tensor y = targetTensor(batch); TInt64 randomStep = TInt64.scalarOf(step)) {
       List<TfNetwork.SiteUpdate> due = updatesDue();
       lastUpdated = due.stream().map(u -> u.site().name()).distinct().toList();
       List<TfNetwork.SiteUpdate> observing = new ArrayList<>();
@@ -325,9 +346,11 @@ public final class TfModel implements AutoCloseable {
       List<TFloat32> scheduled = due.isEmpty() && observing.isEmpty() ? List.of() : scheduledValues();
       try {
         for (TfNetwork.SiteUpdate u : due) {
-          feedScheduled(session.runner().feed(input, x).feed(net.trainingFlag(), on).addTarget(u.op()), scheduled).run().close();
+          feedScheduled(feedRandom(session.runner().feed(input, x).feed(net.trainingFlag(), on), randomStep).addTarget(u.op()), scheduled)
+              .run().close();
         }
-        Session.Runner r = session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on).addTarget(trainOp).fetch(trainingLoss);
+        Session.Runner r = feedRandom(session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on), randomStep)
+            .addTarget(trainOp).fetch(trainingLoss);
         r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
         for (TfNetwork.SiteUpdate o : observing) {
           r.addTarget(o.op());

@@ -24,7 +24,6 @@ import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.nn.LeakyRelu;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -75,7 +74,6 @@ public final class TfNetwork {
   private final List<Operand<TFloat32>> losses = new ArrayList<>();
   private final Map<String, Map<String, io.jqp.api.Tensor>> published = new LinkedHashMap<>();
   private final Map<String, Long> macs = new LinkedHashMap<>();
-  private int randomOps;
 
   /**
    * @param layerOrder weighted layer names in build order, from a first discovery pass; null for that pass
@@ -423,8 +421,7 @@ public final class TfNetwork {
     if (rate <= 0) {
       return x;
     }
-    Operand<TFloat32> u = tf.random.randomUniform(tf.shape(x), TFloat32.class,
-        RandomUniform.seed(seed), RandomUniform.seed2((long) ++randomOps));
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), ops.randomKey());
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
     Operand<TFloat32> dropped = tf.math.mul(x, tf.math.div(keep, tf.constant(1f - rate)));
     return tf.math.add(tf.math.mul(training, dropped), tf.math.mul(tf.math.sub(tf.constant(1f), training), x));
