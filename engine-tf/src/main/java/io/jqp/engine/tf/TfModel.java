@@ -83,6 +83,9 @@ public final class TfModel implements AutoCloseable {
   private final Op restoreOp;
   private long step;
   private List<String> lastUpdated = List.of();
+  /** Per trainable parameter (in {@link #gradients} order): whether its gradient is finite; fetched each step. */
+  private Operand<org.tensorflow.types.TBool> gradientsFinite;
+  private String nonFiniteGradient;
 
   private TfModel(TfModelDef def, long[] sampleShape, Loss lossKind, int classes, Recipe recipe, Optimizer optimizer,
       long seed, int threads, int batchSize, String fingerprint, Map<String, List<Long>> activationShapes) {
@@ -232,6 +235,11 @@ public final class TfModel implements AutoCloseable {
         gradients.put(params.get(i).name(), g);
       }
     }
+    List<Operand<org.tensorflow.types.TBool>> finite = new ArrayList<>();
+    for (Operand<TFloat32> g : gradients.values()) {
+      finite.add(tf.reduceAll(tf.math.isFinite(g), allAxes(tf, g.shape().numDimensions())));
+    }
+    gradientsFinite = finite.isEmpty() ? tf.constant(new boolean[] {true}) : tf.stack(finite);
     List<Op> applies = new ArrayList<>();
     // Every update waits for every gradient: the variables are read in place, so updating a layer's weight while
     // the backward pass still reads it for an earlier layer's gradient would make steps depend on op scheduling.
@@ -319,6 +327,11 @@ public final class TfModel implements AutoCloseable {
     return net.ops().hasRandomOps() ? r.feed(net.ops().randomStep(), randomStep) : r;
   }
 
+  /** The first trainable parameter whose gradient held NaN or Inf at the last training step, or null. */
+  public String nonFiniteGradient() {
+    return nonFiniteGradient;
+  }
+
   /** Names of the sites whose strategies updated before the last training step (for logs). */
   public List<String> sitesUpdatedLastStep() {
     return lastUpdated;
@@ -350,7 +363,7 @@ public final class TfModel implements AutoCloseable {
               .run().close();
         }
         Session.Runner r = feedRandom(session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on), randomStep)
-            .addTarget(trainOp).fetch(trainingLoss);
+            .addTarget(trainOp).fetch(trainingLoss).fetch(gradientsFinite);
         r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
         for (TfNetwork.SiteUpdate o : observing) {
           r.addTarget(o.op());
@@ -358,6 +371,14 @@ public final class TfModel implements AutoCloseable {
         float value;
         try (Result res = feedScheduled(r, scheduled).run()) {
           value = ((TFloat32) res.get(0)).getFloat();
+          nonFiniteGradient = null;
+          org.tensorflow.types.TBool ok = (org.tensorflow.types.TBool) res.get(1);
+          List<String> names = List.copyOf(gradients.keySet());
+          for (int i = 0; i < names.size() && nonFiniteGradient == null; i++) {
+            if (!ok.getBoolean(i)) {
+              nonFiniteGradient = names.get(i);
+            }
+          }
         }
         step++;
         return value;

@@ -164,6 +164,21 @@ class TrainingTest {
   }
 
   @Test
+  void aNonFiniteGradientIsNamedThoughTheLossIsFinite() {
+    // sqrt(relu(h)): where h <= 0 the gradient is inf * 0 = NaN, yet every output is finite
+    TfModelDef def = (n, x) -> n.dense("fc2", n.tf().math.sqrt(n.relu(n.dense("fc1", x, 8, false))), 3, true);
+    try (TfModel ok = model(Recipe.fullPrecision(), Optimizer.sgd(LearningRate.constant(0.01), 0, 0));
+        TfModel m = TfModel.build(def, new long[] {6}, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 3, Recipe.fullPrecision(),
+            Optimizer.sgd(LearningRate.constant(0.01), 0, 0), 42, 1, 64, "sqrt")) {
+      ok.trainStep(data(32, 5));
+      assertEquals(null, ok.nonFiniteGradient());
+      float loss = m.trainStep(data(32, 5));
+      assertTrue(Float.isFinite(loss), "loss " + loss);
+      assertEquals("fc1/kernel", m.nonFiniteGradient());
+    }
+  }
+
+  @Test
   void corruptTruncatedOrForeignCheckpointsAreRefused(@TempDir Path dir) throws IOException {
     Path ckpt = dir.resolve("m.ckpt");
     try (TfModel m = model(quantizedPruned(), Optimizer.adam(LearningRate.constant(0.01)))) {

@@ -255,8 +255,15 @@ public final class Runner {
               if (!switching.isEmpty()) {
                 LOG.info("step {}: strategies update at {}", model.step() - 1, String.join(", ", switching));
               }
-              if (!Float.isFinite(loss)) {
+              if (!Float.isFinite(loss) || model.nonFiniteGradient() != null) {
                 throw new JqpException(diverged(model, loss, out));
+              }
+              if (!switching.isEmpty()) {
+                String bad = nonFiniteState(model, switching);
+                if (bad != null) {
+                  throw new JqpException("training diverged at step " + (model.step() - 1) + ": strategy state at site " + bad
+                      + " is not finite after its update; " + kept(out) + "; check the strategy's options or lower learningRate");
+                }
               }
               lossSum += loss;
               if (c.checkpointEvery() > 0 && model.step() % c.checkpointEvery() == 0 && b < perEpoch - 1) {
@@ -304,23 +311,35 @@ public final class Runner {
    * that stays (none is written after it).
    */
   static String diverged(TfModel model, float loss, Path out) {
-    String site = null;
+    String site = nonFiniteState(model, null);
+    String cause = site != null ? "first non-finite strategy state at site " + site
+        : model.nonFiniteGradient() != null ? "first non-finite gradient is that of " + model.nonFiniteGradient()
+        : "every site's strategy state is finite, so the weights or gradients diverged";
+    return "training diverged at step " + (model.step() - 1) + ": loss is " + loss + "; " + cause + "; " + kept(out) + "; lower learningRate";
+  }
+
+  /** The first site (of {@code only}, or of all when null) with a non-finite reported value, as "site (key = value)", or null. */
+  static String nonFiniteState(TfModel model, List<String> only) {
     for (TfModel.SiteReport r : model.siteReports()) {
+      if (only != null && !only.contains(r.site().name())) {
+        continue;
+      }
       for (Map.Entry<String, Double> e : r.values().entrySet()) {
-        if (site == null && !Double.isFinite(e.getValue())) {
-          site = r.site().name() + " (" + e.getKey() + " = " + e.getValue() + ")";
+        if (!Double.isFinite(e.getValue())) {
+          return r.site().name() + " (" + e.getKey() + " = " + e.getValue() + ")";
         }
       }
     }
-    String kept;
+    return null;
+  }
+
+  private static String kept(Path out) {
     try {
       List<Path> ckpts = Checkpoints.list(out);
-      kept = ckpts.isEmpty() ? "no checkpoint was written" : "the last good checkpoint is " + ckpts.get(0);
+      return ckpts.isEmpty() ? "no checkpoint was written" : "the last good checkpoint is " + ckpts.get(0);
     } catch (IOException e) {
-      kept = "no checkpoint was written";
+      return "no checkpoint was written";
     }
-    return "training diverged at step " + (model.step() - 1) + ": loss is " + loss + (site != null ? "; first non-finite strategy state at site " + site
-        : "; every site's strategy state is finite, so the weights or gradients diverged") + "; " + kept + "; lower learningRate";
   }
 
   /** One line summarising a finished run, as the CLI prints it. */
