@@ -27,7 +27,7 @@ final class ReproCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "small scale: classification 4,096 training images, 3 epochs, window 256; SR 2,048 patches, 16 epochs") boolean quick;
   @Option(names = "--model", description = "classification model: small-cnn or mobilenet-v2 (slow on 2 cores: about 2 s a step) (default: ${DEFAULT-VALUE})") String model = "small-cnn";
   @Option(names = "--seeds", description = "number of seeds, >= 1 (default: ${DEFAULT-VALUE})") int seeds = 3;
-  @Option(names = "--epochs", description = "classification epochs per run (default: 3 with --quick, else 4)") int epochs = -1;
+  @Option(names = "--epochs", description = "classification epochs per run (default: 3 with --quick or for djpq, else 4)") int epochs = -1;
   @Option(names = "--sr-epochs", description = "super-resolution epochs per run (default: 16 with --quick, else 30)") int srEpochs = -1;
   @Option(names = "--threads", description = "TensorFlow intra-op threads (default: ${DEFAULT-VALUE})") int threads = 2;
   @Option(names = "--data", description = "Fashion-MNIST folder (default: ${DEFAULT-VALUE})") String data = "/usr/share/datasets/fashion-mnist";
@@ -53,7 +53,9 @@ final class ReproCommand implements Callable<Integer> {
     if (srEpochs == 0 || srEpochs < -1) {
       throw new JqpException("--sr-epochs must be >= 1, got " + srEpochs);
     }
-    int e = epochs > 0 ? epochs : quick ? 3 : 4;
+    // djpq: 3 epochs by default; its learned quantizers and gates train at ~750 img/s here (FP32 ~1,200), so 6 arms
+    // x 3 seeds x 4 epochs would take about 90 minutes against the 60 a table may use
+    int e = epochs > 0 ? epochs : quick || table.equals("djpq") ? 3 : 4;
     int se = srEpochs > 0 ? srEpochs : quick ? 16 : 30;
     TrainConfig cls = TrainConfig.defaults().copy(Map.of("model", model, "epochs", e, "threads", threads, "data", data,
         "window", quick ? 256 : 2048, "trainLimit", quick ? 4096 : 0, "testLimit", quick ? 2000 : 0));
