@@ -40,6 +40,21 @@ class DjpqRunTest {
     assertEquals("layer,macs,weight_bits,weight_density,activation_bits,kept_channels,channels,bops", bops.get(0));
     assertEquals(5, bops.size(), String.join("\n", bops));
     assertTrue(bops.get(1).startsWith("conv1,225792,"), bops.get(1));
+    // over training: bits and kept channels sampled about 40 times, the last sample equal to the final report, and plotted
+    List<String> history = Files.readAllLines(dir.resolve("beta20/history.csv"));
+    assertEquals("step,layer,weight_bits,activation_bits,weight_density,kept_channels,channels,bops", history.get(0));
+    long steps = high.get("steps").asLong();
+    List<Long> sampled = history.stream().skip(1).map(l -> Long.parseLong(l.split(",")[0])).distinct().toList();
+    assertTrue(sampled.size() >= 20 && sampled.get(sampled.size() - 1) == steps, sampled.toString());
+    String[] lastConv1 = history.stream().filter(l -> l.startsWith(steps + ",conv1,")).findFirst().orElseThrow().split(",");
+    String[] finalConv1 = bops.get(1).split(",");
+    assertEquals(Double.parseDouble(finalConv1[2]), Double.parseDouble(lastConv1[2]), 1e-9, "weight bits");
+    assertEquals(Double.parseDouble(finalConv1[5]), Double.parseDouble(lastConv1[5]), 1e-9, "kept channels");
+    List<String> firstSample = history.stream().filter(l -> l.startsWith(sampled.get(0) + ",")).toList();
+    assertTrue(!firstSample.equals(history.stream().filter(l -> l.startsWith(steps + ",")).toList().stream()
+        .map(l -> sampled.get(0) + l.substring(l.indexOf(','))).toList()), "bits or channels move over training");
+    assertTrue(Files.size(dir.resolve("beta20/history.png")) > 1000);
+    assertTrue(Files.size(dir.resolve("beta20/channels.png")) > 1000);
   }
 
   @Test

@@ -80,6 +80,7 @@ class ResumeTest {
     }
     assertEquals(discrete(whole), discrete(killed), "bits and measured sparsity of every site" + where);
     assertEquals(Files.readString(whole.resolve("bops.csv")), Files.readString(killed.resolve("bops.csv")), "bits and kept channels per layer" + where);
+    assertEquals(Files.readString(whole.resolve("history.csv")), Files.readString(killed.resolve("history.csv")), "history over training" + where);
   }
 
   @Test

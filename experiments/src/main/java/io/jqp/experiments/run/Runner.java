@@ -240,6 +240,7 @@ public final class Runner {
           firstBatch = (int) (model.step() % perEpoch);
           LOG.info("resuming at step {} (epoch {}, batch {}) from {}", model.step(), firstEpoch + 1, firstBatch, p.file());
         }
+        History history = History.open(out, totalSteps, resuming ? model.step() : -1);
         for (int e = firstEpoch; e < c.epochs(); e++) {
           int[] order = Task.order(data.size(), c.seed(), e);
           double lossSum = e == firstEpoch ? resumedLoss : 0;
@@ -266,6 +267,9 @@ public final class Runner {
                 }
               }
               lossSum += loss;
+              if (history.due(model.step())) {
+                history.record(model.step(), bops(model.layerMacs(), model.siteReports()));
+              }
               if (c.checkpointEvery() > 0 && model.step() % c.checkpointEvery() == 0 && b < perEpoch - 1) {
                 Checkpoints.save(model, out, epochs, lossSum, c.keepCheckpoints());
               }
@@ -288,6 +292,8 @@ public final class Runner {
         List<TfModel.SiteReport> sites = model.siteReports();
         Footprint footprint = data.footprint(sites);
         List<LayerBops> bops = bops(model.layerMacs(), sites);
+        history.record(model.step(), bops);
+        history.plot(out);
         double total = bops.stream().mapToDouble(LayerBops::bops).sum();
         double fp32 = bops.stream().mapToDouble(b -> b.macs() * 32.0 * 32.0).sum();
         Map<String, Double> extras = new LinkedHashMap<>(eval.extras());
