@@ -227,6 +227,7 @@ public final class TableRunner {
       chart.addSeries("paper", names, arms.stream().map(ArmResult::paperMetric).toList());
       chart.addSeries("ours (mean ± std over seeds)", names, arms.stream().map(a -> a.metric().mean()).toList(),
           arms.stream().map(a -> a.metric().std()).toList());
+      chart.getStyler().setXAxisLabelRotation(20);
       double lo = arms.stream().mapToDouble(a -> Math.min(a.paperMetric(), a.metric().mean() - a.metric().std())).min().orElse(0);
       if (metric.startsWith("accuracy")) {
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
@@ -234,6 +235,20 @@ public final class TableRunner {
         chart.getStyler().setYAxisMin(Math.floor(lo - 1));
       }
       Report.save(chart, png);
+      if (arms.stream().map(a -> a.extras().get("bop_reduction")).filter(java.util.Objects::nonNull).mapToDouble(Stats::mean).distinct().count() > 2) {
+        // where arms trade BOPs against the metric (djpq): each arm's mean ± std against its BOP reduction
+        XYChart trade = new XYChartBuilder().width(800).height(500).title(r.table() + " (" + task + "): " + metric + " vs BOP reduction")
+            .xAxisTitle("BOP reduction vs FP32 (x, log scale)").yAxisTitle(metric).build();
+        trade.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter).setXAxisLogarithmic(true)
+            .setMarkerSize(10);
+        for (ArmResult a : arms) {
+          Stats b = a.extras().get("bop_reduction");
+          if (b != null) {
+            trade.addSeries(a.arm(), new double[] {b.mean()}, new double[] {a.metric().mean()}, new double[] {a.metric().std()});
+          }
+        }
+        Report.save(trade, png.resolveSibling(png.getFileName().toString().replace(".png", "-bops.png")));
+      }
     }
   }
 }
