@@ -85,6 +85,7 @@ public final class TfModel implements AutoCloseable {
   private List<String> lastUpdated = List.of();
   /** Per trainable parameter (in {@link #gradients} order): whether its gradient is finite; fetched each step. */
   private Operand<org.tensorflow.types.TBool> gradientsFinite;
+  private List<String> gradientNames = List.of();
   private String nonFiniteGradient;
 
   private TfModel(TfModelDef def, long[] sampleShape, Loss lossKind, int classes, Recipe recipe, Optimizer optimizer,
@@ -240,6 +241,7 @@ public final class TfModel implements AutoCloseable {
       finite.add(tf.reduceAll(tf.math.isFinite(g), allAxes(tf, g.shape().numDimensions())));
     }
     gradientsFinite = finite.isEmpty() ? tf.constant(new boolean[] {true}) : tf.stack(finite);
+    gradientNames = List.copyOf(gradients.keySet());
     List<Op> applies = new ArrayList<>();
     // Every update waits for every gradient: the variables are read in place, so updating a layer's weight while
     // the backward pass still reads it for an earlier layer's gradient would make steps depend on op scheduling.
@@ -373,10 +375,9 @@ public final class TfModel implements AutoCloseable {
           value = ((TFloat32) res.get(0)).getFloat();
           nonFiniteGradient = null;
           org.tensorflow.types.TBool ok = (org.tensorflow.types.TBool) res.get(1);
-          List<String> names = List.copyOf(gradients.keySet());
-          for (int i = 0; i < names.size() && nonFiniteGradient == null; i++) {
+          for (int i = 0; i < gradientNames.size() && nonFiniteGradient == null; i++) {
             if (!ok.getBoolean(i)) {
-              nonFiniteGradient = names.get(i);
+              nonFiniteGradient = gradientNames.get(i);
             }
           }
         }
