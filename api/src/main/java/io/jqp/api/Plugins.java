@@ -70,12 +70,37 @@ public final class Plugins {
     return schedules;
   }
 
+  /**
+   * The quantizer of a provider id with its options. One the provider wrote as a lambda (whose own
+   * {@code toString()} differs in every JVM) is named {@code id{options}}, as in the spec.
+   */
   public Quantizer quantizer(String id, Map<String, ?> options) {
-    return find("quantizer", quantizers, id).create(new StrategyOptions("quantizer '" + id + "'", cast(options)));
+    Quantizer q = find("quantizer", quantizers, id).create(new StrategyOptions("quantizer '" + id + "'", cast(options)));
+    return anonymous(q) ? Quantizer.named(specName(id, options), q) : q;
   }
 
+  /** The pruner of a provider id with its options; lambdas are named as in {@link #quantizer}. */
   public Pruner pruner(String id, Map<String, ?> options) {
-    return find("pruner", pruners, id).create(new StrategyOptions("pruner '" + id + "'", cast(options)));
+    Pruner p = find("pruner", pruners, id).create(new StrategyOptions("pruner '" + id + "'", cast(options)));
+    return anonymous(p) ? Pruner.named(specName(id, options), p) : p;
+  }
+
+  /** Whether a strategy prints as the JVM's default text (a lambda, an anonymous class, no toString). */
+  static boolean anonymous(Object strategy) {
+    Class<?> c = strategy.getClass();
+    if (c.isSynthetic() || c.isHidden() || c.isAnonymousClass()) {
+      return true;
+    }
+    try {
+      return c.getMethod("toString").getDeclaringClass() == Object.class;
+    } catch (NoSuchMethodException e) {
+      return true;
+    }
+  }
+
+  /** {@code id} or {@code id{k=v, ...}} with the options in key order. */
+  static String specName(String id, Map<String, ?> options) {
+    return options.isEmpty() ? id : id + new TreeMap<>(options);
   }
 
   public Schedule schedule(String id, Map<String, ?> options) {

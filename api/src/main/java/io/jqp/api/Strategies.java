@@ -28,6 +28,37 @@ final class Strategies {
     }
   };
 
+  static String checkName(String name) {
+    if (name.isBlank() || name.chars().anyMatch(c -> c < 0x20)) {
+      throw new JqpException("a strategy name must be printable and not blank, got '" + name.replaceAll("\\p{Cntrl}", "?") + "'");
+    }
+    return name;
+  }
+
+  record NamedQuantizer(String name, Quantizer quantizer) implements Quantizer {
+    @Override
+    public Tensor quantize(GraphOps ops, Tensor x, SiteContext ctx) {
+      return quantizer.quantize(ops, x, ctx);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  record NamedPruner(String name, Pruner pruner) implements Pruner {
+    @Override
+    public Tensor prune(GraphOps ops, Tensor x, SiteContext ctx) {
+      return pruner.prune(ops, x, ctx);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
   record ConstantSchedule(double value) implements Schedule {
     @Override
     public double valueAt(long step) {

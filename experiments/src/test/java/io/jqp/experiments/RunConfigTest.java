@@ -57,7 +57,7 @@ class RunConfigTest {
       "overrides: [{layers: conv1, quantizer: fixed, quantizerOptions: {bitz: 4}}]|unknown option 'bitz' for quantizer 'fixed'; known:",
       "preset: [1, 2]|preset: Cannot deserialize value of type `java.lang.String` from Array value",
       "task: detection|task: unknown task 'detection'; known: fashion-mnist, sr-x3",
-      "{task: sr-x3, model: small-cnn}|model: 'small-cnn' is not a model of task sr-x3; known: espcn",
+      "{task: sr-x3, model: small-cnn}|model: 'small-cnn' does not accept the input of task sr-x3 (image-to-image of [17, 17, 1]); compatible: espcn",
       "method: lsq|method: must be one of jqp, djpq, two-stage, got 'lsq'",
       "beta: -1|beta: must be in [0, 100], got -1.0",
       "{method: djpq, gamma: 200}|gamma: must be in [0, 100], got 200.0",

@@ -79,7 +79,7 @@ class SuperResolutionTest {
     TrainConfig sr = TrainConfig.defaults().copy(Map.of("task", "sr-x3"));
     assertEquals("espcn", sr.model());
     assertEquals(Tasks.byId("sr-x3").defaultData(), sr.data());
-    assertEquals("model: 'espcn' is not a model of task fashion-mnist; known: small-cnn, mobilenet-v2",
+    assertEquals("model: 'espcn' does not accept the input of task fashion-mnist (classification of [28, 28, 1]); compatible: mobilenet-v2, small-cnn",
         assertThrows(JqpException.class, () -> TrainConfig.defaults().copy(Map.of("model", "espcn"))).getMessage());
     assertEquals(List.of("fashion-mnist", "sr-x3"), Tasks.ids());
     // the paper's SR schedule (200 epochs), scaled: Q-first weight t_q 140, activation t_q 150, t_p 155, Δ 5

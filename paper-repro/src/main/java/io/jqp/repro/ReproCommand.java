@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 final class ReproCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "table1, table2, table3, table4, table6, figure5 or djpq") String table;
   @Option(names = "--quick", description = "small scale: classification 4,096 training images, 3 epochs, window 256; SR 2,048 patches, 16 epochs") boolean quick;
-  @Option(names = "--model", description = "classification model: small-cnn or mobilenet-v2 (slow on 2 cores: about 2 s a step) (default: ${DEFAULT-VALUE})") String model = "small-cnn";
+  @Option(names = "--model", description = "classification model: any model plugin that accepts the task (small-cnn, mobilenet-v2: slow on 2 cores, about 2 s a step; or a plugin jar's) (default: ${DEFAULT-VALUE})") String model = "small-cnn";
   @Option(names = "--seeds", description = "number of seeds, >= 1 (default: ${DEFAULT-VALUE})") int seeds = 3;
   @Option(names = "--epochs", description = "classification epochs per run (default: 3 with --quick or for djpq, else 4)") int epochs = -1;
   @Option(names = "--sr-epochs", description = "super-resolution epochs per run (default: 16 with --quick, else 30)") int srEpochs = -1;

@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
     description = "Joint quantization and pruning of weights and activations on TensorFlow Java.",
     subcommands = {TrainCommand.class, RunCommand.class, SweepCommand.class, ReportCommand.class, SummarizeCommand.class, BenchCommand.class, ListPluginsCommand.class, CommandLine.HelpCommand.class})
 public final class Jqp {
+  @picocli.CommandLine.Option(names = "--plugins", paramLabel = "DIR",
+      description = "load every plugin jar in DIR (strategies, models, tasks); default: the JQP_PLUGINS environment variable")
+  java.nio.file.@org.jspecify.annotations.Nullable Path plugins;
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -31,6 +34,20 @@ public final class Jqp {
         return 2;
       }
       throw ex;
+    });
+    cl.setExecutionStrategy(parsed -> {
+      Object top = parsed.commandSpec().userObject();
+      java.nio.file.Path option = top instanceof Jqp j ? j.plugins : null;
+      java.nio.file.Path dir = PluginJars.folder(option, System.getenv(PluginJars.ENV));
+      if (dir != null) {
+        try {
+          PluginJars.install(dir, option != null ? "--plugins" : PluginJars.ENV);
+        } catch (JqpException e) {
+          parsed.commandSpec().commandLine().getErr().println("error: " + e.getMessage());
+          return 2;
+        }
+      }
+      return new CommandLine.RunLast().execute(parsed);
     });
     return cl.execute(args);
   }

@@ -15,10 +15,15 @@ final class ListPluginsCommand implements Callable<Integer> {
     print("quantizers", p.quantizers());
     print("pruners", p.pruners());
     print("schedules", p.schedules());
+    System.out.println("models:");
+    for (io.jqp.engine.tf.ModelProvider m : io.jqp.experiments.models.Models.all().values()) {
+      System.out.println("  " + m.id() + " — " + m.description());
+      m.options().forEach((k, v) -> System.out.println("      " + k + ": " + v));
+    }
     System.out.println("tasks:");
     for (io.jqp.experiments.tasks.Task t : io.jqp.experiments.tasks.Tasks.all()) {
       System.out.println("  " + t.id() + " — " + t.description());
-      System.out.println("      models: " + String.join(", ", t.models()) + " (default " + t.models().get(0) + ")");
+      System.out.println("      models: " + String.join(", ", t.models()) + " (default " + t.defaultModel() + ")");
       System.out.println("      data: " + t.defaultData());
     }
     return 0;

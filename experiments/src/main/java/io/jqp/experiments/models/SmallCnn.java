@@ -17,17 +17,24 @@ import org.tensorflow.types.TFloat32;
  */
 public final class SmallCnn implements TfModelDef {
   private final int classes;
+  private final int width;
 
   public SmallCnn(int classes) {
+    this(classes, 1);
+  }
+
+  /** With every layer's filters and units multiplied by {@code width}. */
+  public SmallCnn(int classes, int width) {
     this.classes = classes;
+    this.width = width;
   }
 
   @Override
   public Operand<TFloat32> build(TfNetwork net, Operand<TFloat32> input) {
-    Operand<TFloat32> x = block(net, "conv1", input, 32);
-    x = block(net, "conv2", x, 64);
+    Operand<TFloat32> x = block(net, "conv1", input, 32 * width);
+    x = block(net, "conv2", x, 64 * width);
     x = net.flatten(x);
-    x = net.dense("fc1", x, 128, false);
+    x = net.dense("fc1", x, 128 * width, false);
     x = net.relu(net.activationSite("fc1", net.batchNorm("fc1/bn", x)));
     return net.dense("fc2", x, classes, true);
   }
@@ -40,6 +47,6 @@ public final class SmallCnn implements TfModelDef {
 
   @Override
   public String toString() {
-    return "SmallCnn(" + classes + ")";
+    return width == 1 ? "SmallCnn(" + classes + ")" : "SmallCnn(" + classes + ", " + width + ")";
   }
 }

@@ -53,7 +53,8 @@ public final class ConfigIo {
     if (task instanceof String id && !id.equals(base.task())) {
       // another task: its default model and data unless given
       io.jqp.experiments.tasks.Task t = io.jqp.experiments.tasks.Tasks.byId(id);
-      tree.put("model", t.models().get(0));
+      tree.put("model", t.defaultModel());
+      tree.put("modelOptions", Map.of());
       tree.put("data", t.defaultData());
     }
     tree.putAll(changes);

@@ -14,7 +14,17 @@ import java.util.Locale;
  * its target within 1/numel and that the first and last layers are unpruned.
  */
 public record RunSummary(String name, TrainConfig config, String metricName, double metric, java.util.Map<String, Double> extras, double weightMb, double activationMb, double pd,
-    List<String> sparsityProblems) {
+    List<String> sparsityProblems, String bits, String strategies) {
+
+  /** The rows of a run's layers.csv as column → value maps (quoted fields, e.g. strategy names with commas, read whole). */
+  public static List<java.util.Map<String, String>> layers(Path dir) throws IOException {
+    com.fasterxml.jackson.dataformat.csv.CsvMapper csv = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
+    com.fasterxml.jackson.dataformat.csv.CsvSchema header = com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader();
+    try (com.fasterxml.jackson.databind.MappingIterator<java.util.Map<String, String>> it =
+        csv.readerFor(java.util.Map.class).with(header).readValues(dir.resolve("layers.csv").toFile())) {
+      return it.readAll();
+    }
+  }
 
   public boolean sparsityOk() {
     return sparsityProblems.isEmpty();
@@ -33,29 +43,40 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
       throw new JqpException(dir.resolve("config.yaml") + ": " + ConfigIo.translate(e).getMessage());
     }
     List<String> problems = new ArrayList<>();
-    List<String> lines = Files.readAllLines(dir.resolve("layers.csv"));
-    List<String[]> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      rows.add(line.split(",", -1));
-    }
-    String first = rows.isEmpty() ? "" : rows.get(0)[1];
-    String last = rows.isEmpty() ? "" : rows.get(rows.size() - 1)[1];
-    for (String[] r : rows) {
-      String site = r[0];
-      String layer = r[1];
-      double sparsity = Double.parseDouble(r[6]);
-      long numel = Long.parseLong(r[7]);
-      boolean pruned = !r[9].contains("Pruner.none()");
+    List<java.util.Map<String, String>> rows = layers(dir);
+    String first = rows.isEmpty() ? "" : rows.get(0).get("layer");
+    String last = rows.isEmpty() ? "" : rows.get(rows.size() - 1).get("layer");
+    // the sparsity target is the config's only where no per-layer rule may have put another pruner on a site
+    boolean uniform = c.overrides().isEmpty() && c.method().equals("jqp");
+    java.util.TreeSet<Double> weightBits = new java.util.TreeSet<>();
+    java.util.LinkedHashSet<String> acted = new java.util.LinkedHashSet<>();
+    for (java.util.Map<String, String> r : rows) {
+      String site = r.get("name");
+      String layer = r.get("layer");
+      double sparsity = Double.parseDouble(r.get("sparsity"));
+      long numel = Long.parseLong(r.get("numel"));
+      boolean pruned = !r.get("pruner").equals("Pruner.none()");
+      if (r.get("kind").equals("weight")) {
+        weightBits.add(Double.parseDouble(r.get("bits")));
+      }
+      if (!r.get("quantizer").equals("Quantizer.identity()")) {
+        acted.add(r.get("quantizer"));
+      }
+      if (pruned) {
+        acted.add(r.get("pruner"));
+      }
       if (layer.equals(first) || layer.equals(last)) {
-        if (pruned || sparsity != 0) {
+        if (uniform && (pruned || sparsity != 0)) {
           problems.add(site + " is pruned but belongs to the first or last layer");
         }
-      } else if (pruned && Math.abs(sparsity - c.sparsity()) > 1.0 / numel + 1e-9) {
+      } else if (uniform && pruned && Math.abs(sparsity - c.sparsity()) > 1.0 / numel + 1e-9) {
         problems.add(String.format(Locale.ROOT, "%s: sparsity %.6f, target %.6f", site, sparsity, c.sparsity()));
       }
     }
+    String bits = weightBits.isEmpty() ? "-" : weightBits.first().equals(weightBits.last()) ? fmt(weightBits.first())
+        : fmt(weightBits.first()) + "-" + fmt(weightBits.last());
     return new RunSummary(dir.getFileName().toString(), c, metricName(m), metric(m), extras(m), m.get("weight_mb").asDouble(),
-        m.get("activation_mb").asDouble(), m.get("pd").asDouble(), problems);
+        m.get("activation_mb").asDouble(), m.get("pd").asDouble(), problems, bits, acted.isEmpty() ? "none" : String.join("; ", acted));
   }
 
   /** The task metric of a metrics.json in its units (runs written before tasks existed hold a fraction "accuracy"). */
@@ -81,14 +102,19 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
     return m.has("metric_name") ? m.get("metric_name").asText() : "accuracy %";
   }
 
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+
   public static String markdown(List<RunSummary> rows) {
-    StringBuilder s = new StringBuilder("| run | task | preset | bits | sparsity | pruned | metric | weights Mb | activations Mb | PD | sparsity check |\n");
-    s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    StringBuilder s = new StringBuilder(
+        "| run | task | model | preset | weight bits | sparsity | pruned | strategies that acted | metric | weights Mb | activations Mb | PD | sparsity check |\n");
+    s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (RunSummary r : rows) {
       TrainConfig c = r.config();
       String pruned = c.sparsity() == 0 ? "-" : c.pruneActivations() ? "w+a" : "w";
-      s.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.2f | %s | %.2f %s | %.4f | %.4f | %.2f | %s |%n", r.name(), c.task(), c.preset(), c.bits(),
-          c.sparsity(), pruned, r.metric(), r.metricName(), r.weightMb(), r.activationMb(), r.pd(),
+      s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f | %s | %s | %.2f %s | %.4f | %.4f | %.2f | %s |%n", r.name(), c.task(), c.model(),
+          c.preset(), r.bits(), c.sparsity(), pruned, r.strategies().replace("|", "\\|"), r.metric(), r.metricName(), r.weightMb(), r.activationMb(), r.pd(),
           r.sparsityOk() ? "ok" : String.join("; ", r.sparsityProblems())));
     }
     return s.toString();

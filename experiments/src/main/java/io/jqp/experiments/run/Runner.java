@@ -8,6 +8,7 @@ import io.jqp.api.JqpException;
 import io.jqp.api.Plugins;
 import io.jqp.api.Pruner;
 import io.jqp.api.Quantizer;
+import io.jqp.api.QuantizerProvider;
 import io.jqp.api.Recipe;
 import io.jqp.api.SiteRule;
 import io.jqp.engine.tf.LearningRate;
@@ -84,16 +85,17 @@ public final class Runner {
     Quantizer wq = Quantizer.identity();
     Quantizer aq = Quantizer.identity();
     if (c.bits() < 32) {
-      wq = plugins.quantizer(c.quantizer(), Map.of("bits", c.bits(), "delay", t.weightDelay()));
-      aq = plugins.quantizer(c.quantizer(), Map.of("bits", c.bits(), "delay", t.activationDelay(),
-          "window", t.activationDelay() > 0 ? c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window() : 0));
+      QuantizerProvider qp = plugins.quantizers().get(c.quantizer());
+      wq = plugins.quantizer(c.quantizer(), declared(qp, Map.of("bits", c.bits(), "delay", t.weightDelay())));
+      aq = plugins.quantizer(c.quantizer(), declared(qp, Map.of("bits", c.bits(), "delay", t.activationDelay(),
+          "window", t.activationDelay() > 0 ? c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window() : 0)));
     }
     Map<String, Object> prune = new LinkedHashMap<>();
     prune.put("sparsity", c.sparsity());
     prune.put("start", t.pruneStart());
     prune.put("interval", t.pruneInterval());
     prune.put("repetitions", t.pruneRepetitions());
-    Pruner wp = c.sparsity() > 0 ? plugins.pruner(c.pruner(), prune) : Pruner.none();
+    Pruner wp = c.sparsity() > 0 ? plugins.pruner(c.pruner(), declared(plugins.pruners().get(c.pruner()), prune)) : Pruner.none();
     Pruner ap = Pruner.none();
     if (c.pruneActivations()) {
       Map<String, Object> windowed = new LinkedHashMap<>(prune);
@@ -117,6 +119,24 @@ public final class Runner {
       recipe = recipe.withRule(rule);
     }
     return recipe;
+  }
+
+  /**
+   * The run-level knobs (bits, delay, window; sparsity and schedule) a provider declares among its options: a
+   * provider receives only those, so one without {@code delay} is not handed it. An unknown id passes through
+   * for {@link Plugins} to report.
+   */
+  static Map<String, Object> declared(io.jqp.api.@org.jspecify.annotations.Nullable StrategyProvider<?> provider, Map<String, Object> knobs) {
+    if (provider == null) {
+      return knobs;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    knobs.forEach((k, v) -> {
+      if (provider.options().containsKey(k)) {
+        m.put(k, v);
+      }
+    });
+    return m;
   }
 
   /**
@@ -171,13 +191,15 @@ public final class Runner {
   public Result run(TrainConfig c, Path out) throws IOException {
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
     checkTiming(c, timing);
-    return run(c, recipe(c, timing), out);
+    Recipe recipe = recipe(c, timing);
+    checkOutput(out);
+    return train(c, recipe, out, false, false);
   }
 
   /** Runs a config with a recipe wired elsewhere (e.g. by Guice); the config still gives data, model and optimizer. */
   public Result run(TrainConfig c, Recipe recipe, Path out) throws IOException {
     checkOutput(out);
-    return train(c, recipe, out, false);
+    return train(c, recipe, out, false, true);
   }
 
   /**
@@ -202,14 +224,33 @@ public final class Runner {
     return train(c, recipe(c, c.timing(stepsPerEpoch(c))), out, true);
   }
 
+  /**
+   * What identifies a run for its checkpoints: a hash of the resolved spec (config.yaml as written), never a
+   * strategy's {@code toString()}, which for a lambda differs in every JVM. A recipe wired outside the config
+   * (Guice) adds its strategies' names.
+   */
+  static String fingerprint(TrainConfig c, @org.jspecify.annotations.Nullable Recipe external) throws IOException {
+    String spec = YAML.writeValueAsString(c) + (external == null ? "" : "\nrecipe: " + external);
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(spec.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "spec-sha256:" + java.util.HexFormat.of().formatHex(h);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private Result train(TrainConfig c, Recipe recipe, Path out, boolean resuming) throws IOException {
+    return train(c, recipe, out, resuming, false);
+  }
+
+  private Result train(TrainConfig c, Recipe recipe, Path out, boolean resuming, boolean external) throws IOException {
     Task task = Tasks.byId(c.task());
     task.checkData(c);
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
     checkTiming(c, timing);
     c = c.copy(Map.of("weightDelay", timing.weightDelay(), "activationDelay", timing.activationDelay(), "pruneStart", timing.pruneStart(),
         "pruneInterval", timing.pruneInterval(), "pruneRepetitions", timing.pruneRepetitions()));
-    TfModelDef def = task.model(c.model());
+    TfModelDef def = io.jqp.experiments.models.Models.create(c.model(), task.modelInput(), c.modelOptions());
     try (Task.Data data = task.load(c)) {
       if (data.size() < c.batchSize()) {
         throw new JqpException("batchSize: " + c.batchSize() + " is more than the " + data.size() + " training samples; lower batchSize or raise trainLimit");
@@ -220,7 +261,7 @@ public final class Runner {
       }
       int perEpoch = data.size() / c.batchSize();
       long totalSteps = (long) perEpoch * c.epochs();
-      String fingerprint = c.model() + "|" + recipe;
+      String fingerprint = fingerprint(c, external ? recipe : null);
       long t0 = System.nanoTime();
       double trainSeconds = 0;
       List<Epoch> epochs = new ArrayList<>();

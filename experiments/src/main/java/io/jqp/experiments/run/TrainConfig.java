@@ -8,7 +8,7 @@ import java.util.Set;
  * value fails with one line naming the field before any data is read or any file is written.
  *
  * @param task          task id ({@code fashion-mnist}, {@code sr-x3}, or a plugin's; see {@link io.jqp.experiments.tasks.Task})
- * @param model         architecture id, one of the task's models ({@code small-cnn}, {@code mobilenet-v2}, {@code espcn})
+ * @param model         model plugin id ({@code small-cnn}, {@code mobilenet-v2}, {@code espcn}, or a plugin jar's) that accepts the task's input
  * @param epochs        passes over the training set, &gt;= 1
  * @param batchSize     training batch size, in [1, 4096]
  * @param optimizer     {@code adam} or {@code sgd}
@@ -47,13 +47,14 @@ import java.util.Set;
  * @param strategyLrScale learning rate of strategies' own parameters (DJPQ's step, range, gates) relative to the weights'
  * @param checkpointEvery save a checkpoint every N training steps (0 = only at the end); {@code run --resume} continues from the newest
  * @param keepCheckpoints how many periodic checkpoints to keep (the newest), &gt;= 1
+ * @param modelOptions  options of the model plugin (e.g. {@code width} of {@code small-cnn}); only those it declares
  */
 public record TrainConfig(String task, String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
     double momentum, double weightDecay, long seed, int threads, int bits, double sparsity, String quantizer, String pruner,
     String data, int trainLimit, int testLimit, String preset, boolean pruneActivations, int window, long weightDelay,
     long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides, int quantizerWindow,
     String method, double beta, double gamma, boolean powerOfTwo, double gateThreshold, double gateInit,
-    double strategyLrScale, int checkpointEvery, int keepCheckpoints) {
+    double strategyLrScale, int checkpointEvery, int keepCheckpoints, java.util.Map<String, Object> modelOptions) {
 
   public static final java.util.List<String> METHODS = java.util.List.of("jqp", "djpq", "two-stage");
 
@@ -63,9 +64,8 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
     // run folders written before tasks existed hold classification runs
     task = task == null ? "fashion-mnist" : task;
     io.jqp.experiments.tasks.Task t = io.jqp.experiments.tasks.Tasks.byId(task);
-    if (!t.models().contains(model)) {
-      throw new JqpException("model: '" + model + "' is not a model of task " + task + "; known: " + String.join(", ", t.models()));
-    }
+    modelOptions = modelOptions == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(modelOptions));
+    io.jqp.experiments.models.Models.check(model, task, t.modelInput(), modelOptions);
     check(epochs >= 1, "epochs", "must be >= 1, got " + epochs);
     check(batchSize >= 1 && batchSize <= 4096, "batchSize", "must be in [1, 4096], got " + batchSize);
     check(optimizer.equals("adam") || optimizer.equals("sgd"), "optimizer", "must be adam or sgd, got '" + optimizer + "'");
@@ -146,7 +146,7 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
   /** The defaults of {@code jqp train}: small CNN, 4 epochs, Adam 1e-3 with cosine decay, batch 128, FP32. */
   public static TrainConfig defaults() {
     return new TrainConfig("fashion-mnist", "small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
-        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0, "jqp", 0.1, 1e-5, false, 0, -9, 1, 0, 2);
+        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0, "jqp", 0.1, 1e-5, false, 0, -9, 1, 0, 2, java.util.Map.of());
   }
 
   public TrainConfig withEpochs(int e) {

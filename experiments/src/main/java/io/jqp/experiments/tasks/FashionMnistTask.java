@@ -3,11 +3,9 @@ package io.jqp.experiments.tasks;
 import io.jqp.api.Footprint;
 import io.jqp.api.JqpException;
 import io.jqp.engine.tf.TfModel;
-import io.jqp.engine.tf.TfModelDef;
+import io.jqp.engine.tf.ModelInput;
 import io.jqp.experiments.data.Dataset;
 import io.jqp.experiments.data.FashionMnist;
-import io.jqp.experiments.models.MobileNetV2;
-import io.jqp.experiments.models.SmallCnn;
 import io.jqp.experiments.run.Runner;
 import io.jqp.experiments.run.TrainConfig;
 import java.io.IOException;
@@ -44,17 +42,13 @@ public final class FashionMnistTask implements Task {
   }
 
   @Override
-  public List<String> models() {
-    return List.of("small-cnn", "mobilenet-v2");
+  public ModelInput modelInput() {
+    return new ModelInput(ModelInput.CLASSIFICATION, List.of(28L, 28L, 1L), 10);
   }
 
   @Override
-  public TfModelDef model(String id) {
-    return switch (id) {
-      case "small-cnn" -> new SmallCnn(10);
-      case "mobilenet-v2" -> new MobileNetV2(10);
-      default -> throw new JqpException("model: '" + id + "' is not a model of task " + ID + "; known: " + String.join(", ", models()));
-    };
+  public String defaultModel() {
+    return "small-cnn";
   }
 
   @Override
@@ -102,10 +96,11 @@ public final class FashionMnistTask implements Task {
     if (c.testLimit() > 0) {
       test = test.head(c.testLimit());
     }
-    if (c.model().equals("mobilenet-v2")) {
+    int side = inputShapeFor(c.model()).get(0).intValue();
+    if (side > 28) {
       float black = (0 - FashionMnist.MEAN) / FashionMnist.STD;
-      train = train.padTo(32, black);
-      test = test.padTo(32, black);
+      train = train.padTo(side, black);
+      test = test.padTo(side, black);
     }
     return new Loaded(train, test);
   }

@@ -4,10 +4,9 @@ import io.jqp.api.Footprint;
 import io.jqp.api.JqpException;
 import io.jqp.api.SiteKind;
 import io.jqp.engine.tf.TfModel;
-import io.jqp.engine.tf.TfModelDef;
+import io.jqp.engine.tf.ModelInput;
 import io.jqp.experiments.data.Bicubic;
 import io.jqp.experiments.data.Photos;
-import io.jqp.experiments.models.Espcn;
 import io.jqp.experiments.run.Runner;
 import io.jqp.experiments.run.TrainConfig;
 import java.io.IOException;
@@ -65,16 +64,13 @@ public final class SuperResolutionTask implements Task {
   }
 
   @Override
-  public List<String> models() {
-    return List.of("espcn");
+  public ModelInput modelInput() {
+    return new ModelInput(ModelInput.IMAGE_TO_IMAGE, List.of((long) PATCH, (long) PATCH, 1L), SCALE);
   }
 
   @Override
-  public TfModelDef model(String id) {
-    if (!id.equals("espcn")) {
-      throw new JqpException("model: '" + id + "' is not a model of task " + ID + "; known: espcn");
-    }
-    return new Espcn(SCALE);
+  public String defaultModel() {
+    return "espcn";
   }
 
   @Override

@@ -2,7 +2,8 @@ package io.jqp.experiments.tasks;
 
 import io.jqp.api.Footprint;
 import io.jqp.engine.tf.TfModel;
-import io.jqp.engine.tf.TfModelDef;
+import io.jqp.engine.tf.ModelInput;
+import io.jqp.experiments.models.Models;
 import io.jqp.experiments.run.TrainConfig;
 import java.io.IOException;
 import java.util.List;
@@ -27,10 +28,21 @@ public interface Task {
   /** The unit of performance density (e.g. "accuracy % per Mb"). */
   String pdUnit();
 
-  /** Model ids this task can train; the first is the default. */
-  List<String> models();
+  /** What the task feeds a model and expects back; any model plugin that accepts it can be trained on the task. */
+  ModelInput modelInput();
 
-  TfModelDef model(String id);
+  /** The model trained when a config names none. */
+  String defaultModel();
+
+  /** Model ids this task can train (every model plugin that accepts {@link #modelInput()}); the default first. */
+  default List<String> models() {
+    return Models.compatible(modelInput(), defaultModel());
+  }
+
+  /** The shape a model is built for (the task pads or crops its images to it), from the model plugin. */
+  default List<Long> inputShapeFor(String model) {
+    return Models.byId(model).inputShape(modelInput());
+  }
 
   TfModel.Loss loss();
 
