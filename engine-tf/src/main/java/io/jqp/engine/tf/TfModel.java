@@ -72,21 +72,14 @@ public final class TfModel implements AutoCloseable {
   private final Placeholder<TFloat32> input;
   private final Placeholder<TInt32> labels;
   private final Placeholder<TFloat32> targets;
-  private final Placeholder<TFloat32> learningRate;
   private final Operand<TFloat32> output;
   private final Operand<TFloat32> loss;
   private final Operand<TFloat32> trainingLoss;
   private final Operand<TFloat32> correct;
-  private final Op trainOp;
+  private final @org.jspecify.annotations.Nullable TfTrainStep trainStep;
   private final Map<String, Placeholder<TFloat32>> restoreFeeds = new LinkedHashMap<>();
-  private final Map<String, Operand<TFloat32>> gradients = new LinkedHashMap<>();
   private final Op restoreOp;
   private long step;
-  private List<String> lastUpdated = List.of();
-  /** Per trainable parameter (in {@link #gradients} order): whether its gradient is finite; fetched each step. */
-  private Operand<org.tensorflow.types.TBool> gradientsFinite;
-  private List<String> gradientNames = List.of();
-  private String nonFiniteGradient;
 
   private TfModel(TfModelDef def, long[] sampleShape, Loss lossKind, int classes, Recipe recipe, Optimizer optimizer,
       long seed, int threads, int batchSize, String fingerprint, Map<String, List<Long>> activationShapes) {
@@ -120,7 +113,6 @@ public final class TfModel implements AutoCloseable {
       long[] outShape = output.shape().asArray();
       outShape[0] = -1;
       this.targets = tf.withName("targets").placeholder(TFloat32.class, Placeholder.shape(Shape.of(outShape)));
-      this.learningRate = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       if (lossKind == Loss.SOFTMAX_CROSS_ENTROPY) {
         if (output.shape().numDimensions() != 2 || output.shape().get(1) != classes) {
           throw new IllegalArgumentException("classification needs logits of shape [batch, " + classes + "], got " + output.shape());
@@ -142,7 +134,7 @@ public final class TfModel implements AutoCloseable {
         total = tf.math.add(total, TfTensor.of(cost.loss(net.ops(), layers)));
       }
       this.trainingLoss = total;
-      this.trainOp = inference ? null : buildTrainOp(tf);
+      this.trainStep = inference ? null : new TfTrainStep(graph, tf, "", trainingLoss, List.of(net), List.of(net), optimizer);
       List<Op> assigns = new ArrayList<>();
       for (Map.Entry<String, Variable<TFloat32>> e : net.variables().entrySet()) {
         Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(e.getValue().shape()));
@@ -222,79 +214,6 @@ public final class TfModel implements AutoCloseable {
     return tf.constant(a);
   }
 
-  private Op buildTrainOp(Ops tf) {
-    List<TfNetwork.Trainable> params = net.trainables();
-    Output<?>[] reads = new Output<?>[params.size()];
-    for (int i = 0; i < reads.length; i++) {
-      reads[i] = params.get(i).read().asOutput();
-    }
-    Output<?>[] grads = graph.addGradients(trainingLoss.asOutput(), reads);
-    for (int i = 0; i < params.size(); i++) {
-      if (grads[i] != null) {
-        @SuppressWarnings("unchecked")
-        Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads[i];
-        gradients.put(params.get(i).name(), g);
-      }
-    }
-    List<Operand<org.tensorflow.types.TBool>> finite = new ArrayList<>();
-    for (Operand<TFloat32> g : gradients.values()) {
-      finite.add(tf.reduceAll(tf.math.isFinite(g), allAxes(tf, g.shape().numDimensions())));
-    }
-    gradientsFinite = finite.isEmpty() ? tf.constant(new boolean[] {true}) : tf.stack(finite);
-    gradientNames = List.copyOf(gradients.keySet());
-    List<Op> applies = new ArrayList<>();
-    // Every update waits for every gradient: the variables are read in place, so updating a layer's weight while
-    // the backward pass still reads it for an earlier layer's gradient would make steps depend on op scheduling.
-    List<Op> allGradients = new ArrayList<>();
-    for (Output<?> g : grads) {
-      if (g != null) {
-        allGradients.add(g);
-      }
-    }
-    allGradients.add(trainingLoss);
-    Ops ot = tf.withSubScope("optimizer");
-    Ops gated = ot.withControlDependencies(allGradients);
-    Variable<TFloat32> beta1Power = null;
-    Variable<TFloat32> beta2Power = null;
-    if (optimizer.kind() == Optimizer.Kind.ADAM) {
-      beta1Power = net.slot("optimizer/beta1_power", tf.constant((float) optimizer.beta1()));
-      beta2Power = net.slot("optimizer/beta2_power", tf.constant((float) optimizer.beta2()));
-    }
-    for (int i = 0; i < params.size(); i++) {
-      TfNetwork.Trainable p = params.get(i);
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads[i];
-      if (g == null) {
-        continue;
-      }
-      if (p.decay() && optimizer.weightDecay() > 0) {
-        g = ot.math.add(g, ot.math.mul(p.read(), ot.constant((float) optimizer.weightDecay())));
-      }
-      Operand<TFloat32> zeros = ot.zeros(ot.constant(p.variable().shape().asArray()), TFloat32.class);
-      Operand<TFloat32> rate = p.strategy() && optimizer.strategyRateScale() != 1
-          ? ot.math.mul(learningRate, ot.constant((float) optimizer.strategyRateScale())) : learningRate;
-      if (optimizer.kind() == Optimizer.Kind.ADAM) {
-        Variable<TFloat32> m = net.slot("optimizer/" + p.name() + "/m", zeros);
-        Variable<TFloat32> v = net.slot("optimizer/" + p.name() + "/v", zeros);
-        applies.add(gated.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, rate,
-            ot.constant((float) optimizer.beta1()), ot.constant((float) optimizer.beta2()), ot.constant((float) optimizer.epsilon()), g));
-      } else if (optimizer.momentum() > 0) {
-        Variable<TFloat32> acc = net.slot("optimizer/" + p.name() + "/momentum", zeros);
-        applies.add(gated.train.applyMomentum(p.variable(), acc, rate, g, ot.constant((float) optimizer.momentum())));
-      } else {
-        applies.add(gated.train.applyGradientDescent(p.variable(), rate, g));
-      }
-    }
-    List<Op> all = new ArrayList<>(applies);
-    all.addAll(net.trainingUpdates());
-    if (beta1Power != null) {
-      Ops after = ot.withControlDependencies(applies);
-      all.add(after.assign(beta1Power, after.math.mul(beta1Power, after.constant((float) optimizer.beta1()))));
-      all.add(after.assign(beta2Power, after.math.mul(beta2Power, after.constant((float) optimizer.beta2()))));
-    }
-    return tf.withControlDependencies(all).withName("train").noOp();
-  }
-
   // ---------------------------------------------------------------- running
 
   /** Steps taken so far (training steps only). */
@@ -313,30 +232,14 @@ public final class TfModel implements AutoCloseable {
     return TFloat32.tensorOf(Shape.of(s), DataBuffers.of(b.inputs(), true, false));
   }
 
-  /** Strategy updates due before the current step, in build order. */
-  public List<TfNetwork.SiteUpdate> updatesDue() {
-    List<TfNetwork.SiteUpdate> due = new ArrayList<>();
-    for (TfNetwork.SiteUpdate u : net.siteUpdates()) {
-      if (u.when().test(step)) {
-        due.add(u);
-      }
-    }
-    return due;
-  }
-
-  /** Keys the graph's random ops (dropout, gate noise) by the step, so that their draws survive a resume. */
-  private Session.Runner feedRandom(Session.Runner r, TInt64 randomStep) {
-    return net.ops().hasRandomOps() ? r.feed(net.ops().randomStep(), randomStep) : r;
-  }
-
   /** The first trainable parameter whose gradient held NaN or Inf at the last training step, or null. */
-  public String nonFiniteGradient() {
-    return nonFiniteGradient;
+  public @org.jspecify.annotations.Nullable String nonFiniteGradient() {
+    return trainStep == null ? null : trainStep.nonFiniteGradient();
   }
 
   /** Names of the sites whose strategies updated before the last training step (for logs). */
   public List<String> sitesUpdatedLastStep() {
-    return lastUpdated;
+    return trainStep == null ? List.of() : trainStep.lastUpdated();
   }
 
   /**
@@ -345,63 +248,17 @@ public final class TfModel implements AutoCloseable {
    * @return the batch loss before the update
    */
   public float trainStep(Batch batch) {
-    if (trainOp == null) {
+    if (trainStep == null) {
       throw new IllegalStateException("an inference copy cannot train");
     }
-    try (TFloat32 x = inputTensor(batch); TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step));
-        TFloat32 on = TFloat32.scalarOf(1f); Tensor y = targetTensor(batch); TInt64 randomStep = TInt64.scalarOf(step)) {
-      List<TfNetwork.SiteUpdate> due = updatesDue();
-      lastUpdated = due.stream().map(u -> u.site().name()).distinct().toList();
-      List<TfNetwork.SiteUpdate> observing = new ArrayList<>();
-      for (TfNetwork.SiteUpdate o : net.observers()) {
-        if (o.when().test(step)) {
-          observing.add(o);
-        }
-      }
-      List<TFloat32> scheduled = due.isEmpty() && observing.isEmpty() ? List.of() : scheduledValues();
-      try {
-        for (TfNetwork.SiteUpdate u : due) {
-          feedScheduled(feedRandom(session.runner().feed(input, x).feed(net.trainingFlag(), on), randomStep).addTarget(u.op()), scheduled)
-              .run().close();
-        }
-        Session.Runner r = feedRandom(session.runner().feed(input, x).feed(learningRate, lr).feed(net.trainingFlag(), on), randomStep)
-            .addTarget(trainOp).fetch(trainingLoss).fetch(gradientsFinite);
-        r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
-        for (TfNetwork.SiteUpdate o : observing) {
-          r.addTarget(o.op());
-        }
-        float value;
-        try (Result res = feedScheduled(r, scheduled).run()) {
-          value = ((TFloat32) res.get(0)).getFloat();
-          nonFiniteGradient = null;
-          org.tensorflow.types.TBool ok = (org.tensorflow.types.TBool) res.get(1);
-          for (int i = 0; i < gradientNames.size() && nonFiniteGradient == null; i++) {
-            if (!ok.getBoolean(i)) {
-              nonFiniteGradient = gradientNames.get(i);
-            }
-          }
-        }
-        step++;
-        return value;
-      } finally {
-        scheduled.forEach(TFloat32::close);
-      }
+    try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
+      float value = trainStep.run(session, step, r -> {
+        r.feed(input, x);
+        return lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
+      });
+      step++;
+      return value;
     }
-  }
-
-  private List<TFloat32> scheduledValues() {
-    List<TFloat32> fed = new ArrayList<>();
-    for (TfNetwork.Scheduled s : net.scheduledValues()) {
-      fed.add(TFloat32.scalarOf((float) s.schedule().valueAt(step)));
-    }
-    return fed;
-  }
-
-  private Session.Runner feedScheduled(Session.Runner r, List<TFloat32> values) {
-    for (int i = 0; i < values.size(); i++) {
-      r.feed(net.scheduledValues().get(i).placeholder(), values.get(i));
-    }
-    return r;
   }
 
   private Tensor targetTensor(Batch b) {
@@ -460,9 +317,10 @@ public final class TfModel implements AutoCloseable {
    * no dropout, no gate noise, batch norm on its moving averages); nothing is updated. For gradient checks.
    */
   public LossAndGradients lossAndGradients(Batch batch) {
-    if (trainOp == null) {
+    if (trainStep == null) {
       throw new IllegalStateException("an inference copy has no training loss");
     }
+    Map<String, Operand<TFloat32>> gradients = trainStep.gradients();
     try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
       Session.Runner r = session.runner().feed(input, x).fetch(trainingLoss);
       r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
@@ -529,6 +387,11 @@ public final class TfModel implements AutoCloseable {
 
   /** Per-site descriptions and reported values (bits, d, sparsity …). */
   public List<SiteReport> siteReports() {
+    return siteReports(session, net);
+  }
+
+  /** The site reports of one network of a session, fetched in one run. */
+  static List<SiteReport> siteReports(Session session, TfNetwork net) {
     List<TfNetwork.SiteInfo> infos = new ArrayList<>(net.sites().values());
     List<String[]> keys = new ArrayList<>();
     Session.Runner r = session.runner();

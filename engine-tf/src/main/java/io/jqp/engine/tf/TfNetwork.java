@@ -37,7 +37,7 @@ import org.tensorflow.types.TFloat32;
 public final class TfNetwork {
 
   /** A trainable variable and the read the forward pass uses (gradients are taken with respect to the read). */
-  record Trainable(String name, Variable<TFloat32> variable, Operand<TFloat32> read, boolean decay, boolean strategy) {}
+  record Trainable(String name, Variable<TFloat32> variable, Operand<TFloat32> read, boolean decay, boolean strategy, String network) {}
 
   /** A strategy update registered by a site. */
   record SiteUpdate(Site site, LongPredicate when, Op op) {}
@@ -48,6 +48,7 @@ public final class TfNetwork {
   /** A site as built: its description and its reported quantities. */
   record SiteInfo(Site site, Map<String, Operand<TFloat32>> reports, String quantizer, String pruner) {}
 
+  private final String name;
   private final Graph graph;
   private final Ops tf;
   private final TfGraphOps ops;
@@ -79,12 +80,20 @@ public final class TfNetwork {
    * @param layerOrder weighted layer names in build order, from a first discovery pass; null for that pass
    */
   TfNetwork(Graph graph, Recipe recipe, long seed, int batchSize, List<String> layerOrder, boolean discovery) {
+    this(graph, "", recipe, seed, batchSize, layerOrder, discovery);
+  }
+
+  /**
+   * @param name the network's name in a graph that holds several (a name scope for its ops); "" for a model's only network
+   */
+  TfNetwork(Graph graph, String name, Recipe recipe, long seed, int batchSize, List<String> layerOrder, boolean discovery) {
+    this.name = name;
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     this.batchSize = batchSize;
     this.graph = graph;
-    this.tf = Ops.create(graph);
+    this.tf = name.isEmpty() ? Ops.create(graph) : Ops.create(graph).withSubScope(name);
     this.ops = new TfGraphOps(tf, graph, seed);
     this.recipe = recipe;
     this.seed = seed;
@@ -96,6 +105,15 @@ public final class TfNetwork {
     }
     this.layerCount = layerOrder.size();
     this.training = tf.withName("training").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+  }
+
+  Recipe recipe() {
+    return recipe;
+  }
+
+  /** The network's name ("" for a model's only network). */
+  public String name() {
+    return name;
   }
 
   public Ops tf() {
@@ -127,7 +145,7 @@ public final class TfNetwork {
   private Operand<TFloat32> trainable(String name, float[] values, long[] shape, boolean decay) {
     Variable<TFloat32> v = newVariable(name, tf.constant(Shape.of(shape), DataBuffers.of(values, true, false)));
     Operand<TFloat32> read = tf.identity(v);
-    trainables.add(new Trainable(name, v, read, decay, false));
+    trainables.add(new Trainable(name, v, read, decay, false, this.name));
     return read;
   }
 
@@ -177,7 +195,7 @@ public final class TfNetwork {
   TfStateVariable parameter(String name, Operand<TFloat32> initial) {
     Variable<TFloat32> v = newVariable(name, initial);
     Operand<TFloat32> read = tf.identity(v);
-    trainables.add(new Trainable(name, v, read, false, true));
+    trainables.add(new Trainable(name, v, read, false, true, this.name));
     return new TfStateVariable(tf, v, read);
   }
 

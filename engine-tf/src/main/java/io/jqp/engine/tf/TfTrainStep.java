@@ -1,0 +1,246 @@
+package io.jqp.engine.tf;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One kind of training step in a graph: minimises a loss over the trainable parameters of some networks with
+ * one optimizer. Before the optimizer it runs those networks' strategy updates due at the step, one site after
+ * another in build order; with it, their batch-norm statistics and the observers due (window collection). Every
+ * parameter update waits for every gradient and the loss, so a step does not depend on op scheduling. A model
+ * has one; a graph with several networks (a GAN's generator and discriminator) has one per optimizer.
+ */
+final class TfTrainStep {
+  private final String name;
+  private final List<TfNetwork> trained;
+  private final List<TfNetwork> all;
+  private final Operand<TFloat32> loss;
+  private final Optimizer optimizer;
+  private final Placeholder<TFloat32> learningRate;
+  private final Map<String, Operand<TFloat32>> gradients = new LinkedHashMap<>();
+  private final Operand<TBool> gradientsFinite;
+  private final List<String> gradientNames;
+  private final Op trainOp;
+  private List<String> lastUpdated = List.of();
+  private @Nullable String nonFiniteGradient;
+
+  /**
+   * @param name    "" for a model's only step, else the step's name (it prefixes optimizer slots and ops)
+   * @param trained the networks whose parameters this step updates
+   * @param all     every network of the graph (their training flags are fed while it runs)
+   */
+  TfTrainStep(Graph graph, Ops tf, String name, Operand<TFloat32> loss, List<TfNetwork> trained, List<TfNetwork> all, Optimizer optimizer) {
+    this.name = name;
+    this.trained = List.copyOf(trained);
+    this.all = List.copyOf(all);
+    this.loss = loss;
+    this.optimizer = optimizer;
+    String suffix = name.isEmpty() ? "" : "_" + name;
+    this.learningRate = tf.withName("learning_rate" + suffix).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    List<TfNetwork.Trainable> params = new ArrayList<>();
+    for (TfNetwork n : trained) {
+      params.addAll(n.trainables());
+    }
+    Output<?>[] reads = new Output<?>[params.size()];
+    for (int i = 0; i < reads.length; i++) {
+      reads[i] = params.get(i).read().asOutput();
+    }
+    Output<?>[] grads = graph.addGradients(loss.asOutput(), reads);
+    for (int i = 0; i < params.size(); i++) {
+      if (grads[i] != null) {
+        gradients.put(qualified(params.get(i)), cast(grads[i]));
+      }
+    }
+    List<Operand<TBool>> finite = new ArrayList<>();
+    for (Operand<TFloat32> g : gradients.values()) {
+      finite.add(tf.reduceAll(tf.math.isFinite(g), allAxes(tf, g.shape().numDimensions())));
+    }
+    this.gradientsFinite = finite.isEmpty() ? tf.constant(new boolean[] {true}) : tf.stack(finite);
+    this.gradientNames = List.copyOf(gradients.keySet());
+    this.trainOp = buildApplies(tf, params, grads, suffix);
+  }
+
+  private String qualified(TfNetwork.Trainable p) {
+    return trained.size() == 1 && name.isEmpty() ? p.name() : p.network() + "/" + p.name();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> cast(Output<?> o) {
+    return (Operand<TFloat32>) (Operand<?>) o;
+  }
+
+  static Operand<TInt32> allAxes(Ops tf, int rank) {
+    int[] a = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      a[i] = i;
+    }
+    return tf.constant(a);
+  }
+
+  private Op buildApplies(Ops tf, List<TfNetwork.Trainable> params, Output<?>[] grads, String suffix) {
+    List<Op> applies = new ArrayList<>();
+    List<Op> allGradients = new ArrayList<>();
+    for (Output<?> g : grads) {
+      if (g != null) {
+        allGradients.add(g);
+      }
+    }
+    allGradients.add(loss);
+    String slots = name.isEmpty() ? "optimizer/" : "optimizer/" + name + "/";
+    TfNetwork owner = trained.get(0);
+    Ops ot = tf.withSubScope("optimizer" + suffix);
+    Ops gated = ot.withControlDependencies(allGradients);
+    Variable<TFloat32> beta1Power = null;
+    Variable<TFloat32> beta2Power = null;
+    if (optimizer.kind() == Optimizer.Kind.ADAM) {
+      beta1Power = owner.slot(slots + "beta1_power", tf.constant((float) optimizer.beta1()));
+      beta2Power = owner.slot(slots + "beta2_power", tf.constant((float) optimizer.beta2()));
+    }
+    for (int i = 0; i < params.size(); i++) {
+      TfNetwork.Trainable p = params.get(i);
+      if (grads[i] == null) {
+        continue;
+      }
+      Operand<TFloat32> g = cast(grads[i]);
+      if (p.decay() && optimizer.weightDecay() > 0) {
+        g = ot.math.add(g, ot.math.mul(p.read(), ot.constant((float) optimizer.weightDecay())));
+      }
+      Operand<TFloat32> zeros = ot.zeros(ot.constant(p.variable().shape().asArray()), TFloat32.class);
+      Operand<TFloat32> rate = p.strategy() && optimizer.strategyRateScale() != 1
+          ? ot.math.mul(learningRate, ot.constant((float) optimizer.strategyRateScale())) : learningRate;
+      String slot = slots + (trained.size() == 1 ? "" : p.network() + "/") + p.name();
+      if (optimizer.kind() == Optimizer.Kind.ADAM) {
+        Variable<TFloat32> m = owner.slot(slot + "/m", zeros);
+        Variable<TFloat32> v = owner.slot(slot + "/v", zeros);
+        applies.add(gated.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, rate,
+            ot.constant((float) optimizer.beta1()), ot.constant((float) optimizer.beta2()), ot.constant((float) optimizer.epsilon()), g));
+      } else if (optimizer.momentum() > 0) {
+        Variable<TFloat32> acc = owner.slot(slot + "/momentum", zeros);
+        applies.add(gated.train.applyMomentum(p.variable(), acc, rate, g, ot.constant((float) optimizer.momentum())));
+      } else {
+        applies.add(gated.train.applyGradientDescent(p.variable(), rate, g));
+      }
+    }
+    List<Op> ops = new ArrayList<>(applies);
+    for (TfNetwork n : trained) {
+      ops.addAll(n.trainingUpdates());
+    }
+    if (beta1Power != null) {
+      Ops after = ot.withControlDependencies(applies);
+      ops.add(after.assign(beta1Power, after.math.mul(beta1Power, after.constant((float) optimizer.beta1()))));
+      ops.add(after.assign(beta2Power, after.math.mul(beta2Power, after.constant((float) optimizer.beta2()))));
+    }
+    return tf.withControlDependencies(ops).withName("train" + suffix).noOp();
+  }
+
+  /** Gradients of the loss by parameter name ({@code network/parameter} when the step trains several networks). */
+  Map<String, Operand<TFloat32>> gradients() {
+    return gradients;
+  }
+
+  Operand<TFloat32> loss() {
+    return loss;
+  }
+
+  List<String> lastUpdated() {
+    return lastUpdated;
+  }
+
+  @Nullable String nonFiniteGradient() {
+    return nonFiniteGradient;
+  }
+
+  /**
+   * Runs the step {@code step}: the trained networks' strategy updates due, then the optimizer with the loss and
+   * the gradients' finiteness fetched. {@code feeds} adds the data (inputs, labels) to a runner.
+   *
+   * @return the loss before the update
+   */
+  float run(Session session, long step, UnaryOperator<Session.Runner> feeds) {
+    List<TfNetwork.SiteUpdate> due = new ArrayList<>();
+    List<TfNetwork.SiteUpdate> observing = new ArrayList<>();
+    for (TfNetwork n : trained) {
+      for (TfNetwork.SiteUpdate u : n.siteUpdates()) {
+        if (u.when().test(step)) {
+          due.add(u);
+        }
+      }
+      for (TfNetwork.SiteUpdate o : n.observers()) {
+        if (o.when().test(step)) {
+          observing.add(o);
+        }
+      }
+    }
+    lastUpdated = due.stream().map(u -> u.site().name()).distinct().toList();
+    List<TFloat32> owned = new ArrayList<>();
+    try (TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step)); TFloat32 on = TFloat32.scalarOf(1f);
+        TInt64 randomStep = TInt64.scalarOf(step)) {
+      UnaryOperator<Session.Runner> common = r -> {
+        for (TfNetwork n : all) {
+          r.feed(n.trainingFlag(), on);
+          if (n.ops().hasRandomOps()) {
+            r.feed(n.ops().randomStep(), randomStep);
+          }
+        }
+        return feeds.apply(r);
+      };
+      if (!due.isEmpty() || !observing.isEmpty()) {
+        for (TfNetwork n : trained) {
+          for (TfNetwork.Scheduled s : n.scheduledValues()) {
+            owned.add(TFloat32.scalarOf((float) s.schedule().valueAt(step)));
+          }
+        }
+      }
+      UnaryOperator<Session.Runner> withSchedules = r -> {
+        if (owned.isEmpty()) {
+          return r;
+        }
+        int i = 0;
+        for (TfNetwork n : trained) {
+          for (TfNetwork.Scheduled s : n.scheduledValues()) {
+            r.feed(s.placeholder(), owned.get(i++));
+          }
+        }
+        return r;
+      };
+      for (TfNetwork.SiteUpdate u : due) {
+        withSchedules.apply(common.apply(session.runner())).addTarget(u.op()).run().close();
+      }
+      Session.Runner r = withSchedules.apply(common.apply(session.runner())).feed(learningRate, lr).addTarget(trainOp).fetch(loss).fetch(gradientsFinite);
+      for (TfNetwork.SiteUpdate o : observing) {
+        r.addTarget(o.op());
+      }
+      try (Result res = r.run()) {
+        float value = ((TFloat32) res.get(0)).getFloat();
+        nonFiniteGradient = null;
+        TBool ok = (TBool) res.get(1);
+        for (int i = 0; i < gradientNames.size() && nonFiniteGradient == null; i++) {
+          if (!ok.getBoolean(i)) {
+            nonFiniteGradient = gradientNames.get(i);
+          }
+        }
+        return value;
+      }
+    } finally {
+      owned.forEach(TFloat32::close);
+    }
+  }
+}
