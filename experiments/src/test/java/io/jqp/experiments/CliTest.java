@@ -57,7 +57,7 @@ class CliTest {
     return Stream.of(
         Arguments.of(List.of("--epochs", "0"), "epochs: must be >= 1, got 0"),
         Arguments.of(List.of("--batch-size", "0"), "batchSize: must be in [1, 4096], got 0"),
-        Arguments.of(List.of("--optimizer", "rmsprop"), "optimizer: must be adam or sgd, got 'rmsprop'"),
+        Arguments.of(List.of("--optimizer", "rmsprop"), "optimizer: unknown optimizer 'rmsprop'; known: adam, sgd"),
         Arguments.of(List.of("--lr", "-1"), "learningRate: must be in (0, 10), got -1.0"),
         Arguments.of(List.of("--lr-schedule", "linear"), "lrSchedule: must be constant, step or cosine, got 'linear'"),
         Arguments.of(List.of("--momentum", "1"), "momentum: must be in [0, 1), got 1.0"),

@@ -62,7 +62,14 @@ class RunConfigTest {
       "beta: -1|beta: must be in [0, 100], got -1.0",
       "{method: djpq, gamma: 200}|gamma: must be in [0, 100], got 200.0",
       "quantizerWindow: -3|quantizerWindow: must be in [1, 65536] samples (or 0 = window), got -3",
-      "strategyLrScale: -2|strategyLrScale: must be in (0, 1000], got -2.0"})
+      "strategyLrScale: -2|strategyLrScale: must be in (0, 1000], got -2.0",
+      "optimizer: rmsprop|optimizer: unknown optimizer 'rmsprop'; known: adam, sgd",
+      "loss: mse|loss: 'mse' needs target values, but task fashion-mnist has class labels",
+      "loss: hinge|loss: unknown loss 'hinge'; known: l1, mse, softmax-cross-entropy",
+      "{task: sr-x3, loss: softmax-cross-entropy}|loss: 'softmax-cross-entropy' needs class labels, but task sr-x3 has target values",
+      "modelOptions: {width: 9}|modelOptions.width: must be in [1, 8], got 9 (model 'small-cnn')",
+      "modelOptions: {depth: 2}|unknown option 'depth' for model 'small-cnn'; known: width",
+      "model: resnet|model: unknown model 'resnet'; known: espcn, mobilenet-v2, small-cnn"})
   void malformedConfigsFailNamingTheField(String yaml, String message, @TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("bad.yaml");
     Files.writeString(cfg, yaml + "\n");

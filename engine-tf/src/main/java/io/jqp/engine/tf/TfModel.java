@@ -39,8 +39,31 @@ import org.tensorflow.types.TInt64;
  */
 public final class TfModel implements AutoCloseable {
 
-  /** Loss of the task: softmax cross-entropy on integer labels, or mean squared error on float targets. */
-  public enum Loss { SOFTMAX_CROSS_ENTROPY, MSE }
+  /** The two losses of the first tasks, kept for callers written before losses were plugins (see {@link Losses}). */
+  public enum Loss implements TfLoss {
+    SOFTMAX_CROSS_ENTROPY(Losses.SOFTMAX_CROSS_ENTROPY), MSE(Losses.MSE);
+
+    private final TfLoss loss;
+
+    Loss(TfLoss loss) {
+      this.loss = loss;
+    }
+
+    @Override
+    public boolean classification() {
+      return loss.classification();
+    }
+
+    @Override
+    public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> output, Operand<TInt32> labels, Operand<TFloat32> targets) {
+      return loss.loss(tf, output, labels, targets);
+    }
+
+    @Override
+    public Operand<TFloat32> correct(Ops tf, Operand<TFloat32> output, Operand<TInt32> labels) {
+      return loss.correct(tf, output, labels);
+    }
+  }
 
   /** A batch: {@code size} samples in row-major NHWC order, with labels (classification) or targets (regression). */
   public record Batch(float[] inputs, int[] labels, float[] targets, int size) {
@@ -60,7 +83,7 @@ public final class TfModel implements AutoCloseable {
   private final Session session;
   private final TfNetwork net;
   private final long[] sampleShape;
-  private final Loss lossKind;
+  private final TfLoss lossKind;
   private final Optimizer optimizer;
   private final String fingerprint;
   private final TfModelDef def;
@@ -81,7 +104,7 @@ public final class TfModel implements AutoCloseable {
   private final Op restoreOp;
   private long step;
 
-  private TfModel(TfModelDef def, long[] sampleShape, Loss lossKind, int classes, Recipe recipe, Optimizer optimizer,
+  private TfModel(TfModelDef def, long[] sampleShape, TfLoss lossKind, int classes, Recipe recipe, Optimizer optimizer,
       long seed, int threads, int batchSize, String fingerprint, Map<String, List<Long>> activationShapes) {
     this.def = def;
     this.recipe = recipe;
@@ -113,18 +136,11 @@ public final class TfModel implements AutoCloseable {
       long[] outShape = output.shape().asArray();
       outShape[0] = -1;
       this.targets = tf.withName("targets").placeholder(TFloat32.class, Placeholder.shape(Shape.of(outShape)));
-      if (lossKind == Loss.SOFTMAX_CROSS_ENTROPY) {
-        if (output.shape().numDimensions() != 2 || output.shape().get(1) != classes) {
-          throw new IllegalArgumentException("classification needs logits of shape [batch, " + classes + "], got " + output.shape());
-        }
-        Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-        this.loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(output, oneHot).loss(), tf.constant(0));
-        Operand<TInt64> predicted = tf.math.argMax(output, tf.constant(1));
-        this.correct = tf.sum(tf.dtypes.cast(tf.math.equal(predicted, tf.dtypes.cast(labels, TInt64.class)), TFloat32.class), tf.constant(0));
-      } else {
-        this.loss = tf.math.mean(tf.math.squaredDifference(output, targets), allAxes(tf, output.shape().numDimensions()), Mean.keepDims(false));
-        this.correct = tf.constant(0f);
+      if (lossKind.classification() && (output.shape().numDimensions() != 2 || output.shape().get(1) != classes)) {
+        throw new IllegalArgumentException("classification needs logits of shape [batch, " + classes + "], got " + output.shape());
       }
+      this.loss = lossKind.loss(tf, output, labels, targets);
+      this.correct = lossKind.classification() ? lossKind.correct(tf, output, labels) : tf.constant(0f);
       Operand<TFloat32> total = loss;
       for (Operand<TFloat32> term : net.losses()) {
         total = tf.math.add(total, term);
@@ -170,7 +186,7 @@ public final class TfModel implements AutoCloseable {
    * @param batchSize    training batch size (strategies that count samples use it)
    * @param fingerprint  identifies the model and recipe; a checkpoint with another fingerprint is refused
    */
-  public static TfModel build(TfModelDef def, long[] sampleShape, Loss loss, int classes, Recipe recipe,
+  public static TfModel build(TfModelDef def, long[] sampleShape, TfLoss loss, int classes, Recipe recipe,
       Optimizer optimizer, long seed, int threads, int batchSize, String fingerprint) {
     return new TfModel(def, sampleShape, loss, classes, recipe, optimizer, seed, threads, batchSize, fingerprint, null);
   }
@@ -254,7 +270,7 @@ public final class TfModel implements AutoCloseable {
     try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
       float value = trainStep.run(session, step, r -> {
         r.feed(input, x);
-        return lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
+        return lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
       });
       step++;
       return value;
@@ -262,7 +278,7 @@ public final class TfModel implements AutoCloseable {
   }
 
   private Tensor targetTensor(Batch b) {
-    if (lossKind == Loss.SOFTMAX_CROSS_ENTROPY) {
+    if (lossKind.classification()) {
       return TInt32.vectorOf(b.labels());
     }
     long[] s = output.shape().asArray();
@@ -274,7 +290,7 @@ public final class TfModel implements AutoCloseable {
   public double[] evaluate(Batch batch) {
     try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
       Session.Runner r = session.runner().feed(input, x).fetch(loss).fetch(correct);
-      r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
+      r = lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
       try (Result res = r.run()) {
         return new double[] {((TFloat32) res.get(0)).getFloat() * batch.size(), ((TFloat32) res.get(1)).getFloat()};
       }
@@ -323,7 +339,7 @@ public final class TfModel implements AutoCloseable {
     Map<String, Operand<TFloat32>> gradients = trainStep.gradients();
     try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
       Session.Runner r = session.runner().feed(input, x).fetch(trainingLoss);
-      r = lossKind == Loss.SOFTMAX_CROSS_ENTROPY ? r.feed(labels, y) : r.feed(targets, y);
+      r = lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
       List<String> names = new ArrayList<>(gradients.keySet());
       for (String n : names) {
         r.fetch(gradients.get(n));

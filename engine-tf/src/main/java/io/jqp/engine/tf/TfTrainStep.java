@@ -108,12 +108,8 @@ final class TfTrainStep {
     TfNetwork owner = trained.get(0);
     Ops ot = tf.withSubScope("optimizer" + suffix);
     Ops gated = ot.withControlDependencies(allGradients);
-    Variable<TFloat32> beta1Power = null;
-    Variable<TFloat32> beta2Power = null;
-    if (optimizer.kind() == Optimizer.Kind.ADAM) {
-      beta1Power = owner.slot(slots + "beta1_power", tf.constant((float) optimizer.beta1()));
-      beta2Power = owner.slot(slots + "beta2_power", tf.constant((float) optimizer.beta2()));
-    }
+    Map<String, Variable<TFloat32>> shared = new LinkedHashMap<>();
+    Optimizer.UpdateRule rule = optimizer.rule();
     for (int i = 0; i < params.size(); i++) {
       TfNetwork.Trainable p = params.get(i);
       if (grads[i] == null) {
@@ -123,32 +119,38 @@ final class TfTrainStep {
       if (p.decay() && optimizer.weightDecay() > 0) {
         g = ot.math.add(g, ot.math.mul(p.read(), ot.constant((float) optimizer.weightDecay())));
       }
-      Operand<TFloat32> zeros = ot.zeros(ot.constant(p.variable().shape().asArray()), TFloat32.class);
       Operand<TFloat32> rate = p.strategy() && optimizer.strategyRateScale() != 1
           ? ot.math.mul(learningRate, ot.constant((float) optimizer.strategyRateScale())) : learningRate;
       String slot = slots + (trained.size() == 1 ? "" : p.network() + "/") + p.name();
-      if (optimizer.kind() == Optimizer.Kind.ADAM) {
-        Variable<TFloat32> m = owner.slot(slot + "/m", zeros);
-        Variable<TFloat32> v = owner.slot(slot + "/v", zeros);
-        applies.add(gated.train.applyAdam(p.variable(), m, v, beta1Power, beta2Power, rate,
-            ot.constant((float) optimizer.beta1()), ot.constant((float) optimizer.beta2()), ot.constant((float) optimizer.epsilon()), g));
-      } else if (optimizer.momentum() > 0) {
-        Variable<TFloat32> acc = owner.slot(slot + "/momentum", zeros);
-        applies.add(gated.train.applyMomentum(p.variable(), acc, rate, g, ot.constant((float) optimizer.momentum())));
-      } else {
-        applies.add(gated.train.applyGradientDescent(p.variable(), rate, g));
-      }
+      applies.add(rule.apply(gated, p.variable(), g, rate, slots(ot, owner, p.variable(), slot, slots, shared)));
     }
     List<Op> ops = new ArrayList<>(applies);
     for (TfNetwork n : trained) {
       ops.addAll(n.trainingUpdates());
     }
-    if (beta1Power != null) {
-      Ops after = ot.withControlDependencies(applies);
-      ops.add(after.assign(beta1Power, after.math.mul(beta1Power, after.constant((float) optimizer.beta1()))));
-      ops.add(after.assign(beta2Power, after.math.mul(beta2Power, after.constant((float) optimizer.beta2()))));
-    }
+    ops.addAll(rule.finish(ot, applies, slots(ot, owner, null, slots + "step", slots, shared)));
     return tf.withControlDependencies(ops).withName("train" + suffix).noOp();
+  }
+
+  /** Slots of one variable ({@code prefix/name}) and of the whole step ({@code stepPrefix + name}), each made once. */
+  private static Optimizer.Slots slots(Ops ot, TfNetwork owner, @Nullable Variable<TFloat32> variable, String prefix, String stepPrefix,
+      Map<String, Variable<TFloat32>> shared) {
+    return new Optimizer.Slots() {
+      @Override
+      public Variable<TFloat32> slot(String name, float initial) {
+        if (variable == null) {
+          throw new IllegalStateException("finish() has no variable; use shared slots there");
+        }
+        Operand<TFloat32> init = initial == 0 ? ot.zeros(ot.constant(variable.shape().asArray()), TFloat32.class)
+            : ot.fill(ot.constant(variable.shape().asArray()), ot.constant(initial));
+        return owner.slot(prefix + "/" + name, init);
+      }
+
+      @Override
+      public Variable<TFloat32> shared(String name, float initial) {
+        return shared.computeIfAbsent(name, n -> owner.slot(stepPrefix + n, ot.constant(initial)));
+      }
+    };
   }
 
   /** Gradients of the loss by parameter name ({@code network/parameter} when the step trains several networks). */

@@ -53,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig c = new TrainConfig(task, model != null ? model : t.defaultModel(), epochs, batchSize, optimizer, lr, lrSchedule, momentum, weightDecay, seed, threads,
         bits, sparsity, quantizer, pruner, data != null ? data : t.defaultData(), trainLimit, testLimit, preset, pruneActivations, window, tqWeights, tqActivations,
         tp, interval, repetitions, java.util.List.of(), 0, method, beta, gamma, powerOfTwo, 0, D.gateInit(), 1, checkpointEvery, D.keepCheckpoints(),
-        java.util.Map.of());
+        java.util.Map.of(), "");
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
     System.out.println(Runner.line(r, out));
     return 0;

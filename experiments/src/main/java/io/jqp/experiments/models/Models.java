@@ -7,46 +7,25 @@ import io.jqp.engine.tf.ModelProvider;
 import io.jqp.engine.tf.TfModelDef;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import io.jqp.experiments.providers.Registry;
 
 /**
  * The model plugins visible to the thread's context class loader (the shipped ones and those of plugin jars),
  * found by {@link ServiceLoader}; ids are kebab-case and unique, an unknown id fails naming the known ones.
  */
 public final class Models {
-  private static final Map<ClassLoader, Map<String, ModelProvider>> BY_LOADER = new ConcurrentHashMap<>();
+  private static final Registry<ModelProvider> REGISTRY = new Registry<>(ModelProvider.class, "model", ModelProvider::id);
 
   private Models() {}
 
   /** Every model provider, by id. */
   public static Map<String, ModelProvider> all() {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    return BY_LOADER.computeIfAbsent(loader == null ? Models.class.getClassLoader() : loader, Models::load);
-  }
-
-  private static Map<String, ModelProvider> load(ClassLoader loader) {
-    Map<String, ModelProvider> m = new TreeMap<>();
-    for (ModelProvider p : ServiceLoader.load(ModelProvider.class, loader)) {
-      if (!p.id().matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-        throw new JqpException("model id '" + p.id() + "' of " + p.getClass().getName() + " is not kebab-case (e.g. 'my-model')");
-      }
-      ModelProvider before = m.putIfAbsent(p.id(), p);
-      if (before != null) {
-        throw new JqpException("duplicate model id '" + p.id() + "': " + before.getClass().getName() + " and " + p.getClass().getName() + "; rename one of them");
-      }
-    }
-    return java.util.Collections.unmodifiableMap(m);
+    return REGISTRY.all();
   }
 
   /** The provider of a model id, or a one-line error naming the known ones. */
   public static ModelProvider byId(String id) {
-    ModelProvider p = all().get(id);
-    if (p == null) {
-      throw new JqpException("model: unknown model '" + id + "'; known: " + String.join(", ", all().keySet()));
-    }
-    return p;
+    return REGISTRY.byId("model", id);
   }
 
   /** Ids of the models that accept an input, {@code first} (a task's default) ahead of the others. */
@@ -66,7 +45,8 @@ public final class Models {
       throw new JqpException("model: '" + id + "' does not accept the input of task " + task + " (" + input.kind() + " of " + input.sampleShape()
           + "); compatible: " + String.join(", ", compatible(input, "")));
     }
-    options(p, options).requireKnown(p.options().keySet());
+    // creating the architecture is cheap (no graph yet) and checks the options' values
+    p.create(input, options(p, options).requireKnown(p.options().keySet()));
   }
 
   /** Builds a model for a task's input with its options. */

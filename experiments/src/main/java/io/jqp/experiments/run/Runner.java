@@ -171,8 +171,7 @@ public final class Runner {
       case "cosine" -> LearningRate.cosine(c.learningRate(), totalSteps);
       default -> LearningRate.constant(c.learningRate());
     };
-    Optimizer o = c.optimizer().equals("adam") ? Optimizer.adam(lr).withWeightDecay(c.weightDecay()) : Optimizer.sgd(lr, c.momentum(), c.weightDecay());
-    return o.withStrategyRateScale(c.strategyLrScale());
+    return io.jqp.experiments.providers.Training.optimizer(c.optimizer(), Map.of("momentum", c.momentum()), lr, c.weightDecay(), c.strategyLrScale());
   }
 
   /** Refuses a folder that already holds a run, so nothing a user has is overwritten. */
@@ -267,7 +266,8 @@ public final class Runner {
       List<Epoch> epochs = new ArrayList<>();
       LOG.info("training {} on {} for {} epochs ({} steps), preset {}: weights {} / {}, activations {} / {}", c.model(), c.task(), c.epochs(),
           totalSteps, c.preset(), recipe.weightQuantizer(), recipe.weightPruner(), recipe.activationQuantizer(), recipe.activationPruner());
-      try (TfModel model = TfModel.build(def, data.sampleShape(), task.loss(), task.classes(), recipe,
+      try (TfModel model = TfModel.build(def, data.sampleShape(),
+          io.jqp.experiments.providers.Training.loss(c.lossId(), c.task(), task.modelInput().kind().equals(io.jqp.engine.tf.ModelInput.CLASSIFICATION)), task.classes(), recipe,
           optimizer(c, totalSteps), c.seed(), c.threads(), c.batchSize(), fingerprint)) {
         Task.Evaluation eval = null;
         int firstEpoch = 0;

@@ -11,7 +11,7 @@ import java.util.Set;
  * @param model         model plugin id ({@code small-cnn}, {@code mobilenet-v2}, {@code espcn}, or a plugin jar's) that accepts the task's input
  * @param epochs        passes over the training set, &gt;= 1
  * @param batchSize     training batch size, in [1, 4096]
- * @param optimizer     {@code adam} or {@code sgd}
+ * @param optimizer     optimizer plugin id ({@code adam}, {@code sgd}, or a plugin jar's)
  * @param learningRate  initial learning rate, &gt; 0
  * @param lrSchedule    {@code constant}, {@code step} (×0.5 after every quarter of training) or {@code cosine}
  * @param momentum      SGD momentum in [0, 1)
@@ -47,6 +47,7 @@ import java.util.Set;
  * @param strategyLrScale learning rate of strategies' own parameters (DJPQ's step, range, gates) relative to the weights'
  * @param checkpointEvery save a checkpoint every N training steps (0 = only at the end); {@code run --resume} continues from the newest
  * @param keepCheckpoints how many periodic checkpoints to keep (the newest), &gt;= 1
+ * @param loss          loss plugin id ({@code softmax-cross-entropy}, {@code mse}, {@code l1}, or a plugin jar's); "" = the task's own
  * @param modelOptions  options of the model plugin (e.g. {@code width} of {@code small-cnn}); only those it declares
  */
 public record TrainConfig(String task, String model, int epochs, int batchSize, String optimizer, double learningRate, String lrSchedule,
@@ -54,7 +55,7 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
     String data, int trainLimit, int testLimit, String preset, boolean pruneActivations, int window, long weightDelay,
     long activationDelay, long pruneStart, long pruneInterval, int pruneRepetitions, java.util.List<LayerOverride> overrides, int quantizerWindow,
     String method, double beta, double gamma, boolean powerOfTwo, double gateThreshold, double gateInit,
-    double strategyLrScale, int checkpointEvery, int keepCheckpoints, java.util.Map<String, Object> modelOptions) {
+    double strategyLrScale, int checkpointEvery, int keepCheckpoints, java.util.Map<String, Object> modelOptions, String loss) {
 
   public static final java.util.List<String> METHODS = java.util.List.of("jqp", "djpq", "two-stage");
 
@@ -68,7 +69,11 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
     io.jqp.experiments.models.Models.check(model, task, t.modelInput(), modelOptions);
     check(epochs >= 1, "epochs", "must be >= 1, got " + epochs);
     check(batchSize >= 1 && batchSize <= 4096, "batchSize", "must be in [1, 4096], got " + batchSize);
-    check(optimizer.equals("adam") || optimizer.equals("sgd"), "optimizer", "must be adam or sgd, got '" + optimizer + "'");
+    io.jqp.experiments.providers.Training.OPTIMIZERS.byId("optimizer", optimizer);
+    loss = loss == null ? "" : loss;
+    if (!loss.isEmpty()) {
+      io.jqp.experiments.providers.Training.loss(loss, task, t.modelInput().kind().equals(io.jqp.engine.tf.ModelInput.CLASSIFICATION));
+    }
     check(learningRate > 0 && learningRate < 10, "learningRate", "must be in (0, 10), got " + learningRate);
     check(Set.of("constant", "step", "cosine").contains(lrSchedule), "lrSchedule", "must be constant, step or cosine, got '" + lrSchedule + "'");
     check(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1), got " + momentum);
@@ -146,7 +151,7 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
   /** The defaults of {@code jqp train}: small CNN, 4 epochs, Adam 1e-3 with cosine decay, batch 128, FP32. */
   public static TrainConfig defaults() {
     return new TrainConfig("fashion-mnist", "small-cnn", 4, 128, "adam", 1e-3, "cosine", 0.9, 0, 1, 2, 32, 0, "fixed", "magnitude",
-        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0, "jqp", 0.1, 1e-5, false, 0, -9, 1, 0, 2, java.util.Map.of());
+        "/usr/share/datasets/fashion-mnist", 0, 0, "none", false, 2048, -1, -1, -1, -1, -1, java.util.List.of(), 0, "jqp", 0.1, 1e-5, false, 0, -9, 1, 0, 2, java.util.Map.of(), "");
   }
 
   public TrainConfig withEpochs(int e) {
@@ -183,6 +188,11 @@ public record TrainConfig(String task, String model, int epochs, int batchSize, 
 
   public TrainConfig withWindow(int t) {
     return copy(java.util.Map.of("window", t));
+  }
+
+  /** The loss plugin id this run trains with: {@link #loss} or the task's own. */
+  public String lossId() {
+    return loss.isEmpty() ? io.jqp.experiments.tasks.Tasks.byId(task).defaultLoss() : loss;
   }
 
   /** A copy with the named fields replaced (names as in config.yaml); validated like any config. */

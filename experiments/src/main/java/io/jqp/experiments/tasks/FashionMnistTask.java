@@ -52,8 +52,8 @@ public final class FashionMnistTask implements Task {
   }
 
   @Override
-  public TfModel.Loss loss() {
-    return TfModel.Loss.SOFTMAX_CROSS_ENTROPY;
+  public String defaultLoss() {
+    return "softmax-cross-entropy";
   }
 
   @Override

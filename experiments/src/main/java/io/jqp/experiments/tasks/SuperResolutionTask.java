@@ -74,8 +74,8 @@ public final class SuperResolutionTask implements Task {
   }
 
   @Override
-  public TfModel.Loss loss() {
-    return TfModel.Loss.MSE;
+  public String defaultLoss() {
+    return "mse";
   }
 
   @Override

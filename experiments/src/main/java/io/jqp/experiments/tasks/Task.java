@@ -44,7 +44,8 @@ public interface Task {
     return Models.byId(model).inputShape(modelInput());
   }
 
-  TfModel.Loss loss();
+  /** The loss plugin id trained with when a config names none (e.g. {@code softmax-cross-entropy}, {@code mse}). */
+  String defaultLoss();
 
   /** Classes of a classification task (0 for regression). */
   int classes();
