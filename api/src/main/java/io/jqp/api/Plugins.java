@@ -16,11 +16,13 @@ public final class Plugins {
   private final Map<String, QuantizerProvider> quantizers;
   private final Map<String, PrunerProvider> pruners;
   private final Map<String, ScheduleProvider> schedules;
+  private final Map<String, CostTermProvider> costs;
 
-  private Plugins(Map<String, QuantizerProvider> q, Map<String, PrunerProvider> p, Map<String, ScheduleProvider> s) {
+  private Plugins(Map<String, QuantizerProvider> q, Map<String, PrunerProvider> p, Map<String, ScheduleProvider> s, Map<String, CostTermProvider> c) {
     this.quantizers = Collections.unmodifiableMap(q);
     this.pruners = Collections.unmodifiableMap(p);
     this.schedules = Collections.unmodifiableMap(s);
+    this.costs = Collections.unmodifiableMap(c);
   }
 
   /** Loads the providers visible to the thread's context class loader. */
@@ -31,12 +33,19 @@ public final class Plugins {
   public static Plugins load(ClassLoader loader) {
     return of(ServiceLoader.load(QuantizerProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList(),
         ServiceLoader.load(PrunerProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList(),
-        ServiceLoader.load(ScheduleProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList());
+        ServiceLoader.load(ScheduleProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList(),
+        ServiceLoader.load(CostTermProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList());
   }
 
   /** Builds a registry from explicit providers (the same checks as {@link #load()}). */
   public static Plugins of(List<? extends QuantizerProvider> q, List<? extends PrunerProvider> p, List<? extends ScheduleProvider> s) {
-    Plugins plugins = new Plugins(index("quantizer", q), index("pruner", p), index("schedule", s));
+    return of(q, p, s, List.of());
+  }
+
+  /** Builds a registry from explicit providers, cost terms included. */
+  public static Plugins of(List<? extends QuantizerProvider> q, List<? extends PrunerProvider> p, List<? extends ScheduleProvider> s,
+      List<? extends CostTermProvider> c) {
+    Plugins plugins = new Plugins(index("quantizer", q), index("pruner", p), index("schedule", s), index("cost term", c));
     LOG.log(System.Logger.Level.DEBUG, "plugins: quantizers {0}, pruners {1}, schedules {2}",
         plugins.quantizers.keySet(), plugins.pruners.keySet(), plugins.schedules.keySet());
     return plugins;
@@ -74,6 +83,15 @@ public final class Plugins {
    * The quantizer of a provider id with its options. One the provider wrote as a lambda (whose own
    * {@code toString()} differs in every JVM) is named {@code id{options}}, as in the spec.
    */
+  public Map<String, CostTermProvider> costTerms() {
+    return costs;
+  }
+
+  /** The network-level loss term of a provider id with its options (e.g. {@code bops}). */
+  public CostTerm costTerm(String id, Map<String, ?> options) {
+    return find("cost term", costs, id).create(new StrategyOptions("cost term '" + id + "'", cast(options)));
+  }
+
   public Quantizer quantizer(String id, Map<String, ?> options) {
     Quantizer q = find("quantizer", quantizers, id).create(new StrategyOptions("quantizer '" + id + "'", cast(options)));
     return anonymous(q) ? Quantizer.named(specName(id, options), q) : q;
@@ -88,7 +106,7 @@ public final class Plugins {
   /** Whether a strategy prints as the JVM's default text (a lambda, an anonymous class, no toString). */
   static boolean anonymous(Object strategy) {
     Class<?> c = strategy.getClass();
-    if (c.isSynthetic() || c.isHidden() || c.isAnonymousClass()) {
+    if (c.isSynthetic() || c.isHidden()) {
       return true;
     }
     try {

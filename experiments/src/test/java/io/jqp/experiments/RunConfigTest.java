@@ -53,7 +53,7 @@ class RunConfigTest {
       "bits: 40|bits: must be in [2, 32] (32 = full precision), got 40",
       "overrides: [{layers: conv1, site: kernel, quantizer: fixed}]|overrides.site: must be weight, activation or both, got 'kernel'",
       "overrides: [{layers: conv1}]|overrides (layers 'conv1'): set a quantizer or a pruner id",
-      "overrides: [{layers: conv1, quantizer: fixd}]|unknown quantizer 'fixd'; known: delayed, fixed, saturated, test-diverge, test-grid16",
+      "overrides: [{layers: conv1, quantizer: fixd}]|unknown quantizer 'fixd'; known: delayed, djpq, fixed, saturated, test-diverge, test-grid16",
       "overrides: [{layers: conv1, quantizer: fixed, quantizerOptions: {bitz: 4}}]|unknown option 'bitz' for quantizer 'fixed'; known:",
       "preset: [1, 2]|preset: Cannot deserialize value of type `java.lang.String` from Array value",
       "task: detection|task: unknown task 'detection'; known: fashion-mnist, sr-x3",

@@ -15,9 +15,22 @@ class ProvidersTest {
 
   @Test
   void serviceLoaderFindsTheShippedIds() {
-    assertEquals(Set.of("fixed", "delayed", "saturated"), plugins.quantizers().keySet());
-    assertEquals(Set.of("magnitude", "windowed"), plugins.pruners().keySet());
+    assertEquals(Set.of("fixed", "delayed", "saturated", "djpq"), plugins.quantizers().keySet());
+    assertEquals(Set.of("magnitude", "windowed", "vib-gate"), plugins.pruners().keySet());
     assertEquals(Set.of("constant", "zhu-gupta", "polynomial", "step"), plugins.schedules().keySet());
+    assertEquals(Set.of("bops"), plugins.costTerms().keySet());
+  }
+
+  @Test
+  void djpqIsThreePluginsThatBuildWhatItsPresetsUse() {
+    assertEquals(new io.jqp.plugins.djpq.DjpqQuantizer(6, 2, 16, true, 100),
+        plugins.quantizer("djpq", Map.of("bits", 6, "power-of-two", true, "delay", 100)));
+    assertEquals(new io.jqp.plugins.djpq.VibGate(1e-4, 0, 1, -3, 50), plugins.pruner("vib-gate", Map.of("gamma", 1e-4, "log-sigma2-init", -3, "freeze-at", 50)));
+    assertEquals(new io.jqp.plugins.djpq.BopsCost(2, 8), plugins.costTerm("bops", Map.of("beta", 2)));
+    assertEquals("djpq: bits must satisfy 2 <= minBits <= maxBits <= 16, got 2..20",
+        assertThrows(JqpException.class, () -> plugins.quantizer("djpq", Map.of("max-bits", 20))).getMessage());
+    assertEquals("unknown option 'betta' for cost term 'bops'; known: beta, input-bits",
+        assertThrows(JqpException.class, () -> plugins.costTerm("bops", Map.of("betta", 1))).getMessage());
   }
 
   @Test

@@ -15,6 +15,7 @@ final class ListPluginsCommand implements Callable<Integer> {
     print("quantizers", p.quantizers());
     print("pruners", p.pruners());
     print("schedules", p.schedules());
+    print("cost terms", p.costTerms());
     System.out.println("models:");
     for (io.jqp.engine.tf.ModelProvider m : io.jqp.experiments.models.Models.all().values()) {
       System.out.println("  " + m.id() + " — " + m.description());

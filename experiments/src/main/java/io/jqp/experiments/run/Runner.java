@@ -145,14 +145,17 @@ public final class Runner {
    * layer's output has like any other) and the BOPs cost. {@code two-stage}: gates alone (with the BOPs cost at
    * 32 bits) for the first half of training, then the gates freeze and the quantizer starts.
    */
-  static Recipe djpqRecipe(TrainConfig c, long totalSteps) {
+  Recipe djpqRecipe(TrainConfig c, long totalSteps) {
     int initBits = c.bits() < 32 ? Math.min(16, c.bits()) : 8;
     boolean twoStage = c.method().equals("two-stage");
     long half = totalSteps / 2;
-    Quantizer q = new io.jqp.plugins.djpq.DjpqQuantizer(initBits, 2, 16, c.powerOfTwo(), twoStage ? half : 0);
-    Pruner gate = new io.jqp.plugins.djpq.VibGate(c.gamma(), c.gateThreshold(), 1.0, c.gateInit(), twoStage ? half : -1);
+    // the presets 'djpq' and 'two-stage' expand to plugins: quantizer 'djpq', pruner 'vib-gate', cost term 'bops'
+    Quantizer q = plugins.quantizer("djpq", Map.of("bits", initBits, "min-bits", 2, "max-bits", 16, "power-of-two", c.powerOfTwo(),
+        "delay", twoStage ? half : 0));
+    Pruner gate = plugins.pruner("vib-gate", Map.of("gamma", c.gamma(), "threshold", c.gateThreshold(), "mu-init", 1.0,
+        "log-sigma2-init", c.gateInit(), "freeze-at", twoStage ? half : -1));
     return Recipe.fullPrecision().withWeightQuantizer(q).withActivationQuantizer(q).withActivationPruner(gate)
-        .withPruneFirstAndLast(true).withCost(new io.jqp.plugins.djpq.BopsCost(c.beta(), 8));
+        .withPruneFirstAndLast(true).withCost(plugins.costTerm("bops", Map.of("beta", c.beta(), "input-bits", 8)));
   }
 
   /** Checks that need the timing: a delayed activation quantizer must have seen T samples by its t_q. */
