@@ -62,7 +62,7 @@ public record Dataset(float[] images, int[] labels, long[] sampleShape) {
 
   /** The sample order of one epoch: a permutation drawn from {@code seed} and the epoch number. */
   public int[] order(long seed, int epoch) {
-    return io.jqp.experiments.tasks.Task.order(size(), seed, epoch);
+    return order(size(), seed, epoch);
   }
 
   /** Number of full batches in an epoch (the last partial batch is dropped in training). */
@@ -92,5 +92,21 @@ public record Dataset(float[] images, int[] labels, long[] sampleShape) {
     int[] y = new int[k];
     System.arraycopy(labels, from, y, 0, k);
     return TfModel.Batch.classification(x, y);
+  }
+
+  /** The sample order of one epoch: a permutation of {@code n} drawn from {@code seed} and the epoch. */
+  public static int[] order(int n, long seed, int epoch) {
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    java.util.Random r = new java.util.Random(seed * 1_000_003L + epoch);
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+    return idx;
   }
 }

@@ -106,17 +106,6 @@ public interface Task {
 
   /** The sample order of one epoch: a permutation of {@code n} drawn from {@code seed} and the epoch. */
   static int[] order(int n, long seed, int epoch) {
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
-    }
-    java.util.Random r = new java.util.Random(seed * 1_000_003L + epoch);
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    return idx;
+    return io.jqp.experiments.data.Dataset.order(n, seed, epoch);
   }
 }
