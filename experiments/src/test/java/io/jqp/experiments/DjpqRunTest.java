@@ -13,10 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** DJPQ through the runner on synthetic data: the BOPs weight β trades BOPs away, and the reports say how. */
+@Tag("slow")
 class DjpqRunTest {
 
   private static JsonNode run(Path data, Path out, double beta) throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trains the same run again, per-layer overrides, a lambda quantizer and a plugin model's options included,
  * to the same metrics, losses and layers bit for bit.
  */
+@Tag("slow")
 class RerunTest {
 
   @Test

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bit-reproducible, and the test asks for equal metrics, equal losses and equal bits and sparsity. A truncated
  * newest checkpoint is skipped for the one before it.
  */
+@Tag("slow")
 class ResumeTest {
 
   @ParameterizedTest(name = "{0}")

@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The super-resolution task: its resampling, luminance, data checks and a short run end to end. */
+@Tag("slow")
 class SuperResolutionTest {
 
   @Test

@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Sweeps: the grid runs, a diverging run is recorded while the others finish, re-running keeps finished runs. */
+@Tag("slow")
 class SweepTest {
 
   @Test
