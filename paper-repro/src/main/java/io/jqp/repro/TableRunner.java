@@ -63,13 +63,14 @@ public final class TableRunner {
         throw new JqpException(spec.id() + ": arm " + arm.name() + " runs task " + arm.task() + ", which has no base config");
       }
       try {
-        arm.config().apply(base, Map.of());
+        TrainConfig checked = arm.config().apply(base, Map.of());
+        LOG.debug("{}: {}", arm.name(), checked.method());
       } catch (IllegalStateException needsEarlierRun) {
         LOG.debug("{}: {}", arm.name(), needsEarlierRun.getMessage());
       }
     }
     for (TableSpec.Arm arm : spec.arms()) {
-      io.jqp.experiments.tasks.Tasks.byId(arm.task()).checkData(bases.get(arm.task()));
+      io.jqp.experiments.tasks.Tasks.byId(arm.task()).checkData(java.util.Objects.requireNonNull(bases.get(arm.task())));
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new JqpException("--out " + out + " is a file; give a folder");
@@ -84,7 +85,7 @@ public final class TableRunner {
       for (TableSpec.Arm arm : spec.arms()) {
         k++;
         Path dir = out.resolve(safe(arm.name()) + "-seed" + seed);
-        TrainConfig c = arm.config().apply(bases.get(arm.task()).withSeed(seed), done);
+        TrainConfig c = arm.config().apply(java.util.Objects.requireNonNull(bases.get(arm.task())).withSeed(seed), done);
         if (Files.isRegularFile(dir.resolve("metrics.json"))) {
           LOG.info("[{}/{}] {} seed {}: finished before, reused ({})", k, total, arm.name(), seed, dir);
         } else {
@@ -101,7 +102,7 @@ public final class TableRunner {
     }
     List<ArmResult> arms = new ArrayList<>();
     for (TableSpec.Arm arm : spec.arms()) {
-      List<RunSummary> runs = byArm.get(arm.name());
+      List<RunSummary> runs = byArm.getOrDefault(arm.name(), List.of());
       List<Double> acc = runs.stream().map(RunSummary::metric).toList();
       Map<String, Stats> extras = new LinkedHashMap<>();
       for (String key : runs.get(0).extras().keySet()) {

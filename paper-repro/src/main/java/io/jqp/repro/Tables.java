@@ -111,7 +111,7 @@ public final class Tables {
    * (first and last unpruned) have the BOPs of a DJPQ run: Σ MACs·64·(1 − s) over pruned layers plus Σ MACs·64
    * over the others equals the run's BOPs (its bops.csv), clamped to [0, 0.95].
    */
-  static double matchedSparsity(Path djpqRun) {
+  static double matchedSparsity(@org.jspecify.annotations.Nullable Path djpqRun) {
     if (djpqRun == null) {
       throw new IllegalStateException("the matched arm needs the DJPQ arm of the same seed first");
     }
@@ -179,7 +179,7 @@ public final class Tables {
   }
 
   /** Per-site rules that fix each site's d to the value the delayed run froze (read from its layers.csv). */
-  static List<LayerOverride> finalD(Path delayedRun) {
+  static List<LayerOverride> finalD(@org.jspecify.annotations.Nullable Path delayedRun) {
     if (delayedRun == null) {
       throw new IllegalStateException("the retrain arm needs the delayed arm of the same seed first");
     }

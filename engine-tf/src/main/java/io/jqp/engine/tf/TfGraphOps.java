@@ -25,7 +25,7 @@ public final class TfGraphOps implements GraphOps {
   private int clipCount;
   private final long seed;
   private int randomOps;
-  private org.tensorflow.op.core.PlaceholderWithDefault<TInt64> randomStep;
+  private org.tensorflow.op.core.@org.jspecify.annotations.Nullable PlaceholderWithDefault<TInt64> randomStep;
 
   public TfGraphOps(Ops tf, Graph graph) {
     this(tf, graph, 0);
@@ -150,10 +150,12 @@ public final class TfGraphOps implements GraphOps {
    * uninterrupted one did; there is no generator state to save.
    */
   public Operand<TInt64> randomStep() {
-    if (randomStep == null) {
-      randomStep = tf.withName("random_step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
+    org.tensorflow.op.core.PlaceholderWithDefault<TInt64> r = randomStep;
+    if (r == null) {
+      r = tf.withName("random_step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
+      randomStep = r;
     }
-    return randomStep;
+    return r;
   }
 
   /** Whether any random op was built (then {@link #randomStep} must be fed while training). */

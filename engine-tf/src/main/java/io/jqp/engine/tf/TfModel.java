@@ -105,7 +105,8 @@ public final class TfModel implements AutoCloseable {
   private long step;
 
   private TfModel(TfModelDef def, long[] sampleShape, TfLoss lossKind, int classes, Recipe recipe, Optimizer optimizer,
-      long seed, int threads, int batchSize, String fingerprint, Map<String, List<Long>> activationShapes) {
+      long seed, int threads, int batchSize, String fingerprint,
+      @org.jspecify.annotations.Nullable Map<String, List<Long>> activationShapes) {
     this.def = def;
     this.recipe = recipe;
     this.seed = seed;
@@ -126,7 +127,7 @@ public final class TfModel implements AutoCloseable {
     try {
       this.net = new TfNetwork(graph, recipe, seed, batchSize, order, false);
       boolean inference = activationShapes != null;
-      if (inference) {
+      if (activationShapes != null) {
         net.activationShapes(activationShapes);
       }
       Ops tf = net.tf();
@@ -480,7 +481,10 @@ public final class TfModel implements AutoCloseable {
       Session.Runner r = session.runner().addTarget(restoreOp);
       for (Map.Entry<String, Placeholder<TFloat32>> e : restoreFeeds.entrySet()) {
         TfCheckpoint.Entry v = values.get(e.getKey());
-        long[] expected = net.variables().get(e.getKey()).shape().asArray();
+        if (v == null) {
+          throw new JqpException(source + ": variable " + e.getKey() + " is missing");
+        }
+        long[] expected = java.util.Objects.requireNonNull(net.variables().get(e.getKey())).shape().asArray();
         if (!Arrays.equals(expected, v.shape())) {
           throw new JqpException(source + ": variable " + e.getKey() + " has shape " + Arrays.toString(v.shape()) + ", the model needs " + Arrays.toString(expected));
         }

@@ -62,6 +62,7 @@ public final class TfMultiNetwork implements AutoCloseable {
     private final Map<String, Placeholder<TFloat32>> inputs = new LinkedHashMap<>();
     private final Map<String, long[]> inputShapes = new LinkedHashMap<>();
     private final Map<String, TfTrainStep> steps = new LinkedHashMap<>();
+    private final java.util.Set<String> stepNames = new java.util.LinkedHashSet<>();
     private final Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
 
     private Builder(Graph graph, boolean discovery, long seed, int batchSize, Map<String, List<String>> orders) {
@@ -104,12 +105,12 @@ public final class TfMultiNetwork implements AutoCloseable {
      * over the parameters of {@code trained} with {@code optimizer}.
      */
     public void step(String name, Operand<TFloat32> loss, Optimizer optimizer, TfNetwork... trained) {
-      checkName("step", name, steps.keySet());
+      checkName("step", name, stepNames);
+      stepNames.add(name);
       if (trained.length == 0) {
         throw new IllegalArgumentException("step '" + name + "' trains no network");
       }
       if (discovery) {
-        steps.put(name, null);
         return;
       }
       Operand<TFloat32> total = loss;
@@ -225,7 +226,7 @@ public final class TfMultiNetwork implements AutoCloseable {
    */
   public float run(String step, int batch, Map<String, float[]> feeds) {
     long n = count(step);
-    TfTrainStep s = built.steps.get(step);
+    TfTrainStep s = java.util.Objects.requireNonNull(built.steps.get(step));
     List<TFloat32> tensors = tensors(batch, feeds);
     try {
       float loss = s.run(session, n, r -> feed(r, feeds, tensors));
@@ -327,7 +328,7 @@ public final class TfMultiNetwork implements AutoCloseable {
       Session.Runner r = session.runner().addTarget(restoreOp);
       for (Map.Entry<String, Placeholder<TFloat32>> e : restoreFeeds.entrySet()) {
         TfCheckpoint.Entry v = c.variables().get(e.getKey());
-        long[] expected = variables.get(e.getKey()).shape().asArray();
+        long[] expected = java.util.Objects.requireNonNull(variables.get(e.getKey())).shape().asArray();
         if (v == null || !Arrays.equals(expected, v.shape())) {
           throw new JqpException("checkpoint " + file + ": variable " + e.getKey() + (v == null ? " is missing" : " has shape " + Arrays.toString(v.shape())));
         }

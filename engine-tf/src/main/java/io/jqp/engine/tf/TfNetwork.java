@@ -221,7 +221,7 @@ public final class TfNetwork {
   List<io.jqp.api.CostTerm.Layer> costLayers() {
     List<io.jqp.api.CostTerm.Layer> out = new ArrayList<>();
     for (String layer : weightedLayers) {
-      out.add(new io.jqp.api.CostTerm.Layer(layer, layerKinds.get(layer), macs.getOrDefault(layer, 0L),
+      out.add(new io.jqp.api.CostTerm.Layer(layer, java.util.Objects.requireNonNull(layerKinds.get(layer)), macs.getOrDefault(layer, 0L),
           published.getOrDefault(layer + "/" + SiteKind.WEIGHT.label(), Map.of()),
           published.getOrDefault(layer + "/" + SiteKind.ACTIVATION.label(), Map.of())));
     }
@@ -233,7 +233,7 @@ public final class TfNetwork {
   }
 
   void report(Site site, String key, Operand<TFloat32> value) {
-    sites.get(site.name()).reports().put(key, value);
+    java.util.Objects.requireNonNull(sites.get(site.name()), () -> "no site " + site.name()).reports().put(key, value);
   }
 
   // ---------------------------------------------------------------- sites
@@ -275,7 +275,7 @@ public final class TfNetwork {
       return w;
     }
     List<Long> dims = Arrays.stream(shape).boxed().toList();
-    return applySite(new Site(layer, layerKinds.get(layer), SiteKind.WEIGHT, dims, index, layerCount), w);
+    return applySite(new Site(layer, java.util.Objects.requireNonNull(layerKinds.get(layer)), SiteKind.WEIGHT, dims, index, layerCount), w);
   }
 
   /**
@@ -296,7 +296,7 @@ public final class TfNetwork {
       throw new IllegalArgumentException("activation site of '" + layer + "' has no static shape " + sample
           + "; build the training model with a static sample shape and evaluate larger inputs through TfModel.inferenceCopy");
     }
-    return applySite(new Site(layer, kind, SiteKind.ACTIVATION, sample, layerIndex.get(layer), layerCount), x);
+    return applySite(new Site(layer, kind, SiteKind.ACTIVATION, sample, java.util.Objects.requireNonNull(layerIndex.get(layer), () -> "layer " + layer + " was not numbered"), layerCount), x);
   }
 
   /**

@@ -163,7 +163,7 @@ public final class TfStrategyHarness implements AutoCloseable {
   /** The values the strategies reported (bits, d, sparsity …). */
   public Map<String, Double> reports() {
     Map<String, Double> out = new java.util.LinkedHashMap<>();
-    TfNetwork.SiteInfo info = net.sites().get(site.name());
+    TfNetwork.SiteInfo info = java.util.Objects.requireNonNull(net.sites().get(site.name()));
     for (Map.Entry<String, Operand<TFloat32>> e : info.reports().entrySet()) {
       try (Result r = session.runner().fetch(e.getValue()).run()) {
         out.put(e.getKey(), (double) ((TFloat32) r.get(0)).getFloat());

@@ -30,7 +30,7 @@ public final class ConfigIo {
       Map<String, Object> m = YAML.readValue(file.toFile(), Map.class);
       given = m == null ? Map.of() : m;
     } catch (java.io.IOException e) {
-      throw new JqpException(file + " is not valid YAML: " + e.getMessage().split("\n")[0]);
+      throw new JqpException(file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\n")[0]);
     }
     try {
       return copy(TrainConfig.defaults(), given);

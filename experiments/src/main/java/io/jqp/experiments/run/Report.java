@@ -41,7 +41,7 @@ public final class Report {
     List<Row> rows = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(dir, 3)) {
       for (Path m : walk.filter(p -> p.getFileName().toString().equals("metrics.json")).sorted().toList()) {
-        Path run = m.getParent();
+        Path run = java.util.Objects.requireNonNull(m.getParent());
         TrainConfig c = ConfigIo.readRun(run.resolve("config.yaml"));
         List<String[]> layers = new ArrayList<>();
         List<String> lines = Files.readAllLines(run.resolve("layers.csv"));

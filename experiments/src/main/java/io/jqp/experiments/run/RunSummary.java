@@ -44,26 +44,26 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
     }
     List<String> problems = new ArrayList<>();
     List<java.util.Map<String, String>> rows = layers(dir);
-    String first = rows.isEmpty() ? "" : rows.get(0).get("layer");
-    String last = rows.isEmpty() ? "" : rows.get(rows.size() - 1).get("layer");
+    String first = rows.isEmpty() ? "" : col(dir, rows.get(0), "layer");
+    String last = rows.isEmpty() ? "" : col(dir, rows.get(rows.size() - 1), "layer");
     // the sparsity target is the config's only where no per-layer rule may have put another pruner on a site
     boolean uniform = c.overrides().isEmpty() && c.method().equals("jqp");
     java.util.TreeSet<Double> weightBits = new java.util.TreeSet<>();
     java.util.LinkedHashSet<String> acted = new java.util.LinkedHashSet<>();
     for (java.util.Map<String, String> r : rows) {
-      String site = r.get("name");
-      String layer = r.get("layer");
-      double sparsity = Double.parseDouble(r.get("sparsity"));
-      long numel = Long.parseLong(r.get("numel"));
-      boolean pruned = !r.get("pruner").equals("Pruner.none()");
-      if (r.get("kind").equals("weight")) {
-        weightBits.add(Double.parseDouble(r.get("bits")));
+      String site = col(dir, r, "name");
+      String layer = col(dir, r, "layer");
+      double sparsity = Double.parseDouble(col(dir, r, "sparsity"));
+      long numel = Long.parseLong(col(dir, r, "numel"));
+      boolean pruned = !col(dir, r, "pruner").equals("Pruner.none()");
+      if (col(dir, r, "kind").equals("weight")) {
+        weightBits.add(Double.parseDouble(col(dir, r, "bits")));
       }
-      if (!r.get("quantizer").equals("Quantizer.identity()")) {
-        acted.add(r.get("quantizer"));
+      if (!col(dir, r, "quantizer").equals("Quantizer.identity()")) {
+        acted.add(col(dir, r, "quantizer"));
       }
       if (pruned) {
-        acted.add(r.get("pruner"));
+        acted.add(col(dir, r, "pruner"));
       }
       if (layer.equals(first) || layer.equals(last)) {
         if (uniform && (pruned || sparsity != 0)) {
@@ -100,6 +100,15 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
 
   public static String metricName(JsonNode m) {
     return m.has("metric_name") ? m.get("metric_name").asText() : "accuracy %";
+  }
+
+  /** One column of a layers.csv row; a missing one is a one-line error naming the file. */
+  private static String col(Path dir, java.util.Map<String, String> row, String column) {
+    String v = row.get(column);
+    if (v == null) {
+      throw new JqpException(dir.resolve("layers.csv") + " has no column '" + column + "' in a row; the run folder is damaged");
+    }
+    return v;
   }
 
   private static String fmt(double v) {

@@ -111,10 +111,10 @@ public final class Runner {
         default -> rule;
       };
       if (o.quantizer() != null) {
-        rule = rule.quantizer(plugins.quantizer(o.quantizer(), o.quantizerOptions()));
+        rule = rule.quantizer(plugins.quantizer(o.quantizer(), o.quantizerOptions() == null ? Map.of() : o.quantizerOptions()));
       }
       if (o.pruner() != null) {
-        rule = rule.pruner(plugins.pruner(o.pruner(), o.prunerOptions()));
+        rule = rule.pruner(plugins.pruner(o.pruner(), o.prunerOptions() == null ? Map.of() : o.prunerOptions()));
       }
       recipe = recipe.withRule(rule);
     }
@@ -340,10 +340,11 @@ public final class Runner {
         history.plot(out);
         double total = bops.stream().mapToDouble(LayerBops::bops).sum();
         double fp32 = bops.stream().mapToDouble(b -> b.macs() * 32.0 * 32.0).sum();
-        Map<String, Double> extras = new LinkedHashMap<>(eval.extras());
+        Task.Evaluation last = java.util.Objects.requireNonNull(eval, "epochs >= 1, so one evaluation ran");
+        Map<String, Double> extras = new LinkedHashMap<>(last.extras());
         extras.put("gbops", total / 1e9);
         extras.put("bop_reduction", fp32 / total);
-        eval = new Task.Evaluation(eval.loss(), eval.metric(), extras);
+        eval = new Task.Evaluation(last.loss(), last.metric(), extras);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Result result = new Result(c, task.metricName(), eval.metric(), eval.extras(), eval.loss(), model.step(), seconds, trainSeconds,
             totalSteps * c.batchSize() / trainSeconds, epochs, footprint, data.performanceDensity(footprint, eval.metric()), task.pdUnit(),
@@ -369,7 +370,7 @@ public final class Runner {
   }
 
   /** The first site (of {@code only}, or of all when null) with a non-finite reported value, as "site (key = value)", or null. */
-  static String nonFiniteState(TfModel model, List<String> only) {
+  static @org.jspecify.annotations.Nullable String nonFiniteState(TfModel model, @org.jspecify.annotations.Nullable List<String> only) {
     for (TfModel.SiteReport r : model.siteReports()) {
       if (only != null && !only.contains(r.site().name())) {
         continue;

@@ -62,7 +62,7 @@ public final class Sweep {
     try {
       doc = ConfigIo.YAML.readValue(file.toFile(), Map.class);
     } catch (IOException e) {
-      throw new JqpException(file + " is not valid YAML: " + e.getMessage().split("\\n")[0]);
+      throw new JqpException(file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\\n")[0]);
     }
     if (doc == null) {
       throw new JqpException(file + " is empty; give 'base' and 'axes'");
@@ -115,7 +115,7 @@ public final class Sweep {
       out.add(new Point(name.toString(), new LinkedHashMap<>(chosen), c));
       return;
     }
-    for (Object v : axes.get(keys.get(i))) {
+    for (Object v : java.util.Objects.requireNonNull(axes.get(keys.get(i)))) {
       chosen.put(keys.get(i), v);
       expand(keys, i + 1, chosen, out);
       chosen.remove(keys.get(i));

@@ -67,7 +67,7 @@ public final class FashionMnistTask implements Task {
   }
 
   @Override
-  public double[] paperSchedule(String preset) {
+  public double @org.jspecify.annotations.Nullable [] paperSchedule(String preset) {
     // 250 epochs; P-first: weight t_q 230, activation t_q 235, t_p 100; Q-first: 100, 110, 130; Δ 15, n 4
     return switch (preset) {
       case "prune-then-quantize" -> new double[] {250, 230, 235, 100, 15, 4};

@@ -89,7 +89,7 @@ public final class SuperResolutionTask implements Task {
   }
 
   @Override
-  public double[] paperSchedule(String preset) {
+  public double @org.jspecify.annotations.Nullable [] paperSchedule(String preset) {
     // 200 epochs; Q-first: weight t_q 140, activation t_q 150, t_p 155; P-first: 160, 170, 140; Δ 5, n 4
     return switch (preset) {
       case "prune-then-quantize" -> new double[] {200, 160, 170, 140, 5, 4};
@@ -243,7 +243,7 @@ public final class SuperResolutionTask implements Task {
     private final Prepared p;
     private final int train;
     private final int test;
-    private TfModel whole;
+    private @org.jspecify.annotations.Nullable TfModel whole;
 
     Loaded(Prepared p, int train, int test) {
       this.p = p;

@@ -57,7 +57,7 @@ public interface Task {
    * The paper's schedule for a preset, in the paper's epochs: {epochs, weight t_q, activation t_q, t_p, Δ, n},
    * or null for a preset with no schedule ({@code none}).
    */
-  double[] paperSchedule(String preset);
+  double @org.jspecify.annotations.Nullable [] paperSchedule(String preset);
 
   /** Cheap checks that the data is there, failing with one line naming the field and the fix. */
   void checkData(TrainConfig c);

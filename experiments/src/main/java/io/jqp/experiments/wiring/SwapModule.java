@@ -51,7 +51,7 @@ public final class SwapModule extends AbstractModule {
     private final boolean quantizer;
     private final String id;
     private final Map<String, ?> options;
-    @Inject Plugins plugins;
+    @Inject @org.jspecify.annotations.Nullable Plugins plugins;
 
     ById(boolean quantizer, String id, Map<String, ?> options) {
       this.quantizer = quantizer;
@@ -61,7 +61,8 @@ public final class SwapModule extends AbstractModule {
 
     @Override
     public Object get() {
-      return quantizer ? plugins.quantizer(id, options) : plugins.pruner(id, options);
+      Plugins p = java.util.Objects.requireNonNull(plugins, "Guice injects the plugins");
+      return quantizer ? p.quantizer(id, options) : p.pruner(id, options);
     }
   }
 
