@@ -3,9 +3,9 @@ package io.jqp.api;
 import java.util.List;
 
 /**
- * Memory footprint and performance density (JQP §4, SPEC §8): W = Σ numel·bits·(1 − s) over weight sites,
- * A = the same over one input's activation sites, PD = metric / (W + A). Sizes in Mb (10^6 bits), as the
- * paper's Table 6.
+ * Memory footprint and performance density (JQP §4, SPEC §8): W = Σ numel·bits·(1 − s) over weight
+ * sites, A = the same over one input's activation sites, PD = metric / (W + A). Sizes in Mb (10^6
+ * bits), as the paper's Table 6.
  */
 public record Footprint(List<Entry> entries) {
 
@@ -16,7 +16,8 @@ public record Footprint(List<Entry> entries) {
         throw new IllegalArgumentException("bits must be in (0, 64], got " + bits + " at " + name);
       }
       if (sparsity < 0 || sparsity > 1) {
-        throw new IllegalArgumentException("sparsity must be in [0, 1], got " + sparsity + " at " + name);
+        throw new IllegalArgumentException(
+            "sparsity must be in [0, 1], got " + sparsity + " at " + name);
       }
     }
 
@@ -30,11 +31,17 @@ public record Footprint(List<Entry> entries) {
   }
 
   public double weightMegabits() {
-    return entries.stream().filter(e -> e.kind() == SiteKind.WEIGHT).mapToDouble(Entry::megabits).sum();
+    return entries.stream()
+        .filter(e -> e.kind() == SiteKind.WEIGHT)
+        .mapToDouble(Entry::megabits)
+        .sum();
   }
 
   public double activationMegabits() {
-    return entries.stream().filter(e -> e.kind() == SiteKind.ACTIVATION).mapToDouble(Entry::megabits).sum();
+    return entries.stream()
+        .filter(e -> e.kind() == SiteKind.ACTIVATION)
+        .mapToDouble(Entry::megabits)
+        .sum();
   }
 
   /** Performance density: {@code metric / (W + A)} in metric units per Mb. */

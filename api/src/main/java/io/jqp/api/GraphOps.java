@@ -3,10 +3,10 @@ package io.jqp.api;
 import java.util.List;
 
 /**
- * The engine-neutral graph builder handed to every strategy call (like TF Java's {@code Ops}): strategies
- * build their transforms and state updates with it and never see the engine's own types. All tensors are
- * float32; element-wise binary operations broadcast. Abstract methods are the engine's primitives; default
- * methods are compositions of them.
+ * The engine-neutral graph builder handed to every strategy call (like TF Java's {@code Ops}):
+ * strategies build their transforms and state updates with it and never see the engine's own types.
+ * All tensors are float32; element-wise binary operations broadcast. Abstract methods are the
+ * engine's primitives; default methods are compositions of them.
  */
 public interface GraphOps {
 
@@ -50,8 +50,8 @@ public interface GraphOps {
   Tensor ceil(Tensor x);
 
   /**
-   * Standard normal noise of {@code x}'s shape, except size 1 along {@code sharedAxes} (shared there), drawn
-   * anew at every run; for stochastic gates sampled per example and channel.
+   * Standard normal noise of {@code x}'s shape, except size 1 along {@code sharedAxes} (shared
+   * there), drawn anew at every run; for stochastic gates sampled per example and channel.
    */
   Tensor normalNoise(Tensor x, int... sharedAxes);
 
@@ -77,30 +77,35 @@ public interface GraphOps {
   Tensor stopGradient(Tensor x);
 
   /**
-   * Identity in the forward pass; in the backward pass the incoming gradient's values are clipped to
-   * {@code [lo, hi]} (JQP Eq. 2). {@code lo} and {@code hi} are scalars.
+   * Identity in the forward pass; in the backward pass the incoming gradient's values are clipped
+   * to {@code [lo, hi]} (JQP Eq. 2). {@code lo} and {@code hi} are scalars.
    */
   Tensor clipGradient(Tensor x, Tensor lo, Tensor hi);
 
   /**
-   * A 0/1 mask of {@code importance}'s shape with exactly {@code keep} ones (clamped to [0, n]) at the
-   * largest entries; ties go to the lower flat index. {@code keep} is a scalar holding a whole number.
+   * A 0/1 mask of {@code importance}'s shape with exactly {@code keep} ones (clamped to [0, n]) at
+   * the largest entries; ties go to the lower flat index. {@code keep} is a scalar holding a whole
+   * number.
    */
   Tensor keepLargest(Tensor importance, Tensor keep);
 
-  /** Index (as float) of the first minimum along axis 0: a scalar for a vector, a vector for a matrix. */
+  /**
+   * Index (as float) of the first minimum along axis 0: a scalar for a vector, a vector for a
+   * matrix.
+   */
   Tensor argMin(Tensor x);
 
   /**
-   * {@code buffer} (T rows) with the rows of {@code rows} written at positions (start + i) mod T; when there
-   * are more rows than T only the last T are written. {@code start} is a scalar holding a whole number.
+   * {@code buffer} (T rows) with the rows of {@code rows} written at positions (start + i) mod T;
+   * when there are more rows than T only the last T are written. {@code start} is a scalar holding
+   * a whole number.
    */
   Tensor ringWrite(Tensor buffer, Tensor rows, Tensor start);
 
   /**
-   * For an activation of another spatial size than {@code mask} (one sample, H×W×C): the mask repeated
-   * floor(X_i / M_i) times along each spatial axis, centred in ones of the activation's sample shape
-   * (SPEC §6, mask tiling). Works with shapes known only at run time.
+   * For an activation of another spatial size than {@code mask} (one sample, H×W×C): the mask
+   * repeated floor(X_i / M_i) times along each spatial axis, centred in ones of the activation's
+   * sample shape (SPEC §6, mask tiling). Works with shapes known only at run time.
    */
   Tensor tileCentered(Tensor mask, Tensor activation);
 
@@ -108,8 +113,8 @@ public interface GraphOps {
   Tensor sortFlat(Tensor x);
 
   /**
-   * The q-quantile of all elements of {@code x} (a scalar), linearly interpolated between order statistics
-   * at position q·(n − 1); n may be known only at run time (a batch).
+   * The q-quantile of all elements of {@code x} (a scalar), linearly interpolated between order
+   * statistics at position q·(n − 1); n may be known only at run time (a batch).
    */
   Tensor quantile(Tensor x, double q);
 
@@ -132,8 +137,8 @@ public interface GraphOps {
 
   /**
    * The integers of fixed-point quantization in one step: {@code clip(trunc(x), lo, hi)} when
-   * {@code towardZero}, else {@code clip(round(x), lo, hi)} (half to even); {@code lo} and {@code hi} are
-   * whole numbers. Engines may override it with a faster equivalent.
+   * {@code towardZero}, else {@code clip(round(x), lo, hi)} (half to even); {@code lo} and {@code
+   * hi} are whole numbers. Engines may override it with a faster equivalent.
    */
   default Tensor integerize(Tensor x, double lo, double hi, boolean towardZero) {
     return clip(towardZero ? trunc(x) : round(x), constant(lo), constant(hi));
@@ -157,7 +162,8 @@ public interface GraphOps {
     long n = 1;
     for (long d : x.shape()) {
       if (d < 0) {
-        throw new IllegalArgumentException("shape is not fully known: " + java.util.Arrays.toString(x.shape()));
+        throw new IllegalArgumentException(
+            "shape is not fully known: " + java.util.Arrays.toString(x.shape()));
       }
       n *= d;
     }

@@ -7,8 +7,9 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * The one place that calls {@link ServiceLoader}: finds every quantizer, pruner and schedule provider, fails
- * fast on a duplicate id, and resolves ids to strategies, naming the known ids when one is unknown.
+ * The one place that calls {@link ServiceLoader}: finds every quantizer, pruner and schedule
+ * provider, fails fast on a duplicate id, and resolves ids to strategies, naming the known ids when
+ * one is unknown.
  */
 public final class Plugins {
   private static final System.Logger LOG = System.getLogger(Plugins.class.getName());
@@ -18,7 +19,11 @@ public final class Plugins {
   private final Map<String, ScheduleProvider> schedules;
   private final Map<String, CostTermProvider> costs;
 
-  private Plugins(Map<String, QuantizerProvider> q, Map<String, PrunerProvider> p, Map<String, ScheduleProvider> s, Map<String, CostTermProvider> c) {
+  private Plugins(
+      Map<String, QuantizerProvider> q,
+      Map<String, PrunerProvider> p,
+      Map<String, ScheduleProvider> s,
+      Map<String, CostTermProvider> c) {
     this.quantizers = Collections.unmodifiableMap(q);
     this.pruners = Collections.unmodifiableMap(p);
     this.schedules = Collections.unmodifiableMap(s);
@@ -31,37 +36,73 @@ public final class Plugins {
   }
 
   public static Plugins load(ClassLoader loader) {
-    return of(ServiceLoader.load(QuantizerProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList(),
-        ServiceLoader.load(PrunerProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList(),
-        ServiceLoader.load(ScheduleProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList(),
-        ServiceLoader.load(CostTermProvider.class, loader).stream().map(ServiceLoader.Provider::get).toList());
+    return of(
+        ServiceLoader.load(QuantizerProvider.class, loader).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList(),
+        ServiceLoader.load(PrunerProvider.class, loader).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList(),
+        ServiceLoader.load(ScheduleProvider.class, loader).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList(),
+        ServiceLoader.load(CostTermProvider.class, loader).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList());
   }
 
   /** Builds a registry from explicit providers (the same checks as {@link #load()}). */
-  public static Plugins of(List<? extends QuantizerProvider> q, List<? extends PrunerProvider> p, List<? extends ScheduleProvider> s) {
+  public static Plugins of(
+      List<? extends QuantizerProvider> q,
+      List<? extends PrunerProvider> p,
+      List<? extends ScheduleProvider> s) {
     return of(q, p, s, List.of());
   }
 
   /** Builds a registry from explicit providers, cost terms included. */
-  public static Plugins of(List<? extends QuantizerProvider> q, List<? extends PrunerProvider> p, List<? extends ScheduleProvider> s,
+  public static Plugins of(
+      List<? extends QuantizerProvider> q,
+      List<? extends PrunerProvider> p,
+      List<? extends ScheduleProvider> s,
       List<? extends CostTermProvider> c) {
-    Plugins plugins = new Plugins(index("quantizer", q), index("pruner", p), index("schedule", s), index("cost term", c));
-    LOG.log(System.Logger.Level.DEBUG, "plugins: quantizers {0}, pruners {1}, schedules {2}",
-        plugins.quantizers.keySet(), plugins.pruners.keySet(), plugins.schedules.keySet());
+    Plugins plugins =
+        new Plugins(
+            index("quantizer", q), index("pruner", p), index("schedule", s), index("cost term", c));
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "plugins: quantizers {0}, pruners {1}, schedules {2}",
+        plugins.quantizers.keySet(),
+        plugins.pruners.keySet(),
+        plugins.schedules.keySet());
     return plugins;
   }
 
-  private static <P extends StrategyProvider<?>> Map<String, P> index(String kind, List<? extends P> providers) {
+  private static <P extends StrategyProvider<?>> Map<String, P> index(
+      String kind, List<? extends P> providers) {
     Map<String, P> byId = new TreeMap<>();
     for (P p : providers) {
       String id = p.id();
       if (!id.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-        throw new JqpException(kind + " id '" + id + "' of " + p.getClass().getName() + " is not kebab-case (e.g. 'my-quantizer')");
+        throw new JqpException(
+            kind
+                + " id '"
+                + id
+                + "' of "
+                + p.getClass().getName()
+                + " is not kebab-case (e.g. 'my-quantizer')");
       }
       P previous = byId.putIfAbsent(id, p);
       if (previous != null) {
-        throw new JqpException("duplicate " + kind + " id '" + id + "': " + previous.getClass().getName() + " and "
-            + p.getClass().getName() + "; rename one of them");
+        throw new JqpException(
+            "duplicate "
+                + kind
+                + " id '"
+                + id
+                + "': "
+                + previous.getClass().getName()
+                + " and "
+                + p.getClass().getName()
+                + "; rename one of them");
       }
     }
     return byId;
@@ -89,21 +130,29 @@ public final class Plugins {
 
   /** The network-level loss term of a provider id with its options (e.g. {@code bops}). */
   public CostTerm costTerm(String id, Map<String, ?> options) {
-    return find("cost term", costs, id).create(new StrategyOptions("cost term '" + id + "'", cast(options)));
+    return find("cost term", costs, id)
+        .create(new StrategyOptions("cost term '" + id + "'", cast(options)));
   }
 
   public Quantizer quantizer(String id, Map<String, ?> options) {
-    Quantizer q = find("quantizer", quantizers, id).create(new StrategyOptions("quantizer '" + id + "'", cast(options)));
+    Quantizer q =
+        find("quantizer", quantizers, id)
+            .create(new StrategyOptions("quantizer '" + id + "'", cast(options)));
     return anonymous(q) ? Quantizer.named(specName(id, options), q) : q;
   }
 
   /** The pruner of a provider id with its options; lambdas are named as in {@link #quantizer}. */
   public Pruner pruner(String id, Map<String, ?> options) {
-    Pruner p = find("pruner", pruners, id).create(new StrategyOptions("pruner '" + id + "'", cast(options)));
+    Pruner p =
+        find("pruner", pruners, id)
+            .create(new StrategyOptions("pruner '" + id + "'", cast(options)));
     return anonymous(p) ? Pruner.named(specName(id, options), p) : p;
   }
 
-  /** Whether a strategy prints as the JVM's default text (a lambda, an anonymous class, no toString). */
+  /**
+   * Whether a strategy prints as the JVM's default text (a lambda, an anonymous class, no
+   * toString).
+   */
   static boolean anonymous(Object strategy) {
     Class<?> c = strategy.getClass();
     if (c.isSynthetic() || c.isHidden()) {
@@ -122,7 +171,8 @@ public final class Plugins {
   }
 
   public Schedule schedule(String id, Map<String, ?> options) {
-    return find("schedule", schedules, id).create(new StrategyOptions("schedule '" + id + "'", cast(options)));
+    return find("schedule", schedules, id)
+        .create(new StrategyOptions("schedule '" + id + "'", cast(options)));
   }
 
   @SuppressWarnings("unchecked")
@@ -133,7 +183,8 @@ public final class Plugins {
   private static <P> P find(String kind, Map<String, P> byId, String id) {
     P p = byId.get(id);
     if (p == null) {
-      throw new JqpException("unknown " + kind + " '" + id + "'; known: " + String.join(", ", byId.keySet()));
+      throw new JqpException(
+          "unknown " + kind + " '" + id + "'; known: " + String.join(", ", byId.keySet()));
     }
     return p;
   }

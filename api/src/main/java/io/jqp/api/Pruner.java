@@ -1,8 +1,8 @@
 package io.jqp.api;
 
 /**
- * Maps a site's tensor to its pruned value (the tensor times a mask) inside the graph. A pruner should report
- * its measured {@code sparsity} through the context.
+ * Maps a site's tensor to its pruned value (the tensor times a mask) inside the graph. A pruner
+ * should report its measured {@code sparsity} through the context.
  */
 @FunctionalInterface
 public interface Pruner {

@@ -1,4 +1,7 @@
 package io.jqp.api;
 
-/** Service interface for {@link Quantizer} plugins; register implementations in {@code META-INF/services/io.jqp.api.QuantizerProvider}. */
+/**
+ * Service interface for {@link Quantizer} plugins; register implementations in {@code
+ * META-INF/services/io.jqp.api.QuantizerProvider}.
+ */
 public interface QuantizerProvider extends StrategyProvider<Quantizer> {}

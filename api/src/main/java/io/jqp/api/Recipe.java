@@ -4,66 +4,115 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which strategies act at which sites of a network: one quantizer and one pruner for weights, one of each for
- * activations, and per-layer {@link SiteRule}s that override them (the last matching rule wins). Following
- * JQP §3, the first and last layers are quantized but never pruned unless {@code pruneFirstAndLast} is set
- * or a rule names them.
+ * Which strategies act at which sites of a network: one quantizer and one pruner for weights, one
+ * of each for activations, and per-layer {@link SiteRule}s that override them (the last matching
+ * rule wins). Following JQP §3, the first and last layers are quantized but never pruned unless
+ * {@code pruneFirstAndLast} is set or a rule names them.
  */
-public record Recipe(Quantizer weightQuantizer, Pruner weightPruner, Quantizer activationQuantizer,
-    Pruner activationPruner, boolean pruneFirstAndLast, List<SiteRule> rules, List<CostTerm> costs) {
+public record Recipe(
+    Quantizer weightQuantizer,
+    Pruner weightPruner,
+    Quantizer activationQuantizer,
+    Pruner activationPruner,
+    boolean pruneFirstAndLast,
+    List<SiteRule> rules,
+    List<CostTerm> costs) {
 
   public Recipe {
     rules = List.copyOf(rules);
     costs = List.copyOf(costs);
   }
 
-  public Recipe(Quantizer weightQuantizer, Pruner weightPruner, Quantizer activationQuantizer, Pruner activationPruner,
-      boolean pruneFirstAndLast, List<SiteRule> rules) {
-    this(weightQuantizer, weightPruner, activationQuantizer, activationPruner, pruneFirstAndLast, rules, List.of());
+  public Recipe(
+      Quantizer weightQuantizer,
+      Pruner weightPruner,
+      Quantizer activationQuantizer,
+      Pruner activationPruner,
+      boolean pruneFirstAndLast,
+      List<SiteRule> rules) {
+    this(
+        weightQuantizer,
+        weightPruner,
+        activationQuantizer,
+        activationPruner,
+        pruneFirstAndLast,
+        rules,
+        List.of());
   }
 
-  public Recipe(Quantizer weightQuantizer, Pruner weightPruner, Quantizer activationQuantizer, Pruner activationPruner,
+  public Recipe(
+      Quantizer weightQuantizer,
+      Pruner weightPruner,
+      Quantizer activationQuantizer,
+      Pruner activationPruner,
       boolean pruneFirstAndLast) {
-    this(weightQuantizer, weightPruner, activationQuantizer, activationPruner, pruneFirstAndLast, List.of(), List.of());
+    this(
+        weightQuantizer,
+        weightPruner,
+        activationQuantizer,
+        activationPruner,
+        pruneFirstAndLast,
+        List.of(),
+        List.of());
   }
 
   /** A copy with one more rule, applied after the existing ones. */
   public Recipe withRule(SiteRule rule) {
     List<SiteRule> r = new ArrayList<>(rules);
     r.add(rule);
-    return new Recipe(weightQuantizer, weightPruner, activationQuantizer, activationPruner, pruneFirstAndLast, r, costs);
+    return new Recipe(
+        weightQuantizer,
+        weightPruner,
+        activationQuantizer,
+        activationPruner,
+        pruneFirstAndLast,
+        r,
+        costs);
   }
 
   /** A copy with one more network-level loss term. */
   public Recipe withCost(CostTerm cost) {
     List<CostTerm> c = new ArrayList<>(costs);
     c.add(cost);
-    return new Recipe(weightQuantizer, weightPruner, activationQuantizer, activationPruner, pruneFirstAndLast, rules, c);
+    return new Recipe(
+        weightQuantizer,
+        weightPruner,
+        activationQuantizer,
+        activationPruner,
+        pruneFirstAndLast,
+        rules,
+        c);
   }
 
   /** Full precision, nothing pruned. */
   public static Recipe fullPrecision() {
-    return new Recipe(Quantizer.identity(), Pruner.none(), Quantizer.identity(), Pruner.none(), false);
+    return new Recipe(
+        Quantizer.identity(), Pruner.none(), Quantizer.identity(), Pruner.none(), false);
   }
 
   public Recipe withWeightQuantizer(Quantizer q) {
-    return new Recipe(q, weightPruner, activationQuantizer, activationPruner, pruneFirstAndLast, rules, costs);
+    return new Recipe(
+        q, weightPruner, activationQuantizer, activationPruner, pruneFirstAndLast, rules, costs);
   }
 
   public Recipe withWeightPruner(Pruner p) {
-    return new Recipe(weightQuantizer, p, activationQuantizer, activationPruner, pruneFirstAndLast, rules, costs);
+    return new Recipe(
+        weightQuantizer, p, activationQuantizer, activationPruner, pruneFirstAndLast, rules, costs);
   }
 
   public Recipe withActivationQuantizer(Quantizer q) {
-    return new Recipe(weightQuantizer, weightPruner, q, activationPruner, pruneFirstAndLast, rules, costs);
+    return new Recipe(
+        weightQuantizer, weightPruner, q, activationPruner, pruneFirstAndLast, rules, costs);
   }
 
   public Recipe withActivationPruner(Pruner p) {
-    return new Recipe(weightQuantizer, weightPruner, activationQuantizer, p, pruneFirstAndLast, rules, costs);
+    return new Recipe(
+        weightQuantizer, weightPruner, activationQuantizer, p, pruneFirstAndLast, rules, costs);
   }
 
   public Recipe withPruneFirstAndLast(boolean prune) {
-    return new Recipe(weightQuantizer, weightPruner, activationQuantizer, activationPruner, prune, rules, costs);
+    return new Recipe(
+        weightQuantizer, weightPruner, activationQuantizer, activationPruner, prune, rules, costs);
   }
 
   public Quantizer quantizerFor(Site site) {

@@ -3,44 +3,46 @@ package io.jqp.api;
 import java.util.function.LongPredicate;
 
 /**
- * Everything a strategy may ask of the engine for one site, passed to each call so the SPI never has to
- * change when needs grow (the JUnit 5 {@code ExecutionRequest} lesson). State it creates is scoped to the
- * site and saved with checkpoints.
+ * Everything a strategy may ask of the engine for one site, passed to each call so the SPI never
+ * has to change when needs grow (the JUnit 5 {@code ExecutionRequest} lesson). State it creates is
+ * scoped to the site and saved with checkpoints.
  */
 public interface SiteContext {
 
   Site site();
 
   /**
-   * A graph variable named {@code site/role/name} (role: quantizer or pruner), starting at {@code initial},
-   * which must not depend on the network's inputs. {@code name} must be unique per site and role.
+   * A graph variable named {@code site/role/name} (role: quantizer or pruner), starting at {@code
+   * initial}, which must not depend on the network's inputs. {@code name} must be unique per site
+   * and role.
    */
   StateVariable state(String name, Tensor initial);
 
   /**
-   * A scalar that holds {@code schedule.valueAt(t)} whenever the trainer runs updates for step {@code t}
-   * (and 0 otherwise): the way a host-evaluated schedule reaches in-graph update logic.
+   * A scalar that holds {@code schedule.valueAt(t)} whenever the trainer runs updates for step
+   * {@code t} (and 0 otherwise): the way a host-evaluated schedule reaches in-graph update logic.
    */
   Tensor scheduled(Schedule schedule);
 
   /**
-   * Registers {@code update} to run before training step {@code t} (counted from 0) whenever
-   * {@code when.test(t)}. Updates run in site order, with the step's training batch fed, so an activation
+   * Registers {@code update} to run before training step {@code t} (counted from 0) whenever {@code
+   * when.test(t)}. Updates run in site order, with the step's training batch fed, so an activation
    * site sees inputs already transformed by the updated sites before it.
    */
   void onUpdate(LongPredicate when, Update update);
 
   /**
-   * Registers {@code update} to run together with training step {@code t} whenever {@code when.test(t)}: it
-   * reads that step's forward values (e.g. to fill a window of recent activations) and must not change the
-   * forward pass. Costs no extra forward computation.
+   * Registers {@code update} to run together with training step {@code t} whenever {@code
+   * when.test(t)}: it reads that step's forward values (e.g. to fill a window of recent
+   * activations) and must not change the forward pass. Costs no extra forward computation.
    */
   void observe(LongPredicate when, Update update);
 
   /**
-   * A trainable parameter named {@code site/role/name}, starting at {@code initial} (which must not depend on
-   * the inputs): the optimizer updates it with the network's weights (no weight decay), checkpoints save it,
-   * and update steps may also assign it (e.g. a data-driven initialisation at step 0).
+   * A trainable parameter named {@code site/role/name}, starting at {@code initial} (which must not
+   * depend on the inputs): the optimizer updates it with the network's weights (no weight decay),
+   * checkpoints save it, and update steps may also assign it (e.g. a data-driven initialisation at
+   * step 0).
    */
   StateVariable parameter(String name, Tensor initial);
 
@@ -51,8 +53,8 @@ public interface SiteContext {
   Tensor training();
 
   /**
-   * Publishes a differentiable per-site quantity under {@code key} (e.g. "bits", "keep") for network-level
-   * cost terms ({@link CostTerm}).
+   * Publishes a differentiable per-site quantity under {@code key} (e.g. "bits", "keep") for
+   * network-level cost terms ({@link CostTerm}).
    */
   void publish(String key, Tensor value);
 
@@ -60,8 +62,8 @@ public interface SiteContext {
   int batchSize();
 
   /**
-   * Publishes a per-site quantity for reports and footprints; keys the engine understands: {@code bits},
-   * {@code d} (fractional bits), {@code sparsity}. Later values replace earlier ones.
+   * Publishes a per-site quantity for reports and footprints; keys the engine understands: {@code
+   * bits}, {@code d} (fractional bits), {@code sparsity}. Later values replace earlier ones.
    */
   void report(String key, Tensor value);
 }

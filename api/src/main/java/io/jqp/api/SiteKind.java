@@ -5,7 +5,9 @@ public enum SiteKind {
   WEIGHT,
   ACTIVATION;
 
-  /** Lower-case name used in site names, configs and reports ({@code weight}, {@code activation}). */
+  /**
+   * Lower-case name used in site names, configs and reports ({@code weight}, {@code activation}).
+   */
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

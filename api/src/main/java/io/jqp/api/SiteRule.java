@@ -3,12 +3,17 @@ package io.jqp.api;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A per-layer exception to a {@link Recipe}: sites whose layer name matches {@code layers} (a glob: {@code *}
- * any run of characters, {@code ?} one), of the given site kind and layer kind (null: any), get this
- * quantizer and/or pruner (null: keep the recipe's). Rules may prune the first and last layers.
+ * A per-layer exception to a {@link Recipe}: sites whose layer name matches {@code layers} (a glob:
+ * {@code *} any run of characters, {@code ?} one), of the given site kind and layer kind (null:
+ * any), get this quantizer and/or pruner (null: keep the recipe's). Rules may prune the first and
+ * last layers.
  */
-public record SiteRule(String layers, @Nullable SiteKind siteKind, @Nullable LayerKind layerKind,
-    @Nullable Quantizer quantizer, @Nullable Pruner pruner) {
+public record SiteRule(
+    String layers,
+    @Nullable SiteKind siteKind,
+    @Nullable LayerKind layerKind,
+    @Nullable Quantizer quantizer,
+    @Nullable Pruner pruner) {
 
   public SiteRule {
     if (layers.isBlank()) {
@@ -42,7 +47,8 @@ public record SiteRule(String layers, @Nullable SiteKind siteKind, @Nullable Lay
   }
 
   public boolean matches(Site site) {
-    return (siteKind == null || siteKind == site.kind()) && (layerKind == null || layerKind == site.layerKind())
+    return (siteKind == null || siteKind == site.kind())
+        && (layerKind == null || layerKind == site.layerKind())
         && site.layer().matches(globToRegex(layers));
   }
 

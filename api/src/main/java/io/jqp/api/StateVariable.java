@@ -1,8 +1,8 @@
 package io.jqp.api;
 
 /**
- * Strategy state kept in the graph (masks, fractional bits, windows, flags): saved in checkpoints with the
- * weights and never copied to the host during a training step.
+ * Strategy state kept in the graph (masks, fractional bits, windows, flags): saved in checkpoints
+ * with the weights and never copied to the host during a training step.
  */
 public interface StateVariable {
 

@@ -4,33 +4,38 @@ package io.jqp.api;
 final class Strategies {
   private Strategies() {}
 
-  static final Quantizer IDENTITY_QUANTIZER = new Quantizer() {
-    @Override
-    public Tensor quantize(GraphOps ops, Tensor x, SiteContext ctx) {
-      return x;
-    }
+  static final Quantizer IDENTITY_QUANTIZER =
+      new Quantizer() {
+        @Override
+        public Tensor quantize(GraphOps ops, Tensor x, SiteContext ctx) {
+          return x;
+        }
 
-    @Override
-    public String toString() {
-      return "Quantizer.identity()";
-    }
-  };
+        @Override
+        public String toString() {
+          return "Quantizer.identity()";
+        }
+      };
 
-  static final Pruner NO_PRUNER = new Pruner() {
-    @Override
-    public Tensor prune(GraphOps ops, Tensor x, SiteContext ctx) {
-      return x;
-    }
+  static final Pruner NO_PRUNER =
+      new Pruner() {
+        @Override
+        public Tensor prune(GraphOps ops, Tensor x, SiteContext ctx) {
+          return x;
+        }
 
-    @Override
-    public String toString() {
-      return "Pruner.none()";
-    }
-  };
+        @Override
+        public String toString() {
+          return "Pruner.none()";
+        }
+      };
 
   static String checkName(String name) {
     if (name.isBlank() || name.chars().anyMatch(c -> c < 0x20)) {
-      throw new JqpException("a strategy name must be printable and not blank, got '" + name.replaceAll("\\p{Cntrl}", "?") + "'");
+      throw new JqpException(
+          "a strategy name must be printable and not blank, got '"
+              + name.replaceAll("\\p{Cntrl}", "?")
+              + "'");
     }
     return name;
   }

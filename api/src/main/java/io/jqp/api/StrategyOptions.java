@@ -7,10 +7,10 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The options a strategy is configured with (from a config file, the command line or code), with typed
- * getters that fail on a wrong type or an unknown key, naming the option and the strategy.
+ * The options a strategy is configured with (from a config file, the command line or code), with
+ * typed getters that fail on a wrong type or an unknown key, naming the option and the strategy.
  *
- * @param owner  what the options configure, for messages (e.g. {@code quantizer 'fixed'})
+ * @param owner what the options configure, for messages (e.g. {@code quantizer 'fixed'})
  * @param values option values: numbers, strings or booleans
  */
 public record StrategyOptions(String owner, Map<String, Object> values) {
@@ -34,7 +34,13 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
   public StrategyOptions requireKnown(Collection<String> known) {
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
-        throw new JqpException("unknown option '" + key + "' for " + owner + "; known: " + String.join(", ", new TreeSet<>(known)));
+        throw new JqpException(
+            "unknown option '"
+                + key
+                + "' for "
+                + owner
+                + "; known: "
+                + String.join(", ", new TreeSet<>(known)));
       }
     }
     return this;
@@ -55,7 +61,8 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     try {
       return Double.parseDouble(v.toString().trim());
     } catch (NumberFormatException e) {
-      throw new JqpException("option '" + key + "' of " + owner + " must be a number, got '" + v + "'");
+      throw new JqpException(
+          "option '" + key + "' of " + owner + " must be a number, got '" + v + "'");
     }
   }
 
@@ -66,7 +73,8 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     }
     double d = v instanceof Number n ? n.doubleValue() : parseWhole(key, v);
     if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-      throw new JqpException("option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
+      throw new JqpException(
+          "option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
     }
     return (int) d;
   }
@@ -78,7 +86,8 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     }
     double d = v instanceof Number n ? n.doubleValue() : parseWhole(key, v);
     if (d != Math.rint(d)) {
-      throw new JqpException("option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
+      throw new JqpException(
+          "option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
     }
     return (long) d;
   }
@@ -99,7 +108,8 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     if (s.equals("true") || s.equals("false")) {
       return Boolean.parseBoolean(s);
     }
-    throw new JqpException("option '" + key + "' of " + owner + " must be true or false, got '" + v + "'");
+    throw new JqpException(
+        "option '" + key + "' of " + owner + " must be true or false, got '" + v + "'");
   }
 
   public String getString(String key, String fallback) {
@@ -107,7 +117,10 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     return v == null ? fallback : v.toString();
   }
 
-  /** An enum option, matched case-insensitively with '-' for '_'; a bad value lists the allowed ones. */
+  /**
+   * An enum option, matched case-insensitively with '-' for '_'; a bad value lists the allowed
+   * ones.
+   */
   public <E extends Enum<E>> E getEnum(String key, Class<E> type, E fallback) {
     Object v = values.get(key);
     if (v == null) {
@@ -123,14 +136,24 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     for (E e : type.getEnumConstants()) {
       allowed.add(e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
-    throw new JqpException("option '" + key + "' of " + owner + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    throw new JqpException(
+        "option '"
+            + key
+            + "' of "
+            + owner
+            + " must be one of "
+            + String.join(", ", allowed)
+            + ", got '"
+            + v
+            + "'");
   }
 
   private double parseWhole(String key, Object v) {
     try {
       return Double.parseDouble(v.toString().trim());
     } catch (NumberFormatException e) {
-      throw new JqpException("option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
+      throw new JqpException(
+          "option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
     }
   }
 }

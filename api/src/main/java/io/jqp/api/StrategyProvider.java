@@ -3,8 +3,9 @@ package io.jqp.api;
 import java.util.Map;
 
 /**
- * A factory for one strategy, found by {@link java.util.ServiceLoader} through one of the typed sub-interfaces.
- * Implementations are {@code public final}, have a no-arg constructor and are cheap to create.
+ * A factory for one strategy, found by {@link java.util.ServiceLoader} through one of the typed
+ * sub-interfaces. Implementations are {@code public final}, have a no-arg constructor and are cheap
+ * to create.
  *
  * @param <T> the strategy type
  */
@@ -19,6 +20,8 @@ public interface StrategyProvider<T> {
   /** Option names mapped to "default — meaning" text, in display order. */
   Map<String, String> options();
 
-  /** Creates the strategy; rejects unknown options and out-of-range values with a one-line message. */
+  /**
+   * Creates the strategy; rejects unknown options and out-of-range values with a one-line message.
+   */
   T create(StrategyOptions options);
 }

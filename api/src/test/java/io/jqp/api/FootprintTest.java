@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §8 checked against the paper's Table 6 (MobileNetV2, CIFAR-10: 2.3 M weights, 6.9 M activations). */
+/**
+ * SPEC §8 checked against the paper's Table 6 (MobileNetV2, CIFAR-10: 2.3 M weights, 6.9 M
+ * activations).
+ */
 class FootprintTest {
   static Footprint of(double wBits, double wSparsity, double aBits, double aSparsity) {
-    return new Footprint(List.of(
-        new Footprint.Entry("w", SiteKind.WEIGHT, 2_300_000, wBits, wSparsity),
-        new Footprint.Entry("a", SiteKind.ACTIVATION, 6_900_000, aBits, aSparsity)));
+    return new Footprint(
+        List.of(
+            new Footprint.Entry("w", SiteKind.WEIGHT, 2_300_000, wBits, wSparsity),
+            new Footprint.Entry("a", SiteKind.ACTIVATION, 6_900_000, aBits, aSparsity)));
   }
 
   @Test

@@ -47,13 +47,22 @@ class PluginsTest {
 
   @Test
   void duplicateIdFailsNamingBothProviders() {
-    JqpException e = assertThrows(JqpException.class, () -> Plugins.of(List.of(new Q("same"), new Q("same")), List.of(), List.of()));
-    assertEquals("duplicate quantizer id 'same': io.jqp.api.PluginsTest$Q and io.jqp.api.PluginsTest$Q; rename one of them", e.getMessage());
+    JqpException e =
+        assertThrows(
+            JqpException.class,
+            () -> Plugins.of(List.of(new Q("same"), new Q("same")), List.of(), List.of()));
+    assertEquals(
+        "duplicate quantizer id 'same': io.jqp.api.PluginsTest$Q and io.jqp.api.PluginsTest$Q; rename one of them",
+        e.getMessage());
   }
 
   @Test
   void unknownIdFailsListingTheKnownIds() {
-    Plugins p = Plugins.of(List.of(new Q("delayed"), new Q("fixed")), List.of(new P("magnitude"), new P("windowed")), List.of());
+    Plugins p =
+        Plugins.of(
+            List.of(new Q("delayed"), new Q("fixed")),
+            List.of(new P("magnitude"), new P("windowed")),
+            List.of());
     JqpException e = assertThrows(JqpException.class, () -> p.pruner("magnitde", Map.of()));
     assertEquals("unknown pruner 'magnitde'; known: magnitude, windowed", e.getMessage());
     JqpException q = assertThrows(JqpException.class, () -> p.quantizer("fixd", Map.of()));
@@ -62,7 +71,10 @@ class PluginsTest {
 
   @Test
   void idsMustBeKebabCase() {
-    JqpException e = assertThrows(JqpException.class, () -> Plugins.of(List.of(new Q("My_Quantizer")), List.of(), List.of()));
+    JqpException e =
+        assertThrows(
+            JqpException.class,
+            () -> Plugins.of(List.of(new Q("My_Quantizer")), List.of(), List.of()));
     assertEquals(true, e.getMessage().contains("is not kebab-case"), e.getMessage());
   }
 
@@ -70,21 +82,31 @@ class PluginsTest {
   void resolvesAndRejectsUnknownOptions() {
     Plugins p = Plugins.of(List.of(new Q("fixed")), List.of(), List.of());
     assertSame(Quantizer.identity(), p.quantizer("fixed", Map.of("bits", 4)));
-    JqpException e = assertThrows(JqpException.class, () -> p.quantizer("fixed", Map.of("bitz", 4)));
+    JqpException e =
+        assertThrows(JqpException.class, () -> p.quantizer("fixed", Map.of("bitz", 4)));
     assertEquals("unknown option 'bitz' for quantizer 'fixed'; known: bits", e.getMessage());
   }
 
   @Test
   void optionsAreTypeChecked() {
-    StrategyOptions o = new StrategyOptions("pruner 'magnitude'", Map.of("sparsity", "half", "n", 2.5, "mode", "fast"));
-    assertEquals("option 'sparsity' of pruner 'magnitude' must be a number, got 'half'",
+    StrategyOptions o =
+        new StrategyOptions(
+            "pruner 'magnitude'", Map.of("sparsity", "half", "n", 2.5, "mode", "fast"));
+    assertEquals(
+        "option 'sparsity' of pruner 'magnitude' must be a number, got 'half'",
         assertThrows(JqpException.class, () -> o.getDouble("sparsity", 0)).getMessage());
-    assertEquals("option 'n' of pruner 'magnitude' must be a whole number, got '2.5'",
+    assertEquals(
+        "option 'n' of pruner 'magnitude' must be a whole number, got '2.5'",
         assertThrows(JqpException.class, () -> o.getInt("n", 0)).getMessage());
-    assertEquals("option 'mode' of pruner 'magnitude' must be one of kind, site-kind, got 'fast'",
-        assertThrows(JqpException.class, () -> o.getEnum("mode", Mode.class, Mode.KIND)).getMessage());
+    assertEquals(
+        "option 'mode' of pruner 'magnitude' must be one of kind, site-kind, got 'fast'",
+        assertThrows(JqpException.class, () -> o.getEnum("mode", Mode.class, Mode.KIND))
+            .getMessage());
     assertEquals(0.25, o.getDouble("missing", 0.25));
   }
 
-  enum Mode { KIND, SITE_KIND }
+  enum Mode {
+    KIND,
+    SITE_KIND
+  }
 }

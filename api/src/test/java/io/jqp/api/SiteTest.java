@@ -18,7 +18,9 @@ class SiteTest {
 
   @Test
   void rejectsUnknownDimensions() {
-    assertThrows(IllegalArgumentException.class, () -> new Site("fc", LayerKind.DENSE, SiteKind.WEIGHT, List.of(-1L, 3L), 0, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Site("fc", LayerKind.DENSE, SiteKind.WEIGHT, List.of(-1L, 3L), 0, 1));
   }
 
   @Test

@@ -6,7 +6,10 @@ import io.jqp.api.StateVariable;
 import io.jqp.api.StrategyOptions;
 import java.util.Map;
 
-/** A test strategy that makes training diverge at step 2 (its state becomes NaN), to exercise failure handling. */
+/**
+ * A test strategy that makes training diverge at step 2 (its state becomes NaN), to exercise
+ * failure handling.
+ */
 public final class DivergingQuantizerProvider implements QuantizerProvider {
   @Override
   public String id() {

@@ -22,8 +22,12 @@ class FashionMnistTest {
     assertArrayEquals(new long[] {28, 28, 1}, d.sampleShape());
     assertEquals(50 * 784, d.images().length);
     assertArrayEquals(d.order(1, 0), d.order(1, 0));
-    assertEquals(false, java.util.Arrays.equals(d.order(1, 0), d.order(1, 1)), "each epoch has its own order");
-    assertEquals(false, java.util.Arrays.equals(d.order(1, 0), d.order(2, 0)), "the seed changes the order");
+    assertEquals(
+        false,
+        java.util.Arrays.equals(d.order(1, 0), d.order(1, 1)),
+        "each epoch has its own order");
+    assertEquals(
+        false, java.util.Arrays.equals(d.order(1, 0), d.order(2, 0)), "the seed changes the order");
     int[] sorted = d.order(7, 3).clone();
     java.util.Arrays.sort(sorted);
     for (int i = 0; i < sorted.length; i++) {
@@ -35,15 +39,23 @@ class FashionMnistTest {
 
   @Test
   void missingFilesNameThePackage(@TempDir Path dir) {
-    JqpException e = assertThrows(JqpException.class, () -> FashionMnist.train(dir.resolve("nowhere")));
-    assertEquals(true, e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+    JqpException e =
+        assertThrows(JqpException.class, () -> FashionMnist.train(dir.resolve("nowhere")));
+    assertEquals(
+        true, e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
   }
 
   @Test
   void wrongMagicIsRejected(@TempDir Path dir) throws Exception {
     SyntheticIdx.write(dir, 10, 10);
-    Files.copy(dir.resolve("train-labels-idx1-ubyte.gz"), dir.resolve("train-images-idx3-ubyte.gz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve("train-labels-idx1-ubyte.gz"),
+        dir.resolve("train-images-idx3-ubyte.gz"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     JqpException e = assertThrows(JqpException.class, () -> FashionMnist.train(dir));
-    assertEquals(true, e.getMessage().contains("is not an IDX image file (magic 2049, expected 2051)"), e.getMessage());
+    assertEquals(
+        true,
+        e.getMessage().contains("is not an IDX image file (magic 2049, expected 2051)"),
+        e.getMessage());
   }
 }

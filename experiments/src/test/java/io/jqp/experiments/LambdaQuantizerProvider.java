@@ -6,7 +6,10 @@ import io.jqp.api.StrategyOptions;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A user's strategy written as a Java lambda: rounds to a grid of 1/16 with an identity straight-through gradient. */
+/**
+ * A user's strategy written as a Java lambda: rounds to a grid of 1/16 with an identity
+ * straight-through gradient.
+ */
 public final class LambdaQuantizerProvider implements QuantizerProvider {
   /** Sites the lambda was applied to, so a test can see it was really used. */
   public static final AtomicInteger SITES = new AtomicInteger();

@@ -36,7 +36,8 @@ class SuperResolutionTest {
     for (float v : Bicubic.resize(flat, 30, 24, 10, 8)) {
       assertEquals(0.25f, v, 1e-6f);
     }
-    // a horizontal ramp stays a ramp away from the borders (the cubic kernel reproduces linear functions)
+    // a horizontal ramp stays a ramp away from the borders (the cubic kernel reproduces linear
+    // functions)
     int h = 4;
     int w = 12;
     float[] ramp = new float[h * w];
@@ -56,7 +57,8 @@ class SuperResolutionTest {
     }
     float[] small = Bicubic.resize(checker, 30, 30, 10, 10);
     assertEquals(0.5, small[5 * 10 + 5], 0.1, "the stretched kernel averages the checkerboard");
-    assertArrayEquals(flat, Bicubic.resize(flat, 30, 24, 30, 24), 1e-6f, "same size: the image itself");
+    assertArrayEquals(
+        flat, Bicubic.resize(flat, 30, 24, 30, 24), 1e-6f, "same size: the image itself");
   }
 
   @Test
@@ -70,10 +72,15 @@ class SuperResolutionTest {
     ImageIO.write(grey, "png", dir.resolve("x/grey.png").toFile());
     ImageIO.write(rgb, "png", dir.resolve("x/rgb.png").toFile());
     Photos.Gray g = Photos.luminance(dir, new Photos.Entry("x/grey.png", false));
-    assertEquals((16 + 219.0 * 100 / 255) / 255, g.values()[0], 1e-6, "the stored grey level, not a colour-space conversion of it");
+    assertEquals(
+        (16 + 219.0 * 100 / 255) / 255,
+        g.values()[0],
+        1e-6,
+        "the stored grey level, not a colour-space conversion of it");
     assertEquals(235.0 / 255, g.values()[1], 1e-6);
     Photos.Gray c = Photos.luminance(dir, new Photos.Entry("x/rgb.png", false));
-    assertEquals((16 + (65.481 * 200 + 128.553 * 100 + 24.966 * 50) / 255) / 255, c.values()[0], 1e-6);
+    assertEquals(
+        (16 + (65.481 * 200 + 128.553 * 100 + 24.966 * 50) / 255) / 255, c.values()[0], 1e-6);
   }
 
   @Test
@@ -81,38 +88,102 @@ class SuperResolutionTest {
     TrainConfig sr = TrainConfig.defaults().copy(Map.of("task", "sr-x3"));
     assertEquals("espcn", sr.model());
     assertEquals(Tasks.byId("sr-x3").defaultData(), sr.data());
-    assertEquals("model: 'espcn' does not accept the input of task fashion-mnist (classification of [28, 28, 1]); compatible: mobilenet-v2, small-cnn",
-        assertThrows(JqpException.class, () -> TrainConfig.defaults().copy(Map.of("model", "espcn"))).getMessage());
+    assertEquals(
+        "model: 'espcn' does not accept the input of task fashion-mnist (classification of [28, 28, 1]); compatible: mobilenet-v2, small-cnn",
+        assertThrows(
+                JqpException.class, () -> TrainConfig.defaults().copy(Map.of("model", "espcn")))
+            .getMessage());
     assertEquals(List.of("fashion-mnist", "sr-x3"), Tasks.ids());
-    // the paper's SR schedule (200 epochs), scaled: Q-first weight t_q 140, activation t_q 150, t_p 155, Δ 5
-    TrainConfig.Timing t = sr.copy(Map.of("epochs", 20, "preset", "quantize-then-prune")).timing(10);
+    // the paper's SR schedule (200 epochs), scaled: Q-first weight t_q 140, activation t_q 150, t_p
+    // 155, Δ 5
+    TrainConfig.Timing t =
+        sr.copy(Map.of("epochs", 20, "preset", "quantize-then-prune")).timing(10);
     assertEquals(new TrainConfig.Timing(140, 150, 155, 5, 4), t);
   }
 
   @Test
-  void aShortRunReportsWholeImageAndPatchPsnrWithTiledActivationMasks(@TempDir Path dir) throws Exception {
+  void aShortRunReportsWholeImageAndPatchPsnrWithTiledActivationMasks(@TempDir Path dir)
+      throws Exception {
     Path photos = Photos.resolve(Photos.defaultFolder());
     Photos.checkPresent(photos);
-    TrainConfig c = TrainConfig.defaults().copy(Map.of("task", "sr-x3", "epochs", 2, "batchSize", 32, "trainLimit", 256, "testLimit", 64)).copy(Map.of(
-        "bits", 8, "sparsity", 0.5, "pruneActivations", true, "window", 32, "weightDelay", 4, "activationDelay", 4, "pruneStart", 2,
-        "pruneInterval", 2, "pruneRepetitions", 2));
+    TrainConfig c =
+        TrainConfig.defaults()
+            .copy(
+                Map.of(
+                    "task",
+                    "sr-x3",
+                    "epochs",
+                    2,
+                    "batchSize",
+                    32,
+                    "trainLimit",
+                    256,
+                    "testLimit",
+                    64))
+            .copy(
+                Map.of(
+                    "bits",
+                    8,
+                    "sparsity",
+                    0.5,
+                    "pruneActivations",
+                    true,
+                    "window",
+                    32,
+                    "weightDelay",
+                    4,
+                    "activationDelay",
+                    4,
+                    "pruneStart",
+                    2,
+                    "pruneInterval",
+                    2,
+                    "pruneRepetitions",
+                    2));
     Runner.Result r = new Runner(Plugins.load()).run(c, dir.resolve("run"));
     JsonNode m = new ObjectMapper().readTree(dir.resolve("run/metrics.json").toFile());
     assertEquals("sr-x3", m.get("task").asText());
     assertEquals("PSNR dB", m.get("metric_name").asText());
     JsonNode x = m.get("extras");
-    for (String k : new String[] {"psnr_patches", "psnr_bicubic", "psnr_butterfly", "psnr_chicky_512", "psnr_astronaut", "psnr_chelsea", "psnr_coffee"}) {
+    for (String k :
+        new String[] {
+          "psnr_patches",
+          "psnr_bicubic",
+          "psnr_butterfly",
+          "psnr_chicky_512",
+          "psnr_astronaut",
+          "psnr_chelsea",
+          "psnr_coffee"
+        }) {
       assertTrue(x.has(k), k + " in " + x);
     }
-    double mean = (x.get("psnr_butterfly").asDouble() + x.get("psnr_chicky_512").asDouble() + x.get("psnr_astronaut").asDouble()
-        + x.get("psnr_chelsea").asDouble() + x.get("psnr_coffee").asDouble()) / 5;
-    assertEquals(mean, r.metric(), 1e-9, "the metric is the mean PSNR over the five whole test images");
-    assertTrue(x.get("psnr_bicubic").asDouble() > 25 && x.get("psnr_bicubic").asDouble() < 35, "bicubic x3 on Y: " + x.get("psnr_bicubic"));
-    // activations counted at the butterfly's 85×85 input: conv1 64 channels unpruned, conv2 32 channels half pruned, 8 bits
-    assertEquals((64 * 85 * 85 * 8 + 32 * 85 * 85 * 8 * 0.5) / 1e6, m.get("activation_mb").asDouble(), 1e-9);
-    assertEquals(r.metric() / Math.log(m.get("weight_mb").asDouble() + m.get("activation_mb").asDouble()), m.get("pd").asDouble(), 1e-9);
+    double mean =
+        (x.get("psnr_butterfly").asDouble()
+                + x.get("psnr_chicky_512").asDouble()
+                + x.get("psnr_astronaut").asDouble()
+                + x.get("psnr_chelsea").asDouble()
+                + x.get("psnr_coffee").asDouble())
+            / 5;
+    assertEquals(
+        mean, r.metric(), 1e-9, "the metric is the mean PSNR over the five whole test images");
+    assertTrue(
+        x.get("psnr_bicubic").asDouble() > 25 && x.get("psnr_bicubic").asDouble() < 35,
+        "bicubic x3 on Y: " + x.get("psnr_bicubic"));
+    // activations counted at the butterfly's 85×85 input: conv1 64 channels unpruned, conv2 32
+    // channels half pruned, 8 bits
+    assertEquals(
+        (64 * 85 * 85 * 8 + 32 * 85 * 85 * 8 * 0.5) / 1e6, m.get("activation_mb").asDouble(), 1e-9);
+    assertEquals(
+        r.metric() / Math.log(m.get("weight_mb").asDouble() + m.get("activation_mb").asDouble()),
+        m.get("pd").asDouble(),
+        1e-9);
     List<String> layers = Files.readAllLines(dir.resolve("run/layers.csv"));
-    assertTrue(layers.stream().anyMatch(l -> l.startsWith("conv2/activation,") && l.contains(",0.500000,")), String.join("\n", layers));
-    assertFalse(layers.stream().anyMatch(l -> l.startsWith("conv1/") && l.contains(",0.500000,")), "the first layer is never pruned");
+    assertTrue(
+        layers.stream()
+            .anyMatch(l -> l.startsWith("conv2/activation,") && l.contains(",0.500000,")),
+        String.join("\n", layers));
+    assertFalse(
+        layers.stream().anyMatch(l -> l.startsWith("conv1/") && l.contains(",0.500000,")),
+        "the first layer is never pruned");
   }
 }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sweeps: the grid runs, a diverging run is recorded while the others finish, re-running keeps finished runs. */
+/**
+ * Sweeps: the grid runs, a diverging run is recorded while the others finish, re-running keeps
+ * finished runs.
+ */
 @Tag("slow")
 class SweepTest {
 
@@ -19,43 +22,65 @@ class SweepTest {
   void gridRunsRecordsAFailureAndResumes(@TempDir Path dir) throws Exception {
     Path data = SyntheticIdx.write(dir.resolve("data"), 256, 100);
     Path cfg = dir.resolve("sweep.yaml");
-    Files.writeString(cfg, """
+    Files.writeString(
+        cfg,
+        """
         base: {epochs: 1, batchSize: 64, bits: 8, data: "%s"}
         axes:
           quantizer: [fixed, test-diverge]
           seed: [1, 2]
-        """.formatted(data));
+        """
+            .formatted(data));
     Path out = dir.resolve("sweep");
     CliTest.Outcome o = CliTest.run("sweep", "--config", cfg.toString(), "--out", out.toString());
     assertEquals(1, o.code(), "some runs failed: " + o.err());
     List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
     assertEquals(5, csv.size(), String.join("\n", csv));
     assertEquals(2, csv.stream().filter(l -> l.contains(",ok,")).count(), String.join("\n", csv));
-    assertEquals(2, csv.stream().filter(l -> l.contains(",failed,") && l.contains("training diverged")).count(), String.join("\n", csv));
+    assertEquals(
+        2,
+        csv.stream().filter(l -> l.contains(",failed,") && l.contains("training diverged")).count(),
+        String.join("\n", csv));
     Path okRun = out.resolve("quantizer=fixed,seed=1");
     assertTrue(Files.isRegularFile(okRun.resolve("metrics.json")));
-    assertTrue(Files.readString(out.resolve("quantizer=test-diverge,seed=2/error.txt")).startsWith("training diverged at step 2: loss is NaN; first non-finite strategy state at site conv1/weight (factor = NaN)"),
+    assertTrue(
+        Files.readString(out.resolve("quantizer=test-diverge,seed=2/error.txt"))
+            .startsWith(
+                "training diverged at step 2: loss is NaN; first non-finite strategy state at site conv1/weight (factor = NaN)"),
         "the message names the step and the first site whose state went non-finite");
-    for (String f : new String[] {"report.csv", "report.md", "report.json", "curves.png", "metric-vs-pd.png"}) {
+    for (String f :
+        new String[] {"report.csv", "report.md", "report.json", "curves.png", "metric-vs-pd.png"}) {
       assertTrue(Files.size(out.resolve(f)) > 0, f);
     }
-    assertTrue(Files.readString(out.resolve("report.md")).contains("(+1)"), "the two seeds of the fixed arm form one group");
+    assertTrue(
+        Files.readString(out.resolve("report.md")).contains("(+1)"),
+        "the two seeds of the fixed arm form one group");
     FileTime before = Files.getLastModifiedTime(okRun.resolve("metrics.json"));
     Files.delete(out.resolve("quantizer=fixed,seed=2/metrics.json"));
-    CliTest.Outcome again = CliTest.run("sweep", "--config", cfg.toString(), "--out", out.toString());
+    CliTest.Outcome again =
+        CliTest.run("sweep", "--config", cfg.toString(), "--out", out.toString());
     assertEquals(1, again.code());
-    assertEquals(before, Files.getLastModifiedTime(okRun.resolve("metrics.json")), "a finished run is kept, not retrained");
-    assertTrue(Files.isRegularFile(out.resolve("quantizer=fixed,seed=2/metrics.json")), "an unfinished run is run again");
+    assertEquals(
+        before,
+        Files.getLastModifiedTime(okRun.resolve("metrics.json")),
+        "a finished run is kept, not retrained");
+    assertTrue(
+        Files.isRegularFile(out.resolve("quantizer=fixed,seed=2/metrics.json")),
+        "an unfinished run is run again");
   }
 
   @Test
   void badSweepFilesFailBeforeAnyRun(@TempDir Path dir) throws Exception {
     String[][] cases = {
-        {"base: {epochs: 1}\naxes: {bits: [8, 1]}\n", "axes {bits=1}: bits: must be in [2, 32] (32 = full precision), got 1"},
-        {"base: {epoch: 1}\naxes: {bits: [8]}\n", "base.unknown key 'epoch'"},
-        {"base: {}\naxes: {bits: 8}\n", "axes.bits must be a non-empty list"},
-        {"base: {}\naxes: {bits: [8]}\nextra: 1\n", "unknown key 'extra'; known: axes, base"},
-        {"base: {}\naxes: {colour: [1]}\n", "unknown key 'colour'"}};
+      {
+        "base: {epochs: 1}\naxes: {bits: [8, 1]}\n",
+        "axes {bits=1}: bits: must be in [2, 32] (32 = full precision), got 1"
+      },
+      {"base: {epoch: 1}\naxes: {bits: [8]}\n", "base.unknown key 'epoch'"},
+      {"base: {}\naxes: {bits: 8}\n", "axes.bits must be a non-empty list"},
+      {"base: {}\naxes: {bits: [8]}\nextra: 1\n", "unknown key 'extra'; known: axes, base"},
+      {"base: {}\naxes: {colour: [1]}\n", "unknown key 'colour'"}
+    };
     for (String[] c : cases) {
       Path cfg = dir.resolve("s.yaml");
       Files.writeString(cfg, c[0]);

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
-/** Writes a tiny Fashion-MNIST-shaped data set (gzip IDX) whose class is readable from the image. */
+/**
+ * Writes a tiny Fashion-MNIST-shaped data set (gzip IDX) whose class is readable from the image.
+ */
 public final class SyntheticIdx {
   private SyntheticIdx() {}
 
@@ -31,14 +33,20 @@ public final class SyntheticIdx {
         pixels[i * 784 + p] = (byte) (stripe ? 200 + r.nextInt(50) : r.nextInt(40));
       }
     }
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz"))))) {
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new GZIPOutputStream(
+                Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz"))))) {
       out.writeInt(2051);
       out.writeInt(n);
       out.writeInt(28);
       out.writeInt(28);
       out.write(pixels);
     }
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))))) {
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new GZIPOutputStream(
+                Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))))) {
       out.writeInt(2049);
       out.writeInt(n);
       out.write(labels);

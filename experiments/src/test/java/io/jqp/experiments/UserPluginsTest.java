@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Strategies written in tests (a Java lambda, a Kotlin class) are found by ServiceLoader and used in a run by id. */
+/**
+ * Strategies written in tests (a Java lambda, a Kotlin class) are found by ServiceLoader and used
+ * in a run by id.
+ */
 class UserPluginsTest {
 
   @Test
@@ -27,12 +30,41 @@ class UserPluginsTest {
     Path out = dir.resolve("run");
     int q0 = LambdaQuantizerProvider.SITES.get();
     int p0 = ThresholdPruner.Companion.getSITES().get();
-    CliTest.Outcome o = CliTest.run("train", "--data", data.toString(), "--epochs", "1", "--batch-size", "64", "--threads", "1",
-        "--bits", "8", "--quantizer", "test-grid16", "--sparsity", "0.5", "--pruner", "test-threshold", "--out", out.toString());
+    CliTest.Outcome o =
+        CliTest.run(
+            "train",
+            "--data",
+            data.toString(),
+            "--epochs",
+            "1",
+            "--batch-size",
+            "64",
+            "--threads",
+            "1",
+            "--bits",
+            "8",
+            "--quantizer",
+            "test-grid16",
+            "--sparsity",
+            "0.5",
+            "--pruner",
+            "test-threshold",
+            "--out",
+            out.toString());
     assertEquals(0, o.code(), o.err());
     assertEquals(7, LambdaQuantizerProvider.SITES.get() - q0, "4 weight + 3 activation sites");
-    assertEquals(2, ThresholdPruner.Companion.getSITES().get() - p0, "weights of conv2 and fc1 (first and last excluded)");
+    assertEquals(
+        2,
+        ThresholdPruner.Companion.getSITES().get() - p0,
+        "weights of conv2 and fc1 (first and last excluded)");
     List<String> layers = Files.readAllLines(out.resolve("layers.csv"));
-    assertTrue(layers.stream().anyMatch(l -> l.startsWith("conv2/weight,") && l.contains("ThresholdPruner(0.05)") && l.contains(",16,")), String.join("\n", layers));
+    assertTrue(
+        layers.stream()
+            .anyMatch(
+                l ->
+                    l.startsWith("conv2/weight,")
+                        && l.contains("ThresholdPruner(0.05)")
+                        && l.contains(",16,")),
+        String.join("\n", layers));
   }
 }

@@ -15,8 +15,8 @@ public record Stats(double mean, double std, int n) {
 
   /**
    * "yes" when {@code a} exceeds {@code b} by more than twice the standard error of the difference
-   * (sqrt(s_a²/n_a + s_b²/n_b)), "no" when it falls short by as much, else "inconclusive". With one seed
-   * every difference is within noise we cannot measure: "inconclusive (1 seed)".
+   * (sqrt(s_a²/n_a + s_b²/n_b)), "no" when it falls short by as much, else "inconclusive". With one
+   * seed every difference is within noise we cannot measure: "inconclusive (1 seed)".
    */
   public static String greater(Stats a, Stats b) {
     if (a.n < 2 || b.n < 2) {

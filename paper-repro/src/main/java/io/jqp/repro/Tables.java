@@ -11,105 +11,275 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The paper's tables and figure 5 (SPEC §11) as {@link TableSpec}s, classification and super-resolution rows. */
+/**
+ * The paper's tables and figure 5 (SPEC §11) as {@link TableSpec}s, classification and
+ * super-resolution rows.
+ */
 public final class Tables {
   private Tables() {}
 
   static final double NO_PD = Double.NaN;
 
-  /** Table 1: 8-bit baseline vs delayed vs fixed d from step 0 vs retraining with the final d* fixed from step 0. */
+  /**
+   * Table 1: 8-bit baseline vs delayed vs fixed d from step 0 vs retraining with the final d* fixed
+   * from step 0.
+   */
   public static TableSpec table1() {
-    return new TableSpec("table1", "8-bit classification: FP32 baseline, delayed quantization, fixed d from step 0, retrain with final d*",
+    return new TableSpec(
+        "table1",
+        "8-bit classification: FP32 baseline, delayed quantization, fixed d from step 0, retrain with final d*",
         List.of(
-            new TableSpec.Arm("baseline", 92.60, NO_PD, (c, prev) -> c.copy(Map.of("bits", 32, "sparsity", 0.0, "preset", "none"))),
-            new TableSpec.Arm("delayed", 92.52, NO_PD, (c, prev) -> c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "quantize-then-prune"))),
-            new TableSpec.Arm("fixed-d-step0", 75.83, NO_PD, (c, prev) -> c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "none"))),
-            new TableSpec.Arm("retrain-final-d", 18.35, NO_PD, (c, prev) -> c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "none",
-                "overrides", finalD(prev.get("delayed")))))),
+            new TableSpec.Arm(
+                "baseline",
+                92.60,
+                NO_PD,
+                (c, prev) -> c.copy(Map.of("bits", 32, "sparsity", 0.0, "preset", "none"))),
+            new TableSpec.Arm(
+                "delayed",
+                92.52,
+                NO_PD,
+                (c, prev) ->
+                    c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "quantize-then-prune"))),
+            new TableSpec.Arm(
+                "fixed-d-step0",
+                75.83,
+                NO_PD,
+                (c, prev) -> c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "none"))),
+            new TableSpec.Arm(
+                "retrain-final-d",
+                18.35,
+                NO_PD,
+                (c, prev) ->
+                    c.copy(
+                        Map.of(
+                            "bits",
+                            8,
+                            "sparsity",
+                            0.0,
+                            "preset",
+                            "none",
+                            "overrides",
+                            finalD(prev.get("delayed")))))),
         List.of(
-            new TableSpec.Claim("delayed quantization stays within 1 point of the FP32 baseline", "delayed", "baseline", "metric", 1.0),
-            new TableSpec.Claim("delayed beats fixed d from step 0", "delayed", "fixed-d-step0", "metric", 0),
-            new TableSpec.Claim("delayed beats retraining with the final d* from step 0", "delayed", "retrain-final-d", "metric", 0)));
+            new TableSpec.Claim(
+                "delayed quantization stays within 1 point of the FP32 baseline",
+                "delayed",
+                "baseline",
+                "metric",
+                1.0),
+            new TableSpec.Claim(
+                "delayed beats fixed d from step 0", "delayed", "fixed-d-step0", "metric", 0),
+            new TableSpec.Claim(
+                "delayed beats retraining with the final d* from step 0",
+                "delayed",
+                "retrain-final-d",
+                "metric",
+                0)));
   }
 
   static final String SR = "sr-x3";
 
-  /** Table 2: delayed 8-bit quantization per task, baseline → quantized (classification and super-resolution rows). */
+  /**
+   * Table 2: delayed 8-bit quantization per task, baseline → quantized (classification and
+   * super-resolution rows).
+   */
   public static TableSpec table2() {
-    return new TableSpec("table2", "delayed 8-bit quantization per task: FP32 baseline vs delayed 8-bit (no pruning)",
+    return new TableSpec(
+        "table2",
+        "delayed 8-bit quantization per task: FP32 baseline vs delayed 8-bit (no pruning)",
         List.of(
-            new TableSpec.Arm("cls FP32", 92.60, NO_PD, (c, prev) -> c.copy(Map.of("bits", 32, "sparsity", 0.0, "preset", "none"))),
-            new TableSpec.Arm("cls delayed 8-bit", 92.52, NO_PD, (c, prev) -> c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "quantize-then-prune"))),
-            new TableSpec.Arm("SR FP32", SR, Double.NaN, 32.84, NO_PD, (c, prev) -> c.copy(Map.of("bits", 32, "sparsity", 0.0, "preset", "none"))),
-            new TableSpec.Arm("SR delayed 8-bit", SR, Double.NaN, 32.68, NO_PD,
-                (c, prev) -> c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "quantize-then-prune")))),
+            new TableSpec.Arm(
+                "cls FP32",
+                92.60,
+                NO_PD,
+                (c, prev) -> c.copy(Map.of("bits", 32, "sparsity", 0.0, "preset", "none"))),
+            new TableSpec.Arm(
+                "cls delayed 8-bit",
+                92.52,
+                NO_PD,
+                (c, prev) ->
+                    c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "quantize-then-prune"))),
+            new TableSpec.Arm(
+                "SR FP32",
+                SR,
+                Double.NaN,
+                32.84,
+                NO_PD,
+                (c, prev) -> c.copy(Map.of("bits", 32, "sparsity", 0.0, "preset", "none"))),
+            new TableSpec.Arm(
+                "SR delayed 8-bit",
+                SR,
+                Double.NaN,
+                32.68,
+                NO_PD,
+                (c, prev) ->
+                    c.copy(Map.of("bits", 8, "sparsity", 0.0, "preset", "quantize-then-prune")))),
         List.of(
-            new TableSpec.Claim("classification: delayed 8-bit stays within 1 point of FP32 (paper: -0.08)", "cls delayed 8-bit", "cls FP32", "metric", 1.0),
-            new TableSpec.Claim("super-resolution: delayed 8-bit stays within 0.5 dB of FP32 (paper: -0.16 dB)", "SR delayed 8-bit", "SR FP32", "metric", 0.5)));
+            new TableSpec.Claim(
+                "classification: delayed 8-bit stays within 1 point of FP32 (paper: -0.08)",
+                "cls delayed 8-bit",
+                "cls FP32",
+                "metric",
+                1.0),
+            new TableSpec.Claim(
+                "super-resolution: delayed 8-bit stays within 0.5 dB of FP32 (paper: -0.16 dB)",
+                "SR delayed 8-bit",
+                "SR FP32",
+                "metric",
+                0.5)));
   }
 
   /** Table 3: weights pruned 50 %, 8-bit, P→Q vs Q→P, classification and super-resolution. */
   public static TableSpec table3() {
-    return new TableSpec("table3", "8-bit, weights pruned 50 %: prune-then-quantize vs quantize-then-prune",
-        orderArms(false, 92.23, 1.43, 85.94, 1.33, 32.51, 8.36, 32.54, 8.37), orderClaims());
+    return new TableSpec(
+        "table3",
+        "8-bit, weights pruned 50 %: prune-then-quantize vs quantize-then-prune",
+        orderArms(false, 92.23, 1.43, 85.94, 1.33, 32.51, 8.36, 32.54, 8.37),
+        orderClaims());
   }
 
-  /** Table 4: weights and activations pruned 50 %, 8-bit, P→Q vs Q→P, classification and super-resolution. */
+  /**
+   * Table 4: weights and activations pruned 50 %, 8-bit, P→Q vs Q→P, classification and
+   * super-resolution.
+   */
   public static TableSpec table4() {
-    return new TableSpec("table4", "8-bit, weights and activations pruned 50 %: prune-then-quantize vs quantize-then-prune",
-        orderArms(true, 91.44, 2.49, 86.84, 2.36, 31.03, 8.34, 31.66, 8.51), orderClaims());
+    return new TableSpec(
+        "table4",
+        "8-bit, weights and activations pruned 50 %: prune-then-quantize vs quantize-then-prune",
+        orderArms(true, 91.44, 2.49, 86.84, 2.36, 31.03, 8.34, 31.66, 8.51),
+        orderClaims());
   }
 
-  private static List<TableSpec.Arm> orderArms(boolean activations, double clsPq, double clsPqPd, double clsQp, double clsQpPd,
-      double srPq, double srPqPd, double srQp, double srQpPd) {
+  private static List<TableSpec.Arm> orderArms(
+      boolean activations,
+      double clsPq,
+      double clsPqPd,
+      double clsQp,
+      double clsQpPd,
+      double srPq,
+      double srPqPd,
+      double srQp,
+      double srQpPd) {
     return List.of(
-        new TableSpec.Arm("P->Q", clsPq, clsPqPd, (c, prev) -> order(c, activations, "prune-then-quantize")),
-        new TableSpec.Arm("Q->P", clsQp, clsQpPd, (c, prev) -> order(c, activations, "quantize-then-prune")),
-        new TableSpec.Arm("SR P->Q", SR, Double.NaN, srPq, srPqPd, (c, prev) -> order(c, activations, "prune-then-quantize")),
-        new TableSpec.Arm("SR Q->P", SR, Double.NaN, srQp, srQpPd, (c, prev) -> order(c, activations, "quantize-then-prune")));
+        new TableSpec.Arm(
+            "P->Q", clsPq, clsPqPd, (c, prev) -> order(c, activations, "prune-then-quantize")),
+        new TableSpec.Arm(
+            "Q->P", clsQp, clsQpPd, (c, prev) -> order(c, activations, "quantize-then-prune")),
+        new TableSpec.Arm(
+            "SR P->Q",
+            SR,
+            Double.NaN,
+            srPq,
+            srPqPd,
+            (c, prev) -> order(c, activations, "prune-then-quantize")),
+        new TableSpec.Arm(
+            "SR Q->P",
+            SR,
+            Double.NaN,
+            srQp,
+            srQpPd,
+            (c, prev) -> order(c, activations, "quantize-then-prune")));
   }
 
   private static TrainConfig order(TrainConfig c, boolean activations, String preset) {
-    return c.copy(Map.of("bits", 8, "sparsity", 0.5, "pruneActivations", activations, "preset", preset));
+    return c.copy(
+        Map.of("bits", 8, "sparsity", 0.5, "pruneActivations", activations, "preset", preset));
   }
 
   private static List<TableSpec.Claim> orderClaims() {
     return List.of(
-        new TableSpec.Claim("classification: P->Q has higher accuracy than Q->P", "P->Q", "Q->P", "metric", 0),
-        new TableSpec.Claim("classification: P->Q has higher PD than Q->P", "P->Q", "Q->P", "pd", 0),
-        new TableSpec.Claim("super-resolution: Q->P has higher PSNR than P->Q", "SR Q->P", "SR P->Q", "metric", 0),
-        new TableSpec.Claim("super-resolution: Q->P has higher PD than P->Q", "SR Q->P", "SR P->Q", "pd", 0),
-        new TableSpec.Claim("super-resolution, patch-wise: Q->P has higher PSNR than P->Q", "SR Q->P", "SR P->Q", "psnr_patches", 0));
+        new TableSpec.Claim(
+            "classification: P->Q has higher accuracy than Q->P", "P->Q", "Q->P", "metric", 0),
+        new TableSpec.Claim(
+            "classification: P->Q has higher PD than Q->P", "P->Q", "Q->P", "pd", 0),
+        new TableSpec.Claim(
+            "super-resolution: Q->P has higher PSNR than P->Q", "SR Q->P", "SR P->Q", "metric", 0),
+        new TableSpec.Claim(
+            "super-resolution: Q->P has higher PD than P->Q", "SR Q->P", "SR P->Q", "pd", 0),
+        new TableSpec.Claim(
+            "super-resolution, patch-wise: Q->P has higher PSNR than P->Q",
+            "SR Q->P",
+            "SR P->Q",
+            "psnr_patches",
+            0));
   }
 
   /**
-   * DJPQ (SPEC §10) on the classification task: DJPQ vs the two-stage pipeline (gates, then bits) with and
-   * without the power-of-two restriction, and fixed 8-bit with magnitude pruning at the BOPs of the same seed's
-   * DJPQ run. The paper gives BOP reductions for ImageNet models only (ResNet18 53×, MobileNetV2 43× at
-   * full-precision accuracy), so no paper numbers stand beside ours.
+   * DJPQ (SPEC §10) on the classification task: DJPQ vs the two-stage pipeline (gates, then bits)
+   * with and without the power-of-two restriction, and fixed 8-bit with magnitude pruning at the
+   * BOPs of the same seed's DJPQ run. The paper gives BOP reductions for ImageNet models only
+   * (ResNet18 53×, MobileNetV2 43× at full-precision accuracy), so no paper numbers stand beside
+   * ours.
    */
   public static TableSpec djpq() {
-    return new TableSpec("djpq", "DJPQ vs two-stage vs fixed 8-bit + magnitude pruning at matched BOPs (classification)",
+    return new TableSpec(
+        "djpq",
+        "DJPQ vs two-stage vs fixed 8-bit + magnitude pruning at matched BOPs (classification)",
         List.of(
-            new TableSpec.Arm("FP32", Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("bits", 32, "method", "jqp"))),
-            new TableSpec.Arm("DJPQ", Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("method", "djpq"))),
-            new TableSpec.Arm("two-stage", Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("method", "two-stage"))),
-            new TableSpec.Arm("DJPQ pow2", Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("method", "djpq", "powerOfTwo", true))),
-            new TableSpec.Arm("two-stage pow2", Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("method", "two-stage", "powerOfTwo", true))),
-            new TableSpec.Arm("fixed 8-bit + magnitude", Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("method", "jqp", "bits", 8,
-                "preset", "prune-then-quantize", "sparsity", matchedSparsity(prev.get("DJPQ")))))),
+            new TableSpec.Arm(
+                "FP32",
+                Double.NaN,
+                NO_PD,
+                (c, prev) -> c.copy(Map.of("bits", 32, "method", "jqp"))),
+            new TableSpec.Arm(
+                "DJPQ", Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("method", "djpq"))),
+            new TableSpec.Arm(
+                "two-stage", Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("method", "two-stage"))),
+            new TableSpec.Arm(
+                "DJPQ pow2",
+                Double.NaN,
+                NO_PD,
+                (c, prev) -> c.copy(Map.of("method", "djpq", "powerOfTwo", true))),
+            new TableSpec.Arm(
+                "two-stage pow2",
+                Double.NaN,
+                NO_PD,
+                (c, prev) -> c.copy(Map.of("method", "two-stage", "powerOfTwo", true))),
+            new TableSpec.Arm(
+                "fixed 8-bit + magnitude",
+                Double.NaN,
+                NO_PD,
+                (c, prev) ->
+                    c.copy(
+                        Map.of(
+                            "method",
+                            "jqp",
+                            "bits",
+                            8,
+                            "preset",
+                            "prune-then-quantize",
+                            "sparsity",
+                            matchedSparsity(prev.get("DJPQ")))))),
         List.of(
-            TableSpec.Claim.notWorse("DJPQ accuracy is not below two-stage", "DJPQ", "two-stage", "metric"),
-            TableSpec.Claim.notWorse("DJPQ reduces BOPs at least as much as two-stage", "DJPQ", "two-stage", "bop_reduction"),
-            TableSpec.Claim.notWorse("power of two: DJPQ accuracy is not below two-stage", "DJPQ pow2", "two-stage pow2", "metric"),
-            TableSpec.Claim.notWorse("power of two: DJPQ reduces BOPs at least as much as two-stage", "DJPQ pow2", "two-stage pow2", "bop_reduction"),
-            TableSpec.Claim.notWorse("DJPQ accuracy is not below fixed 8-bit + magnitude pruning at its BOPs", "DJPQ", "fixed 8-bit + magnitude", "metric")));
+            TableSpec.Claim.notWorse(
+                "DJPQ accuracy is not below two-stage", "DJPQ", "two-stage", "metric"),
+            TableSpec.Claim.notWorse(
+                "DJPQ reduces BOPs at least as much as two-stage",
+                "DJPQ",
+                "two-stage",
+                "bop_reduction"),
+            TableSpec.Claim.notWorse(
+                "power of two: DJPQ accuracy is not below two-stage",
+                "DJPQ pow2",
+                "two-stage pow2",
+                "metric"),
+            TableSpec.Claim.notWorse(
+                "power of two: DJPQ reduces BOPs at least as much as two-stage",
+                "DJPQ pow2",
+                "two-stage pow2",
+                "bop_reduction"),
+            TableSpec.Claim.notWorse(
+                "DJPQ accuracy is not below fixed 8-bit + magnitude pruning at its BOPs",
+                "DJPQ",
+                "fixed 8-bit + magnitude",
+                "metric")));
   }
 
   /**
-   * The weight sparsity at which 8-bit weights and activations with unstructured pruning of the middle layers
-   * (first and last unpruned) have the BOPs of a DJPQ run: Σ MACs·64·(1 − s) over pruned layers plus Σ MACs·64
-   * over the others equals the run's BOPs (its bops.csv), clamped to [0, 0.95].
+   * The weight sparsity at which 8-bit weights and activations with unstructured pruning of the
+   * middle layers (first and last unpruned) have the BOPs of a DJPQ run: Σ MACs·64·(1 − s) over
+   * pruned layers plus Σ MACs·64 over the others equals the run's BOPs (its bops.csv), clamped to
+   * [0, 0.95].
    */
   static double matchedSparsity(@org.jspecify.annotations.Nullable Path djpqRun) {
     if (djpqRun == null) {
@@ -134,31 +304,72 @@ public final class Tables {
       double s = 1 - (target - kept) / pruned;
       return Math.round(Math.max(0, Math.min(0.95, s)) * 1e4) / 1e4;
     } catch (IOException e) {
-      throw new JqpException("cannot read the DJPQ run's bops.csv in " + djpqRun + ": " + e.getMessage());
+      throw new JqpException(
+          "cannot read the DJPQ run's bops.csv in " + djpqRun + ": " + e.getMessage());
     }
   }
 
   /** The windows T of figure 5 at full and quick scale. */
   static final int[] FIGURE5_WINDOWS = {1, 4, 16, 64};
+
   static final int[] FIGURE5_WINDOWS_QUICK = {1, 16, 64};
 
   /**
-   * Figure 5: super-resolution PSNR against the activation-pruning window T (8-bit, weights and activations
-   * pruned 50 %, quantize-then-prune). The d* search window of the activation quantizer is held at 64 samples
-   * so that only the pruning window varies.
+   * Figure 5: super-resolution PSNR against the activation-pruning window T (8-bit, weights and
+   * activations pruned 50 %, quantize-then-prune). The d* search window of the activation quantizer
+   * is held at 64 samples so that only the pruning window varies.
    */
   public static TableSpec figure5(boolean quick) {
     List<TableSpec.Arm> arms = new ArrayList<>();
     for (int t : quick ? FIGURE5_WINDOWS_QUICK : FIGURE5_WINDOWS) {
-      arms.add(new TableSpec.Arm("T=" + t, SR, t, Double.NaN, NO_PD, (c, prev) -> c.copy(Map.of("bits", 8, "sparsity", 0.5,
-          "pruneActivations", true, "preset", "quantize-then-prune", "window", t, "quantizerWindow", 64))));
+      arms.add(
+          new TableSpec.Arm(
+              "T=" + t,
+              SR,
+              t,
+              Double.NaN,
+              NO_PD,
+              (c, prev) ->
+                  c.copy(
+                      Map.of(
+                          "bits",
+                          8,
+                          "sparsity",
+                          0.5,
+                          "pruneActivations",
+                          true,
+                          "preset",
+                          "quantize-then-prune",
+                          "window",
+                          t,
+                          "quantizerWindow",
+                          64))));
     }
-    return new TableSpec("figure5", "super-resolution PSNR vs activation-pruning window T (8-bit, W+A pruned 50 %, Q->P)", arms,
+    return new TableSpec(
+        "figure5",
+        "super-resolution PSNR vs activation-pruning window T (8-bit, W+A pruned 50 %, Q->P)",
+        arms,
         List.of(
-            new TableSpec.Claim("PSNR (whole images, tiled masks) rises with T: T=16 beats T=1", "T=16", "T=1", "metric", 0),
-            new TableSpec.Claim("PSNR (whole images) saturates near T=16: T=64 within 0.1 dB of T=16", "T=64", "T=16", "metric", 0.1),
-            new TableSpec.Claim("PSNR (patches) rises with T: T=16 beats T=1", "T=16", "T=1", "psnr_patches", 0),
-            new TableSpec.Claim("PSNR (patches) saturates near T=16: T=64 within 0.1 dB of T=16", "T=64", "T=16", "psnr_patches", 0.1)));
+            new TableSpec.Claim(
+                "PSNR (whole images, tiled masks) rises with T: T=16 beats T=1",
+                "T=16",
+                "T=1",
+                "metric",
+                0),
+            new TableSpec.Claim(
+                "PSNR (whole images) saturates near T=16: T=64 within 0.1 dB of T=16",
+                "T=64",
+                "T=16",
+                "metric",
+                0.1),
+            new TableSpec.Claim(
+                "PSNR (patches) rises with T: T=16 beats T=1", "T=16", "T=1", "psnr_patches", 0),
+            new TableSpec.Claim(
+                "PSNR (patches) saturates near T=16: T=64 within 0.1 dB of T=16",
+                "T=64",
+                "T=16",
+                "psnr_patches",
+                0.1)));
   }
 
   public static TableSpec byId(String id) {
@@ -174,14 +385,22 @@ public final class Tables {
       case "table4" -> table4();
       case "figure5" -> figure5(quick);
       case "djpq" -> djpq();
-      default -> throw new JqpException("unknown table '" + id + "'; known: table1, table2, table3, table4, table6, figure5, djpq");
+      default ->
+          throw new JqpException(
+              "unknown table '"
+                  + id
+                  + "'; known: table1, table2, table3, table4, table6, figure5, djpq");
     };
   }
 
-  /** Per-site rules that fix each site's d to the value the delayed run froze (read from its layers.csv). */
+  /**
+   * Per-site rules that fix each site's d to the value the delayed run froze (read from its
+   * layers.csv).
+   */
   static List<LayerOverride> finalD(@org.jspecify.annotations.Nullable Path delayedRun) {
     if (delayedRun == null) {
-      throw new IllegalStateException("the retrain arm needs the delayed arm of the same seed first");
+      throw new IllegalStateException(
+          "the retrain arm needs the delayed arm of the same seed first");
     }
     List<LayerOverride> rules = new ArrayList<>();
     try {
@@ -197,7 +416,8 @@ public final class Tables {
         rules.add(new LayerOverride(r[1], r[2], "fixed", opts, null, null));
       }
     } catch (IOException e) {
-      throw new JqpException("cannot read the delayed run's layers.csv in " + delayedRun + ": " + e.getMessage());
+      throw new JqpException(
+          "cannot read the delayed run's layers.csv in " + delayedRun + ": " + e.getMessage());
     }
     return rules;
   }

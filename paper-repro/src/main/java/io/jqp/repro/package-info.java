@@ -1,6 +1,6 @@
 /**
- * One command per paper table: runs our arms over seeds, prints the paper's numbers beside ours and says, for
- * every qualitative claim, whether it held here.
+ * One command per paper table: runs our arms over seeds, prints the paper's numbers beside ours and
+ * says, for every qualitative claim, whether it held here.
  */
 @NullMarked
 package io.jqp.repro;

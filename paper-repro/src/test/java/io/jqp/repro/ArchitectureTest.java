@@ -13,48 +13,84 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The house's arrows (DESIGN.md): paper-repro → experiments → plugins, engine-tf → api, never back; api knows
- * nothing but the JDK and JSpecify; no cycles between packages. The poms' enforcer rules keep modules apart;
- * this test also sees packages inside a module. Package cycles that predate this test are frozen in
- * {@code src/test/resources/archunit-store} (the run ↔ tasks cycle of TrainConfig and Task, to go with the run
- * spec): a new cycle fails, a removed one leaves the store.
+ * The house's arrows (DESIGN.md): paper-repro → experiments → plugins, engine-tf → api, never back;
+ * api knows nothing but the JDK and JSpecify; no cycles between packages. The poms' enforcer rules
+ * keep modules apart; this test also sees packages inside a module. Package cycles that predate
+ * this test are frozen in {@code src/test/resources/archunit-store} (the run ↔ tasks cycle of
+ * TrainConfig and Task, to go with the run spec): a new cycle fails, a removed one leaves the
+ * store.
  */
 class ArchitectureTest {
   private static JavaClasses jqp;
 
   @BeforeAll
   static void importClasses() {
-    jqp = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.jqp");
+    jqp =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.jqp");
   }
 
   @Test
   void apiDependsOnTheJdkAndJSpecifyOnly() {
-    ArchRule rule = classes().that().resideInAPackage("io.jqp.api..").should().onlyDependOnClassesThat()
-        .resideInAnyPackage("io.jqp.api..", "java..", "org.jspecify..");
+    ArchRule rule =
+        classes()
+            .that()
+            .resideInAPackage("io.jqp.api..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("io.jqp.api..", "java..", "org.jspecify..");
     rule.check(jqp);
   }
 
   @Test
   void pluginsDependOnTheApiOnly() {
-    noClasses().that().resideInAPackage("io.jqp.plugins..").should().dependOnClassesThat()
-        .resideInAnyPackage("io.jqp.engine..", "io.jqp.experiments..", "io.jqp.repro..", "org.tensorflow..", "com.google.inject..").check(jqp);
+    noClasses()
+        .that()
+        .resideInAPackage("io.jqp.plugins..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.jqp.engine..",
+            "io.jqp.experiments..",
+            "io.jqp.repro..",
+            "org.tensorflow..",
+            "com.google.inject..")
+        .check(jqp);
   }
 
   @Test
   void theEngineDoesNotReachOutward() {
-    noClasses().that().resideInAPackage("io.jqp.engine..").should().dependOnClassesThat()
-        .resideInAnyPackage("io.jqp.plugins..", "io.jqp.experiments..", "io.jqp.repro..", "com.google.inject..").check(jqp);
+    noClasses()
+        .that()
+        .resideInAPackage("io.jqp.engine..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.jqp.plugins..", "io.jqp.experiments..", "io.jqp.repro..", "com.google.inject..")
+        .check(jqp);
   }
 
   @Test
   void experimentsDoNotDependOnPaperRepro() {
-    noClasses().that().resideInAPackage("io.jqp.experiments..").should().dependOnClassesThat().resideInAPackage("io.jqp.repro..").check(jqp);
+    noClasses()
+        .that()
+        .resideInAPackage("io.jqp.experiments..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.jqp.repro..")
+        .check(jqp);
   }
 
   @Test
   void guiceOnlyWiresExperimentsAndRepro() {
-    noClasses().that().resideOutsideOfPackages("io.jqp.experiments.wiring..", "io.jqp.repro..").should().dependOnClassesThat()
-        .resideInAPackage("com.google.inject..").check(jqp);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.jqp.experiments.wiring..", "io.jqp.repro..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.google.inject..")
+        .check(jqp);
   }
 
   @Test

@@ -24,8 +24,11 @@ class ReproTest {
     assertEquals(0.2, a.std(), 1e-9);
     assertEquals("yes", Stats.greater(a, b));
     assertEquals("no", Stats.greater(b, a));
-    assertEquals("inconclusive", Stats.greater(Stats.of(List.of(90.0, 91.0, 89.0)), Stats.of(List.of(90.2, 89.5, 90.6))));
-    assertEquals("inconclusive (1 seed)", Stats.greater(Stats.of(List.of(95.0)), Stats.of(List.of(80.0))));
+    assertEquals(
+        "inconclusive",
+        Stats.greater(Stats.of(List.of(90.0, 91.0, 89.0)), Stats.of(List.of(90.2, 89.5, 90.6))));
+    assertEquals(
+        "inconclusive (1 seed)", Stats.greater(Stats.of(List.of(95.0)), Stats.of(List.of(80.0))));
   }
 
   @Test
@@ -37,8 +40,11 @@ class ReproTest {
     TrainConfig pq = t4.arms().get(0).config().apply(base, Map.of());
     assertEquals("prune-then-quantize", pq.preset());
     assertTrue(pq.pruneActivations());
-    assertEquals(List.of(92.60, 92.52, 75.83, 18.35), Tables.table1().arms().stream().map(TableSpec.Arm::paperMetric).toList());
-    assertEquals("unknown table 'table5'; known: table1, table2, table3, table4, table6, figure5, djpq",
+    assertEquals(
+        List.of(92.60, 92.52, 75.83, 18.35),
+        Tables.table1().arms().stream().map(TableSpec.Arm::paperMetric).toList());
+    assertEquals(
+        "unknown table 'table5'; known: table1, table2, table3, table4, table6, figure5, djpq",
         assertThrows(JqpException.class, () -> Tables.byId("table5")).getMessage());
     // super-resolution rows run the SR task with the paper's SR numbers
     TableSpec.Arm srQp = t4.arms().get(3);
@@ -47,7 +53,9 @@ class ReproTest {
     assertEquals(8.51, srQp.paperPd());
     TrainConfig srBase = base.copy(Map.of("task", "sr-x3"));
     assertEquals("quantize-then-prune", srQp.config().apply(srBase, Map.of()).preset());
-    assertEquals(List.of(92.60, 92.52, 32.84, 32.68), Tables.table2().arms().stream().map(TableSpec.Arm::paperMetric).toList());
+    assertEquals(
+        List.of(92.60, 92.52, 32.84, 32.68),
+        Tables.table2().arms().stream().map(TableSpec.Arm::paperMetric).toList());
     // figure 5 sweeps T for activation pruning only: the quantizer's d* window stays at 64
     TableSpec f5 = Tables.figure5(false);
     assertEquals(List.of(1.0, 4.0, 16.0, 64.0), f5.arms().stream().map(TableSpec.Arm::x).toList());
@@ -58,7 +66,9 @@ class ReproTest {
 
   @Test
   void theRetrainArmFixesEverySitesFinalD(@TempDir Path run) throws Exception {
-    Files.writeString(run.resolve("layers.csv"), """
+    Files.writeString(
+        run.resolve("layers.csv"),
+        """
         name,layer,kind,layer_kind,bits,d,sparsity,numel,quantizer,pruner
         conv1/weight,conv1,weight,conv2d,8,6,0,288,"Quantizers.fixed(8).withDelay(749)","Pruner.none()"
         conv1/activation,conv1,activation,conv2d,8,5,0,25088,"Quantizers.fixed(8).withDelay(824)","Pruner.none()"
@@ -66,14 +76,22 @@ class ReproTest {
         """);
     List<LayerOverride> rules = Tables.finalD(run);
     assertEquals(2, rules.size(), "sites without d (full precision) keep the recipe");
-    assertEquals(new LayerOverride("conv1", "activation", "fixed", Map.of("bits", 8, "d", 5), null, null), rules.get(1));
-    TrainConfig retrain = Tables.table1().arms().get(3).config().apply(TrainConfig.defaults(), Map.of("delayed", run));
+    assertEquals(
+        new LayerOverride("conv1", "activation", "fixed", Map.of("bits", 8, "d", 5), null, null),
+        rules.get(1));
+    TrainConfig retrain =
+        Tables.table1()
+            .arms()
+            .get(3)
+            .config()
+            .apply(TrainConfig.defaults(), Map.of("delayed", run));
     assertEquals(2, retrain.overrides().size());
     assertEquals("none", retrain.preset());
   }
 
   @Test
-  void table6RecomputesEveryPublishedPdFromBitsSparsityAndMemory(@TempDir Path none) throws Exception {
+  void table6RecomputesEveryPublishedPdFromBitsSparsityAndMemory(@TempDir Path none)
+      throws Exception {
     assertTrue(Table6.allAgree());
     Table6.Published ours = Table6.published().get(3);
     assertEquals(9.2, ours.footprint().weightMegabits(), 1e-9);

@@ -1,8 +1,9 @@
 package io.jqp.plugins;
 
 /**
- * Host-side reference of the fixed-point arithmetic (JQP Eqs. 1–4), used by tests to check the in-graph
- * quantizer and by reports. N total bits in two's complement, d fractional bits: one step is 2^-d.
+ * Host-side reference of the fixed-point arithmetic (JQP Eqs. 1–4), used by tests to check the
+ * in-graph quantizer and by reports. N total bits in two's complement, d fractional bits: one step
+ * is 2^-d.
  */
 public final class FixedPoint {
   private FixedPoint() {}
@@ -10,7 +11,10 @@ public final class FixedPoint {
   /** Q(x; N, d) = clip(round(x·2^d), −2^(N−1), 2^(N−1) − 1)·2^−d (JQP Eq. 1). */
   public static double quantize(double x, int bits, int d, Rounding rounding) {
     double scaled = x * Math.pow(2, d);
-    double r = rounding == Rounding.TRUNCATE ? (scaled < 0 ? Math.ceil(scaled) : Math.floor(scaled)) : Math.rint(scaled);
+    double r =
+        rounding == Rounding.TRUNCATE
+            ? (scaled < 0 ? Math.ceil(scaled) : Math.floor(scaled))
+            : Math.rint(scaled);
     double lo = -Math.pow(2, bits - 1);
     double hi = Math.pow(2, bits - 1) - 1;
     return Math.min(Math.max(r, lo), hi) * Math.pow(2, -d);
@@ -36,10 +40,12 @@ public final class FixedPoint {
   }
 
   /**
-   * d* = argmin over d in [lo, hi) of Σ (Q(X; N, d) − X)², scanning d upward and keeping the first minimum
-   * (JQP Eq. 4). Quantization happens in float32, as in the graph; errors accumulate in double.
+   * d* = argmin over d in [lo, hi) of Σ (Q(X; N, d) − X)², scanning d upward and keeping the first
+   * minimum (JQP Eq. 4). Quantization happens in float32, as in the graph; errors accumulate in
+   * double.
    */
-  public static int searchFractionalBits(float[] window, int bits, int lo, int hi, Rounding rounding) {
+  public static int searchFractionalBits(
+      float[] window, int bits, int lo, int hi, Rounding rounding) {
     int best = lo;
     double bestErr = Double.POSITIVE_INFINITY;
     for (int d = lo; d < hi; d++) {
@@ -56,7 +62,9 @@ public final class FixedPoint {
     return best;
   }
 
-  /** The q-quantile of {@code values} with linear interpolation between order statistics (SPEC §3). */
+  /**
+   * The q-quantile of {@code values} with linear interpolation between order statistics (SPEC §3).
+   */
   public static double quantile(float[] values, double q) {
     float[] s = values.clone();
     java.util.Arrays.sort(s);
@@ -67,7 +75,8 @@ public final class FixedPoint {
   }
 
   /** d* of Eq. 4 after clipping the window to its [lower, upper] quantiles (JQP Eqs. 5–7). */
-  public static int searchFractionalBits(float[] window, int bits, int lo, int hi, Rounding rounding, double lower, double upper) {
+  public static int searchFractionalBits(
+      float[] window, int bits, int lo, int hi, Rounding rounding, double lower, double upper) {
     float a = (float) quantile(window, lower);
     float b = (float) quantile(window, upper);
     float[] clipped = new float[window.length];

@@ -13,39 +13,52 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Uniform fixed-point quantization of JQP Eq. 1 with a straight-through gradient (Eq. 2), delayed (Eqs. 3–4)
- * and optionally saturated (Eqs. 5–7).
+ * Uniform fixed-point quantization of JQP Eq. 1 with a straight-through gradient (Eq. 2), delayed
+ * (Eqs. 3–4) and optionally saturated (Eqs. 5–7).
  *
- * <p>The operator is the identity until step {@code delay} = t_q (counted from 0; with 0 there is no identity
- * phase). At t_q it switches on: with a given {@code fractionalBits} it uses that d; without one it picks
- * d* = argmin over d in [{@code dLow}, {@code dHigh}) of Σ(Q(X; N, d) − X)², scanning upward and keeping the
- * first minimum. X is the weight tensor itself, or for activations the last {@code window} samples seen in
- * training before t_q (0: the activations of t_q's own batch). With saturation, X is first clipped to its
- * [{@code lowerQuantile}, {@code upperQuantile}] quantiles (linear interpolation) and the error is measured
- * against the clipped values; the forward pass still uses plain Q. From then on d is frozen in a graph
- * variable (checkpointed) and applies in training and evaluation.
+ * <p>The operator is the identity until step {@code delay} = t_q (counted from 0; with 0 there is
+ * no identity phase). At t_q it switches on: with a given {@code fractionalBits} it uses that d;
+ * without one it picks d* = argmin over d in [{@code dLow}, {@code dHigh}) of Σ(Q(X; N, d) − X)²,
+ * scanning upward and keeping the first minimum. X is the weight tensor itself, or for activations
+ * the last {@code window} samples seen in training before t_q (0: the activations of t_q's own
+ * batch). With saturation, X is first clipped to its [{@code lowerQuantile}, {@code upperQuantile}]
+ * quantiles (linear interpolation) and the error is measured against the clipped values; the
+ * forward pass still uses plain Q. From then on d is frozen in a graph variable (checkpointed) and
+ * applies in training and evaluation.
  *
- * <p>{@code perChannel}: one d per slice of the last axis (output channels of an HWIO kernel, channels of an
- * NHWC activation), each searched on its own slice; quantiles stay per tensor. The reported {@code d} is then
- * the mean over channels.
+ * <p>{@code perChannel}: one d per slice of the last axis (output channels of an HWIO kernel,
+ * channels of an NHWC activation), each searched on its own slice; quantiles stay per tensor. The
+ * reported {@code d} is then the mean over channels.
  *
- * <p>The forward value is exactly Q(x): the gradient path is added as {@code g(x) − stopGradient(g(x))}, which
- * is zero in the forward pass, so integer-only inference can reproduce it bit for bit (SPEC §9).
+ * <p>The forward value is exactly Q(x): the gradient path is added as {@code g(x) −
+ * stopGradient(g(x))}, which is zero in the forward pass, so integer-only inference can reproduce
+ * it bit for bit (SPEC §9).
  *
- * @param bits           total bits N in [2, 32]
+ * @param bits total bits N in [2, 32]
  * @param fractionalBits d, or null to search d* at t_q
- * @param delay          t_q &gt;= 0
- * @param rounding       truncation (the reference) or half-to-even
- * @param gradient       straight-through variant
- * @param dLow           lower end of the d* search, inclusive
- * @param dHigh          upper end of the d* search, exclusive
- * @param window         activation samples searched (0 = the batch at t_q)
- * @param lowerQuantile  q_l in [0, 1]
- * @param upperQuantile  q_u in [q_l, 1]; (0, 1) = no saturation
- * @param perChannel     one d per channel of the last axis
+ * @param delay t_q &gt;= 0
+ * @param rounding truncation (the reference) or half-to-even
+ * @param gradient straight-through variant
+ * @param dLow lower end of the d* search, inclusive
+ * @param dHigh upper end of the d* search, exclusive
+ * @param window activation samples searched (0 = the batch at t_q)
+ * @param lowerQuantile q_l in [0, 1]
+ * @param upperQuantile q_u in [q_l, 1]; (0, 1) = no saturation
+ * @param perChannel one d per channel of the last axis
  */
-public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, long delay, Rounding rounding,
-    SteGradient gradient, int dLow, int dHigh, int window, double lowerQuantile, double upperQuantile, boolean perChannel) implements Quantizer {
+public record FixedPointQuantizer(
+    int bits,
+    @Nullable Integer fractionalBits,
+    long delay,
+    Rounding rounding,
+    SteGradient gradient,
+    int dLow,
+    int dHigh,
+    int window,
+    double lowerQuantile,
+    double upperQuantile,
+    boolean perChannel)
+    implements Quantizer {
 
   public FixedPointQuantizer {
     if (bits < 2 || bits > 32) {
@@ -58,51 +71,149 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
       throw new JqpException("delay (t_q) must be >= 0, got " + delay);
     }
     if (dLow >= dHigh) {
-      throw new JqpException("d search range [" + dLow + ", " + dHigh + ") is empty; set d-low < d-high");
+      throw new JqpException(
+          "d search range [" + dLow + ", " + dHigh + ") is empty; set d-low < d-high");
     }
     if (window < 0) {
       throw new JqpException("window must be >= 0 samples (0 = the batch at t_q), got " + window);
     }
     if (!(lowerQuantile >= 0 && lowerQuantile <= upperQuantile && upperQuantile <= 1)) {
-      throw new JqpException("saturation quantiles must satisfy 0 <= lower <= upper <= 1, got (" + lowerQuantile + ", " + upperQuantile + ")");
+      throw new JqpException(
+          "saturation quantiles must satisfy 0 <= lower <= upper <= 1, got ("
+              + lowerQuantile
+              + ", "
+              + upperQuantile
+              + ")");
     }
   }
 
-  /** N-bit truncating quantizer with d* searched on the first batch, clipped-value gradient (the paper's defaults). */
+  /**
+   * N-bit truncating quantizer with d* searched on the first batch, clipped-value gradient (the
+   * paper's defaults).
+   */
   public static FixedPointQuantizer of(int bits) {
-    return new FixedPointQuantizer(bits, null, 0, Rounding.TRUNCATE, SteGradient.CLIPPED, 0, 20, 0, 0, 1, false);
+    return new FixedPointQuantizer(
+        bits, null, 0, Rounding.TRUNCATE, SteGradient.CLIPPED, 0, 20, 0, 0, 1, false);
   }
 
   public FixedPointQuantizer withFractionalBits(@Nullable Integer d) {
-    return new FixedPointQuantizer(bits, d, delay, rounding, gradient, dLow, dHigh, window, lowerQuantile, upperQuantile, perChannel);
+    return new FixedPointQuantizer(
+        bits,
+        d,
+        delay,
+        rounding,
+        gradient,
+        dLow,
+        dHigh,
+        window,
+        lowerQuantile,
+        upperQuantile,
+        perChannel);
   }
 
   public FixedPointQuantizer withDelay(long tq) {
-    return new FixedPointQuantizer(bits, fractionalBits, tq, rounding, gradient, dLow, dHigh, window, lowerQuantile, upperQuantile, perChannel);
+    return new FixedPointQuantizer(
+        bits,
+        fractionalBits,
+        tq,
+        rounding,
+        gradient,
+        dLow,
+        dHigh,
+        window,
+        lowerQuantile,
+        upperQuantile,
+        perChannel);
   }
 
   public FixedPointQuantizer withRounding(Rounding r) {
-    return new FixedPointQuantizer(bits, fractionalBits, delay, r, gradient, dLow, dHigh, window, lowerQuantile, upperQuantile, perChannel);
+    return new FixedPointQuantizer(
+        bits,
+        fractionalBits,
+        delay,
+        r,
+        gradient,
+        dLow,
+        dHigh,
+        window,
+        lowerQuantile,
+        upperQuantile,
+        perChannel);
   }
 
   public FixedPointQuantizer withGradient(SteGradient g) {
-    return new FixedPointQuantizer(bits, fractionalBits, delay, rounding, g, dLow, dHigh, window, lowerQuantile, upperQuantile, perChannel);
+    return new FixedPointQuantizer(
+        bits,
+        fractionalBits,
+        delay,
+        rounding,
+        g,
+        dLow,
+        dHigh,
+        window,
+        lowerQuantile,
+        upperQuantile,
+        perChannel);
   }
 
   public FixedPointQuantizer withSearchRange(int low, int high) {
-    return new FixedPointQuantizer(bits, fractionalBits, delay, rounding, gradient, low, high, window, lowerQuantile, upperQuantile, perChannel);
+    return new FixedPointQuantizer(
+        bits,
+        fractionalBits,
+        delay,
+        rounding,
+        gradient,
+        low,
+        high,
+        window,
+        lowerQuantile,
+        upperQuantile,
+        perChannel);
   }
 
   public FixedPointQuantizer withWindow(int samples) {
-    return new FixedPointQuantizer(bits, fractionalBits, delay, rounding, gradient, dLow, dHigh, samples, lowerQuantile, upperQuantile, perChannel);
+    return new FixedPointQuantizer(
+        bits,
+        fractionalBits,
+        delay,
+        rounding,
+        gradient,
+        dLow,
+        dHigh,
+        samples,
+        lowerQuantile,
+        upperQuantile,
+        perChannel);
   }
 
   public FixedPointQuantizer saturated(double lower, double upper) {
-    return new FixedPointQuantizer(bits, fractionalBits, delay, rounding, gradient, dLow, dHigh, window, lower, upper, perChannel);
+    return new FixedPointQuantizer(
+        bits,
+        fractionalBits,
+        delay,
+        rounding,
+        gradient,
+        dLow,
+        dHigh,
+        window,
+        lower,
+        upper,
+        perChannel);
   }
 
   public FixedPointQuantizer withPerChannel(boolean on) {
-    return new FixedPointQuantizer(bits, fractionalBits, delay, rounding, gradient, dLow, dHigh, window, lowerQuantile, upperQuantile, on);
+    return new FixedPointQuantizer(
+        bits,
+        fractionalBits,
+        delay,
+        rounding,
+        gradient,
+        dLow,
+        dHigh,
+        window,
+        lowerQuantile,
+        upperQuantile,
+        on);
   }
 
   private boolean isSaturated() {
@@ -114,8 +225,10 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
     boolean activation = ctx.site().kind() == SiteKind.ACTIVATION;
     long[] sample = ctx.site().shape().stream().mapToLong(Long::longValue).toArray();
     long channels = sample[sample.length - 1];
-    Tensor d0 = perChannel ? ops.fill(fractionalBits == null ? dLow : fractionalBits, channels)
-        : ops.constant(fractionalBits == null ? dLow : fractionalBits);
+    Tensor d0 =
+        perChannel
+            ? ops.fill(fractionalBits == null ? dLow : fractionalBits, channels)
+            : ops.constant(fractionalBits == null ? dLow : fractionalBits);
     StateVariable d = ctx.state("d", d0);
     ctx.report("bits", ops.constant(bits));
     ctx.report("d", perChannel ? ops.mean(d.read(), false) : d.read());
@@ -126,10 +239,20 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
       if (activation && window > 0) {
         long needed = (window + ctx.batchSize() - 1) / ctx.batchSize();
         if (delay < needed) {
-          throw new JqpException("quantizer at " + ctx.site().name() + ": a window of " + window + " samples needs t_q >= " + needed
-              + " steps at batch " + ctx.batchSize() + ", got t_q = " + delay);
+          throw new JqpException(
+              "quantizer at "
+                  + ctx.site().name()
+                  + ": a window of "
+                  + window
+                  + " samples needs t_q >= "
+                  + needed
+                  + " steps at batch "
+                  + ctx.batchSize()
+                  + ", got t_q = "
+                  + delay);
         }
-        searched = SampleWindow.of(ops, ctx, "values", x, sample, window, step -> step == tq).values();
+        searched =
+            SampleWindow.of(ops, ctx, "values", x, sample, window, step -> step == tq).values();
       }
       switchOn.add(d.assign(searchFractionalBits(ops, searched)));
     }
@@ -147,10 +270,17 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
     return ops.add(ops.mul(on, y), ops.mul(ops.sub(ops.constant(1), on), x));
   }
 
-  /** Q(x; N, d) in the graph, without any gradient; d is a scalar or a vector along the last axis. */
+  /**
+   * Q(x; N, d) in the graph, without any gradient; d is a scalar or a vector along the last axis.
+   */
   public Tensor forward(GraphOps ops, Tensor x, Tensor d) {
     Tensor scaled = ops.mul(x, ops.pow2(d));
-    Tensor integer = ops.integerize(scaled, -Math.pow(2, bits - 1), Math.pow(2, bits - 1) - 1, rounding == Rounding.TRUNCATE);
+    Tensor integer =
+        ops.integerize(
+            scaled,
+            -Math.pow(2, bits - 1),
+            Math.pow(2, bits - 1) - 1,
+            rounding == Rounding.TRUNCATE);
     return ops.mul(integer, ops.pow2(ops.neg(d)));
   }
 
@@ -158,17 +288,20 @@ public record FixedPointQuantizer(int bits, @Nullable Integer fractionalBits, lo
     Tensor q = ops.stopGradient(forward(ops, x, d));
     Tensor lo = ops.neg(ops.pow2(ops.sub(ops.constant(bits - 1), d)));
     Tensor hi = ops.sub(ops.pow2(ops.sub(ops.constant(bits - 1), d)), ops.pow2(ops.neg(d)));
-    Tensor path = switch (gradient) {
-      case CLIPPED -> ops.clipGradient(x, lo, hi);
-      case ZERO_SATURATED -> ops.mul(x, ops.stopGradient(ops.mul(ops.greaterEqual(x, lo), ops.greaterEqual(hi, x))));
-      case IDENTITY -> x;
-    };
+    Tensor path =
+        switch (gradient) {
+          case CLIPPED -> ops.clipGradient(x, lo, hi);
+          case ZERO_SATURATED ->
+              ops.mul(
+                  x, ops.stopGradient(ops.mul(ops.greaterEqual(x, lo), ops.greaterEqual(hi, x))));
+          case IDENTITY -> x;
+        };
     return ops.add(q, ops.sub(path, ops.stopGradient(path)));
   }
 
   /**
-   * d* over the given values (JQP Eq. 4, with the saturation of Eqs. 5–7 when set): the first minimum of the
-   * squared error, plus dLow; a vector over the last axis when per channel.
+   * d* over the given values (JQP Eq. 4, with the saturation of Eqs. 5–7 when set): the first
+   * minimum of the squared error, plus dLow; a vector over the last axis when per channel.
    */
   public Tensor searchFractionalBits(GraphOps ops, Tensor values) {
     Tensor w = ops.stopGradient(values);

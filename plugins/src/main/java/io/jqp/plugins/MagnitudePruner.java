@@ -10,15 +10,15 @@ import io.jqp.api.StateVariable;
 import io.jqp.api.Tensor;
 
 /**
- * Unstructured magnitude pruning (JQP Eqs. 8–9): P(x, s) = x ∘ M where M zeroes exactly floor(s·n) entries of
- * least importance, ties going to the lower flat index (SPEC §4; unlike the reference, which prunes one fewer).
- * Importance is |w| for weights; for activations it is Σ|h| over the batch seen at the update step, and the
- * mask has the shape of one sample, shared by the batch.
+ * Unstructured magnitude pruning (JQP Eqs. 8–9): P(x, s) = x ∘ M where M zeroes exactly floor(s·n)
+ * entries of least importance, ties going to the lower flat index (SPEC §4; unlike the reference,
+ * which prunes one fewer). Importance is |w| for weights; for activations it is Σ|h| over the batch
+ * seen at the update step, and the mask has the shape of one sample, shared by the batch.
  *
- * <p>The mask lives in a graph variable that starts all ones and is recomputed from scratch before every step
- * at which {@code schedule} {@link Schedule#updatesAt updates} (a constant schedule: once, at step 0), with
- * target sparsity {@code schedule.valueAt(step)}. floor(s·n) is taken on the host with a 1e-9 tolerance, so
- * s = 0.29 and n = 100 prune 29 entries, as the decimal reads.
+ * <p>The mask lives in a graph variable that starts all ones and is recomputed from scratch before
+ * every step at which {@code schedule} {@link Schedule#updatesAt updates} (a constant schedule:
+ * once, at step 0), with target sparsity {@code schedule.valueAt(step)}. floor(s·n) is taken on the
+ * host with a 1e-9 tolerance, so s = 0.29 and n = 100 prune 29 entries, as the decimal reads.
  *
  * @param schedule target sparsity over steps; values must stay in [0, 1)
  */

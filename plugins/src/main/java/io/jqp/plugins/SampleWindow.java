@@ -7,10 +7,10 @@ import io.jqp.api.Tensor;
 import java.util.function.LongPredicate;
 
 /**
- * The last {@code samples} rows of a per-sample quantity, kept in a graph ring buffer (JQP Eqs. 3 and 10:
- * windows count samples, not batches). Rows are written alongside the training steps that precede each
- * update step, just enough of them (ceil(T / batch)) to fill the window; nothing is copied to the host.
- * Row i of step t lands at position (t·B + i) mod T.
+ * The last {@code samples} rows of a per-sample quantity, kept in a graph ring buffer (JQP Eqs. 3
+ * and 10: windows count samples, not batches). Rows are written alongside the training steps that
+ * precede each update step, just enough of them (ceil(T / batch)) to fill the window; nothing is
+ * copied to the host. Row i of step t lands at position (t·B + i) mod T.
  */
 final class SampleWindow {
   private final StateVariable buffer;
@@ -20,10 +20,17 @@ final class SampleWindow {
   }
 
   /**
-   * @param rows    {@code [batch, rowShape…]}, taken before any masking
+   * @param rows {@code [batch, rowShape…]}, taken before any masking
    * @param updates the steps whose update reads the window
    */
-  static SampleWindow of(GraphOps ops, SiteContext ctx, String name, Tensor rows, long[] rowShape, int samples, LongPredicate updates) {
+  static SampleWindow of(
+      GraphOps ops,
+      SiteContext ctx,
+      String name,
+      Tensor rows,
+      long[] rowShape,
+      int samples,
+      LongPredicate updates) {
     long[] shape = new long[rowShape.length + 1];
     shape[0] = samples;
     System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
@@ -31,15 +38,17 @@ final class SampleWindow {
     int batch = ctx.batchSize();
     long stepsNeeded = (samples + batch - 1) / batch;
     Tensor start = ctx.scheduled(step -> Math.floorMod(step * batch, (long) samples));
-    LongPredicate collect = step -> {
-      for (long j = 1; j <= stepsNeeded; j++) {
-        if (updates.test(step + j)) {
-          return true;
-        }
-      }
-      return false;
-    };
-    ctx.observe(collect, buffer.assign(ops.ringWrite(buffer.read(), ops.stopGradient(rows), start)));
+    LongPredicate collect =
+        step -> {
+          for (long j = 1; j <= stepsNeeded; j++) {
+            if (updates.test(step + j)) {
+              return true;
+            }
+          }
+          return false;
+        };
+    ctx.observe(
+        collect, buffer.assign(ops.ringWrite(buffer.read(), ops.stopGradient(rows), start)));
     return new SampleWindow(buffer);
   }
 

@@ -6,11 +6,13 @@ import io.jqp.api.Schedule;
 public final class Schedules {
   private Schedules() {}
 
-  public static ZhuGuptaSchedule zhuGupta(long start, long interval, int repetitions, double target) {
+  public static ZhuGuptaSchedule zhuGupta(
+      long start, long interval, int repetitions, double target) {
     return new ZhuGuptaSchedule(start, interval, repetitions, target);
   }
 
-  public static PolynomialSchedule polynomial(long begin, long end, double initial, double target, double power, long frequency) {
+  public static PolynomialSchedule polynomial(
+      long begin, long end, double initial, double target, double power, long frequency) {
     return new PolynomialSchedule(begin, end, initial, target, power, frequency);
   }
 

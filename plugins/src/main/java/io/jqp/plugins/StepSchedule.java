@@ -9,11 +9,16 @@ public record StepSchedule(long[] steps, double[] values) implements Schedule {
 
   public StepSchedule {
     if (steps.length == 0 || steps.length != values.length) {
-      throw new JqpException("schedule 'step': steps and values must be non-empty and of equal length, got " + steps.length + " and " + values.length);
+      throw new JqpException(
+          "schedule 'step': steps and values must be non-empty and of equal length, got "
+              + steps.length
+              + " and "
+              + values.length);
     }
     for (int i = 1; i < steps.length; i++) {
       if (steps[i] <= steps[i - 1]) {
-        throw new JqpException("schedule 'step': steps must increase, got " + Arrays.toString(steps));
+        throw new JqpException(
+            "schedule 'step': steps must increase, got " + Arrays.toString(steps));
       }
     }
     steps = steps.clone();
@@ -31,7 +36,9 @@ public record StepSchedule(long[] steps, double[] values) implements Schedule {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StepSchedule s && Arrays.equals(steps, s.steps) && Arrays.equals(values, s.values);
+    return o instanceof StepSchedule s
+        && Arrays.equals(steps, s.steps)
+        && Arrays.equals(values, s.values);
   }
 
   @Override

@@ -11,22 +11,25 @@ import io.jqp.api.Tensor;
 import java.util.Arrays;
 
 /**
- * Activation pruning with a sliding window (JQP Eq. 10): before every update step of {@code schedule}, the
- * importance of each activation is Σ|h| over the last {@code window} samples seen in training (h before
- * masking), and the mask keeps the n − floor(s·n) most important entries. The mask has the shape of one
- * sample, is shared by the batch and applies in training and evaluation.
+ * Activation pruning with a sliding window (JQP Eq. 10): before every update step of {@code
+ * schedule}, the importance of each activation is Σ|h| over the last {@code window} samples seen in
+ * training (h before masking), and the mask keeps the n − floor(s·n) most important entries. The
+ * mask has the shape of one sample, is shared by the batch and applies in training and evaluation.
  *
- * <p>{@code channelwise}: importance is |h| averaged over all axes but the channel (last) axis, and whole
- * channels are pruned (mask C, broadcast over the spatial axes), for inputs whose size varies.
+ * <p>{@code channelwise}: importance is |h| averaged over all axes but the channel (last) axis, and
+ * whole channels are pruned (mask C, broadcast over the spatial axes), for inputs whose size
+ * varies.
  *
- * <p>Mask tiling (SPEC §6): when an evaluation input is larger than the training sample, the mask is repeated
- * floor(X_i / M_i) times along each spatial axis and centred in a tensor of ones; the border stays unpruned.
+ * <p>Mask tiling (SPEC §6): when an evaluation input is larger than the training sample, the mask
+ * is repeated floor(X_i / M_i) times along each spatial axis and centred in a tensor of ones; the
+ * border stays unpruned.
  *
- * @param schedule    sparsity over steps (Zhu–Gupta in the paper)
- * @param window      T, samples in the window, &gt;= 1
+ * @param schedule sparsity over steps (Zhu–Gupta in the paper)
+ * @param window T, samples in the window, &gt;= 1
  * @param channelwise prune whole channels
  */
-public record WindowedActivationPruner(Schedule schedule, int window, boolean channelwise) implements Pruner {
+public record WindowedActivationPruner(Schedule schedule, int window, boolean channelwise)
+    implements Pruner {
 
   public WindowedActivationPruner {
     if (window < 1) {
@@ -37,7 +40,10 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
   @Override
   public Tensor prune(GraphOps ops, Tensor x, SiteContext ctx) {
     if (ctx.site().kind() != SiteKind.ACTIVATION) {
-      throw new JqpException("pruner 'windowed' prunes activations, but was given " + ctx.site().name() + "; use 'magnitude' for weights");
+      throw new JqpException(
+          "pruner 'windowed' prunes activations, but was given "
+              + ctx.site().name()
+              + "; use 'magnitude' for weights");
     }
     long[] sample = ctx.site().shape().stream().mapToLong(Long::longValue).toArray();
     int rank = sample.length;
@@ -63,7 +69,8 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
     }
     long n = Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
     StateVariable mask = ctx.state("mask", ops.fill(1, rowShape));
-    SampleWindow w = SampleWindow.of(ops, ctx, "importance", rows, rowShape, window, schedule::updatesAt);
+    SampleWindow w =
+        SampleWindow.of(ops, ctx, "importance", rows, rowShape, window, schedule::updatesAt);
     Tensor importance = ops.sum(w.values(), false, 0);
     Tensor keep = ctx.scheduled(step -> n - MagnitudePruner.prunedCount(schedule.valueAt(step), n));
     ctx.onUpdate(schedule::updatesAt, mask.assign(ops.keepLargest(importance, keep)));
@@ -89,6 +96,11 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
 
   @Override
   public String toString() {
-    return "Pruners.windowed(" + schedule + ", " + window + (channelwise ? ", channelwise" : "") + ")";
+    return "Pruners.windowed("
+        + schedule
+        + ", "
+        + window
+        + (channelwise ? ", channelwise" : "")
+        + ")";
   }
 }

@@ -4,15 +4,17 @@ import io.jqp.api.JqpException;
 import io.jqp.api.Schedule;
 
 /**
- * Zhu &amp; Gupta's gradual sparsity schedule as JQP uses it (SPEC §5): updates at t = t_p + kΔ for k = 1..n with
- * s_k = S·(1 − (1 − k/n)³); 0 before the first update, S from the last on (so masks freeze after it).
+ * Zhu &amp; Gupta's gradual sparsity schedule as JQP uses it (SPEC §5): updates at t = t_p + kΔ for
+ * k = 1..n with s_k = S·(1 − (1 − k/n)³); 0 before the first update, S from the last on (so masks
+ * freeze after it).
  *
- * @param start       t_p
- * @param interval    Δ &gt;= 1
+ * @param start t_p
+ * @param interval Δ &gt;= 1
  * @param repetitions n &gt;= 1
- * @param target      S in [0, 1)
+ * @param target S in [0, 1)
  */
-public record ZhuGuptaSchedule(long start, long interval, int repetitions, double target) implements Schedule {
+public record ZhuGuptaSchedule(long start, long interval, int repetitions, double target)
+    implements Schedule {
 
   public ZhuGuptaSchedule {
     if (start < 0) {
@@ -43,6 +45,14 @@ public record ZhuGuptaSchedule(long start, long interval, int repetitions, doubl
 
   @Override
   public String toString() {
-    return "Schedules.zhuGupta(" + start + ", " + interval + ", " + repetitions + ", " + target + ")";
+    return "Schedules.zhuGupta("
+        + start
+        + ", "
+        + interval
+        + ", "
+        + repetitions
+        + ", "
+        + target
+        + ")";
   }
 }

@@ -11,10 +11,11 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * The checks behind the contracts, runnable from any test framework. Each strategy is placed at one site of a
- * graph of its own (weights {@code [3, 3, 4, 8]}, activations of {@code [6, 6, 4]} per sample, batch 4), fed
- * seeded Gaussian data and stepped through {@code steps} training steps' updates and observers before it is
- * checked. Failures throw {@link AssertionError} with the strategy's {@code toString()}.
+ * The checks behind the contracts, runnable from any test framework. Each strategy is placed at one
+ * site of a graph of its own (weights {@code [3, 3, 4, 8]}, activations of {@code [6, 6, 4]} per
+ * sample, batch 4), fed seeded Gaussian data and stepped through {@code steps} training steps'
+ * updates and observers before it is checked. Failures throw {@link AssertionError} with the
+ * strategy's {@code toString()}.
  */
 public final class Contracts {
   private Contracts() {}
@@ -66,13 +67,19 @@ public final class Contracts {
     }
   }
 
-  /** Shape kept, outputs and gradients finite, evaluation deterministic, at most 2^bits levels once on. */
+  /**
+   * Shape kept, outputs and gradients finite, evaluation deterministic, at most 2^bits levels once
+   * on.
+   */
   public static void quantizer(Quantizer q, SiteKind kind, long steps) {
     try (TfStrategyHarness h = harness(kind, q, Pruner.none())) {
       step(h, kind, steps);
       float[] x = gaussian(size(kind), 7);
       float[] y = h.forward(x);
-      check(y.length == x.length, q, "output size " + y.length + " differs from input size " + x.length);
+      check(
+          y.length == x.length,
+          q,
+          "output size " + y.length + " differs from input size " + x.length);
       finite(y, q, "output");
       check(Arrays.equals(y, h.forward(x)), q, "evaluation is not deterministic");
       float[] g = h.gradient(x, gaussian(x.length, 8));
@@ -86,14 +93,23 @@ public final class Contracts {
           for (float v : y) {
             levels.add(v);
           }
-          long channels = kind == SiteKind.WEIGHT ? WEIGHT[WEIGHT.length - 1] : ACTIVATION[ACTIVATION.length - 1];
-          check(levels.size() <= channels * Math.pow(2, bits), q, levels.size() + " distinct values exceed what " + bits + " bits can hold");
+          long channels =
+              kind == SiteKind.WEIGHT
+                  ? WEIGHT[WEIGHT.length - 1]
+                  : ACTIVATION[ACTIVATION.length - 1];
+          check(
+              levels.size() <= channels * Math.pow(2, bits),
+              q,
+              levels.size() + " distinct values exceed what " + bits + " bits can hold");
         }
       }
     }
   }
 
-  /** Shape kept; every output is its input or 0; the reported sparsity is the measured fraction of zeros; gradients finite. */
+  /**
+   * Shape kept; every output is its input or 0; the reported sparsity is the measured fraction of
+   * zeros; gradients finite.
+   */
   public static void pruner(Pruner p, SiteKind kind, long steps) {
     try (TfStrategyHarness h = harness(kind, Quantizer.identity(), p)) {
       step(h, kind, steps);
@@ -102,27 +118,43 @@ public final class Contracts {
       check(y.length == x.length, p, "output size differs from input size");
       int zeros = 0;
       for (int i = 0; i < x.length; i++) {
-        check(y[i] == x[i] || y[i] == 0, p, "entry " + i + " is neither kept nor zeroed: " + x[i] + " -> " + y[i]);
+        check(
+            y[i] == x[i] || y[i] == 0,
+            p,
+            "entry " + i + " is neither kept nor zeroed: " + x[i] + " -> " + y[i]);
         zeros += y[i] == 0 ? 1 : 0;
       }
       Double reported = h.reports().get("sparsity");
       if (reported != null) {
-        check(reported >= 0 && reported < 1, p, "reported sparsity " + reported + " outside [0, 1)");
-        check(Math.abs(reported - (double) zeros / x.length) <= 1.0 / x.length + 1e-6, p,
-            "reported sparsity " + reported + " but " + zeros + " of " + x.length + " outputs are zero");
+        check(
+            reported >= 0 && reported < 1, p, "reported sparsity " + reported + " outside [0, 1)");
+        check(
+            Math.abs(reported - (double) zeros / x.length) <= 1.0 / x.length + 1e-6,
+            p,
+            "reported sparsity "
+                + reported
+                + " but "
+                + zeros
+                + " of "
+                + x.length
+                + " outputs are zero");
       }
       finite(h.gradient(x, gaussian(x.length, 10)), p, "gradient");
     }
   }
 
-  /** Pure (same value twice), finite, and updating wherever its value changes, over {@code horizon} steps. */
+  /**
+   * Pure (same value twice), finite, and updating wherever its value changes, over {@code horizon}
+   * steps.
+   */
   public static void schedule(Schedule s, long horizon) {
     for (long t = 0; t < horizon; t++) {
       double v = s.valueAt(t);
       check(Double.isFinite(v), s, "value at " + t + " is not finite");
       check(v == s.valueAt(t), s, "value at " + t + " is not a pure function of the step");
       if (t > 0 && v != s.valueAt(t - 1)) {
-        check(s.updatesAt(t), s, "value changes at step " + t + " but updatesAt(" + t + ") is false");
+        check(
+            s.updatesAt(t), s, "value changes at step " + t + " but updatesAt(" + t + ") is false");
       }
     }
   }

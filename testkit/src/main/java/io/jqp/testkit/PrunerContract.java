@@ -34,6 +34,9 @@ public interface PrunerContract {
   @Test
   default void prunerDescribesItself() {
     String s = pruner().toString();
-    Contracts.check(!s.contains("$$Lambda") && !s.matches(".*@[0-9a-f]+$"), s, "toString() should be the expression that built it");
+    Contracts.check(
+        !s.contains("$$Lambda") && !s.matches(".*@[0-9a-f]+$"),
+        s,
+        "toString() should be the expression that built it");
   }
 }

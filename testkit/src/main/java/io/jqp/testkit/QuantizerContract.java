@@ -9,7 +9,10 @@ public interface QuantizerContract {
 
   Quantizer quantizer();
 
-  /** Training steps whose updates run before the checks (long enough for a delayed quantizer to switch on). */
+  /**
+   * Training steps whose updates run before the checks (long enough for a delayed quantizer to
+   * switch on).
+   */
   default long steps() {
     return 16;
   }
@@ -27,6 +30,9 @@ public interface QuantizerContract {
   @Test
   default void quantizerDescribesItself() {
     String s = quantizer().toString();
-    Contracts.check(!s.contains("$$Lambda") && !s.matches(".*@[0-9a-f]+$"), s, "toString() should be the expression that built it");
+    Contracts.check(
+        !s.contains("$$Lambda") && !s.matches(".*@[0-9a-f]+$"),
+        s,
+        "toString() should be the expression that built it");
   }
 }

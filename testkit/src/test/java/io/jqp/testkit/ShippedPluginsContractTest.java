@@ -24,7 +24,10 @@ class ShippedPluginsContractTest {
   @Nested
   class FixedHalfEvenZeroSaturated implements QuantizerContract {
     public Quantizer quantizer() {
-      return Quantizers.fixed(4).withFractionalBits(2).withRounding(Rounding.HALF_EVEN).withGradient(SteGradient.ZERO_SATURATED);
+      return Quantizers.fixed(4)
+          .withFractionalBits(2)
+          .withRounding(Rounding.HALF_EVEN)
+          .withGradient(SteGradient.ZERO_SATURATED);
     }
   }
 

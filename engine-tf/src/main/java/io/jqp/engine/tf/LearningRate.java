@@ -3,26 +3,32 @@ package io.jqp.engine.tf;
 /**
  * Learning rate as a pure function of the step, evaluated on the host and fed to the graph.
  *
- * @param kind       constant, step (multiply by {@code gamma} every {@code stepSize} steps) or cosine
- *                   (from {@code base} to 0 over {@code totalSteps})
- * @param base       initial rate, &gt; 0
- * @param stepSize   steps between decays (step kind)
- * @param gamma      decay factor (step kind), in (0, 1]
+ * @param kind constant, step (multiply by {@code gamma} every {@code stepSize} steps) or cosine
+ *     (from {@code base} to 0 over {@code totalSteps})
+ * @param base initial rate, &gt; 0
+ * @param stepSize steps between decays (step kind)
+ * @param gamma decay factor (step kind), in (0, 1]
  * @param totalSteps length of the cosine schedule
  */
 public record LearningRate(Kind kind, double base, long stepSize, double gamma, long totalSteps) {
 
-  public enum Kind { CONSTANT, STEP, COSINE }
+  public enum Kind {
+    CONSTANT,
+    STEP,
+    COSINE
+  }
 
   public LearningRate {
     if (!(base > 0)) {
       throw new IllegalArgumentException("learning rate must be > 0, got " + base);
     }
     if (kind == Kind.STEP && (stepSize < 1 || !(gamma > 0 && gamma <= 1))) {
-      throw new IllegalArgumentException("step schedule needs stepSize >= 1 and gamma in (0, 1], got " + stepSize + ", " + gamma);
+      throw new IllegalArgumentException(
+          "step schedule needs stepSize >= 1 and gamma in (0, 1], got " + stepSize + ", " + gamma);
     }
     if (kind == Kind.COSINE && totalSteps < 1) {
-      throw new IllegalArgumentException("cosine schedule needs totalSteps >= 1, got " + totalSteps);
+      throw new IllegalArgumentException(
+          "cosine schedule needs totalSteps >= 1, got " + totalSteps);
     }
   }
 

@@ -4,8 +4,8 @@ import io.jqp.api.StrategyOptions;
 import java.util.Map;
 
 /**
- * A loss plugin, found by {@link java.util.ServiceLoader} (register it in
- * {@code META-INF/services/io.jqp.engine.tf.LossProvider}); {@code loss: <id>} in a run config chooses one
+ * A loss plugin, found by {@link java.util.ServiceLoader} (register it in {@code
+ * META-INF/services/io.jqp.engine.tf.LossProvider}); {@code loss: <id>} in a run config chooses one
  * (the task's default otherwise).
  */
 public interface LossProvider {

@@ -14,30 +14,37 @@ public final class Losses {
   private Losses() {}
 
   /** Softmax cross-entropy on integer labels; counts correct arg-max predictions. */
-  public static final TfLoss SOFTMAX_CROSS_ENTROPY = new TfLoss() {
-    @Override
-    public boolean classification() {
-      return true;
-    }
+  public static final TfLoss SOFTMAX_CROSS_ENTROPY =
+      new TfLoss() {
+        @Override
+        public boolean classification() {
+          return true;
+        }
 
-    @Override
-    public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> output, Operand<TInt32> labels, Operand<TFloat32> targets) {
-      int classes = (int) output.shape().get(1);
-      Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-      return tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(output, oneHot).loss(), tf.constant(0));
-    }
+        @Override
+        public Operand<TFloat32> loss(
+            Ops tf, Operand<TFloat32> output, Operand<TInt32> labels, Operand<TFloat32> targets) {
+          int classes = (int) output.shape().get(1);
+          Operand<TFloat32> oneHot =
+              tf.oneHot(labels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+          return tf.math.mean(
+              tf.nn.softmaxCrossEntropyWithLogits(output, oneHot).loss(), tf.constant(0));
+        }
 
-    @Override
-    public Operand<TFloat32> correct(Ops tf, Operand<TFloat32> output, Operand<TInt32> labels) {
-      Operand<TInt64> predicted = tf.math.argMax(output, tf.constant(1));
-      return tf.sum(tf.dtypes.cast(tf.math.equal(predicted, tf.dtypes.cast(labels, TInt64.class)), TFloat32.class), tf.constant(0));
-    }
+        @Override
+        public Operand<TFloat32> correct(Ops tf, Operand<TFloat32> output, Operand<TInt32> labels) {
+          Operand<TInt64> predicted = tf.math.argMax(output, tf.constant(1));
+          return tf.sum(
+              tf.dtypes.cast(
+                  tf.math.equal(predicted, tf.dtypes.cast(labels, TInt64.class)), TFloat32.class),
+              tf.constant(0));
+        }
 
-    @Override
-    public String toString() {
-      return "softmax-cross-entropy";
-    }
-  };
+        @Override
+        public String toString() {
+          return "softmax-cross-entropy";
+        }
+      };
 
   /** Mean squared error over every output value. */
   public static final TfLoss MSE = new Regression("mse", false);
@@ -52,9 +59,14 @@ public final class Losses {
     }
 
     @Override
-    public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> output, Operand<TInt32> labels, Operand<TFloat32> targets) {
-      Operand<TFloat32> d = absolute ? tf.math.abs(tf.math.sub(output, targets)) : tf.math.squaredDifference(output, targets);
-      return tf.math.mean(d, TfTrainStep.allAxes(tf, output.shape().numDimensions()), Mean.keepDims(false));
+    public Operand<TFloat32> loss(
+        Ops tf, Operand<TFloat32> output, Operand<TInt32> labels, Operand<TFloat32> targets) {
+      Operand<TFloat32> d =
+          absolute
+              ? tf.math.abs(tf.math.sub(output, targets))
+              : tf.math.squaredDifference(output, targets);
+      return tf.math.mean(
+          d, TfTrainStep.allAxes(tf, output.shape().numDimensions()), Mean.keepDims(false));
     }
 
     @Override
@@ -94,7 +106,10 @@ public final class Losses {
   /** {@code softmax-cross-entropy}. */
   public static final class SoftmaxCrossEntropyProvider extends Shipped {
     public SoftmaxCrossEntropyProvider() {
-      super("softmax-cross-entropy", "softmax cross-entropy on class labels (classification)", SOFTMAX_CROSS_ENTROPY);
+      super(
+          "softmax-cross-entropy",
+          "softmax cross-entropy on class labels (classification)",
+          SOFTMAX_CROSS_ENTROPY);
     }
   }
 
@@ -126,13 +141,17 @@ public final class Losses {
 
     @Override
     public Map<String, String> options() {
-      return Map.of("beta1", "0.9 — in [0, 1)", "beta2", "0.999 — in [0, 1)", "epsilon", "1e-7 — > 0");
+      return Map.of(
+          "beta1", "0.9 — in [0, 1)", "beta2", "0.999 — in [0, 1)", "epsilon", "1e-7 — > 0");
     }
 
     @Override
     public Optimizer.UpdateRule create(StrategyOptions options) {
       options.requireKnown(options().keySet());
-      return new Optimizer.Adam(options.getDouble("beta1", 0.9), options.getDouble("beta2", 0.999), options.getDouble("epsilon", 1e-7));
+      return new Optimizer.Adam(
+          options.getDouble("beta1", 0.9),
+          options.getDouble("beta2", 0.999),
+          options.getDouble("epsilon", 1e-7));
     }
   }
 

@@ -23,11 +23,11 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * jqp's checkpoint file: every graph variable (weights, optimizer slots, strategy state) by name with its
- * shape, the training step, and a fingerprint of the model and recipe, closed by a CRC-32 of all of it.
- * Written to a temporary file in the same folder, forced to disk, then atomically renamed over the target,
- * so a crash leaves the old file or the new one, never a mix. (TF Java's {@code Session.save} is not used:
- * it can silently write nothing.)
+ * jqp's checkpoint file: every graph variable (weights, optimizer slots, strategy state) by name
+ * with its shape, the training step, and a fingerprint of the model and recipe, closed by a CRC-32
+ * of all of it. Written to a temporary file in the same folder, forced to disk, then atomically
+ * renamed over the target, so a crash leaves the old file or the new one, never a mix. (TF Java's
+ * {@code Session.save} is not used: it can silently write nothing.)
  */
 public final class TfCheckpoint {
   private static final long MAGIC = 0x4A51504B50543031L; // "JQPKPT01"
@@ -45,8 +45,11 @@ public final class TfCheckpoint {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
-      try (OutputStream fo = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-          CheckedOutputStream co = new CheckedOutputStream(new BufferedOutputStream(fo, 1 << 16), new CRC32());
+      try (OutputStream fo =
+              Files.newOutputStream(
+                  tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+          CheckedOutputStream co =
+              new CheckedOutputStream(new BufferedOutputStream(fo, 1 << 16), new CRC32());
           DataOutputStream out = new DataOutputStream(co)) {
         out.writeLong(MAGIC);
         out.writeLong(content.step());
@@ -83,16 +86,21 @@ public final class TfCheckpoint {
     }
   }
 
-  /** Reads and verifies a checkpoint; a truncated or corrupt file fails with a one-line message naming it. */
+  /**
+   * Reads and verifies a checkpoint; a truncated or corrupt file fails with a one-line message
+   * naming it.
+   */
   public static Content read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new JqpException("checkpoint " + file + " does not exist");
     }
     try (InputStream fi = Files.newInputStream(file);
-        CheckedInputStream ci = new CheckedInputStream(new BufferedInputStream(fi, 1 << 16), new CRC32());
+        CheckedInputStream ci =
+            new CheckedInputStream(new BufferedInputStream(fi, 1 << 16), new CRC32());
         DataInputStream in = new DataInputStream(ci)) {
       if (in.readLong() != MAGIC) {
-        throw new JqpException("checkpoint " + file + " is not a jqp checkpoint (bad magic number)");
+        throw new JqpException(
+            "checkpoint " + file + " is not a jqp checkpoint (bad magic number)");
       }
       long step = in.readLong();
       String fingerprint = in.readUTF();
@@ -102,7 +110,8 @@ public final class TfCheckpoint {
         String name = in.readUTF();
         int rank = in.readInt();
         if (rank < 0 || rank > 8) {
-          throw new JqpException("checkpoint " + file + " is corrupt (rank " + rank + " for " + name + ")");
+          throw new JqpException(
+              "checkpoint " + file + " is corrupt (rank " + rank + " for " + name + ")");
         }
         long[] shape = new long[rank];
         for (int r = 0; r < rank; r++) {
@@ -110,7 +119,8 @@ public final class TfCheckpoint {
         }
         int len = in.readInt();
         if (len != Arrays.stream(shape).reduce(1, (a, b) -> a * b)) {
-          throw new JqpException("checkpoint " + file + " is corrupt (size of " + name + " does not match its shape)");
+          throw new JqpException(
+              "checkpoint " + file + " is corrupt (size of " + name + " does not match its shape)");
         }
         float[] v = new float[len];
         for (int k = 0; k < len; k++) {
@@ -121,7 +131,8 @@ public final class TfCheckpoint {
       long computed = ci.getChecksum().getValue();
       long stored = in.readLong();
       if (computed != stored) {
-        throw new JqpException("checkpoint " + file + " is corrupt (checksum mismatch); use an earlier checkpoint");
+        throw new JqpException(
+            "checkpoint " + file + " is corrupt (checksum mismatch); use an earlier checkpoint");
       }
       return new Content(step, fingerprint, vars);
     } catch (EOFException e) {

@@ -25,13 +25,16 @@ public final class TfGraphOps implements GraphOps {
   private int clipCount;
   private final long seed;
   private int randomOps;
-  private org.tensorflow.op.core.@org.jspecify.annotations.Nullable PlaceholderWithDefault<TInt64> randomStep;
+  private org.tensorflow.op.core.@org.jspecify.annotations.Nullable PlaceholderWithDefault<TInt64>
+      randomStep;
 
   public TfGraphOps(Ops tf, Graph graph) {
     this(tf, graph, 0);
   }
 
-  /** @param seed seeds the random ops ({@link #normalNoise}) */
+  /**
+   * @param seed seeds the random ops ({@link #normalNoise})
+   */
   public TfGraphOps(Ops tf, Graph graph, long seed) {
     this.tf = tf;
     this.graph = graph;
@@ -112,15 +115,16 @@ public final class TfGraphOps implements GraphOps {
   }
 
   /**
-   * Clipping first to whole-number bounds inside the int32 range makes a float → int32 → float cast round
-   * trip an exact truncation toward zero: two cheap kernels instead of sign·floor(|x|).
+   * Clipping first to whole-number bounds inside the int32 range makes a float → int32 → float cast
+   * round trip an exact truncation toward zero: two cheap kernels instead of sign·floor(|x|).
    */
   @Override
   public Tensor integerize(Tensor x, double lo, double hi, boolean towardZero) {
     if (!towardZero || lo < Integer.MIN_VALUE || hi > Integer.MAX_VALUE) {
       return GraphOps.super.integerize(x, lo, hi, towardZero);
     }
-    Operand<TFloat32> clipped = tf.clipByValue(o(x), tf.constant((float) lo), tf.constant((float) hi));
+    Operand<TFloat32> clipped =
+        tf.clipByValue(o(x), tf.constant((float) lo), tf.constant((float) hi));
     return t(tf.dtypes.cast(tf.dtypes.cast(clipped, TInt32.class), TFloat32.class));
   }
 
@@ -145,9 +149,9 @@ public final class TfGraphOps implements GraphOps {
   }
 
   /**
-   * The step that keys every random op of this graph, fed by the trainer (0 when not fed). Random ops are
-   * stateless: their draws are a function of (seed, op, step) only, so a resumed run draws what the
-   * uninterrupted one did; there is no generator state to save.
+   * The step that keys every random op of this graph, fed by the trainer (0 when not fed). Random
+   * ops are stateless: their draws are a function of (seed, op, step) only, so a resumed run draws
+   * what the uninterrupted one did; there is no generator state to save.
    */
   public Operand<TInt64> randomStep() {
     org.tensorflow.op.core.PlaceholderWithDefault<TInt64> r = randomStep;
@@ -183,7 +187,8 @@ public final class TfGraphOps implements GraphOps {
       ones[i] = 1 - keep[i];
     }
     // shape = shape(x) * keep + (1 - keep): size 1 along the shared axes
-    Operand<TInt32> shape = tf.math.add(tf.math.mul(tf.shape(v), tf.constant(keep)), tf.constant(ones));
+    Operand<TInt32> shape =
+        tf.math.add(tf.math.mul(tf.shape(v), tf.constant(keep)), tf.constant(ones));
     // no gradient flows into the sampler (TensorFlow registers none for it)
     return t(tf.stopGradient(tf.random.statelessRandomNormal(shape, randomKey())));
   }
@@ -248,7 +253,11 @@ public final class TfGraphOps implements GraphOps {
   @SuppressWarnings("unchecked")
   public Tensor clipGradient(Tensor x, Tensor lo, Tensor hi) {
     String name = tf.scope().makeOpName("ClipGradient" + (clipCount++));
-    GraphOperation op = graph.opBuilder(TfGradients.CLIP_GRADIENT_OP, name, tf.scope()).addInput(o(x).asOutput()).build();
+    GraphOperation op =
+        graph
+            .opBuilder(TfGradients.CLIP_GRADIENT_OP, name, tf.scope())
+            .addInput(o(x).asOutput())
+            .build();
     TfGradients.record(graph, op.name(), o(lo), o(hi));
     return t((Operand<TFloat32>) (Operand<?>) op.output(0));
   }
@@ -258,7 +267,9 @@ public final class TfGraphOps implements GraphOps {
     long n = GraphOps.numel(importance);
     Operand<TFloat32> flat = tf.reshape(o(importance), tf.constant(new long[] {n}));
     // TopK returns the k largest, ties to the lower index; k is dynamic, clamped to [0, n].
-    Operand<TInt32> k = tf.dtypes.cast(tf.clipByValue(o(keep), tf.constant(0f), tf.constant((float) n)), TInt32.class);
+    Operand<TInt32> k =
+        tf.dtypes.cast(
+            tf.clipByValue(o(keep), tf.constant(0f), tf.constant((float) n)), TInt32.class);
     Operand<TInt32> idx = tf.nn.topK(flat, k, new org.tensorflow.op.nn.TopK.Options[0]).indices();
     Operand<TInt32> idx2 = tf.expandDims(idx, tf.constant(1));
     Operand<TFloat32> ones = tf.fill(tf.expandDims(k, tf.constant(0)), tf.constant(1f));
@@ -268,13 +279,15 @@ public final class TfGraphOps implements GraphOps {
 
   @Override
   public Tensor argMin(Tensor vector) {
-    return t(tf.dtypes.cast(tf.math.argMin(o(vector), tf.constant(0), TInt32.class), TFloat32.class));
+    return t(
+        tf.dtypes.cast(tf.math.argMin(o(vector), tf.constant(0), TInt32.class), TFloat32.class));
   }
 
   @Override
   public Tensor ringWrite(Tensor buffer, Tensor rows, Tensor start) {
     long t = buffer.shape()[0];
-    Operand<TInt32> b = tf.slice(tf.shape(o(rows)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> b =
+        tf.slice(tf.shape(o(rows)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
     Operand<TInt32> bs = tf.reshape(b, tf.constant(new int[0]));
     Operand<TInt32> take = tf.math.minimum(bs, tf.constant((int) t));
     Operand<TInt32> first = tf.math.sub(bs, take);
@@ -289,7 +302,8 @@ public final class TfGraphOps implements GraphOps {
   public Tensor tileCentered(Tensor mask, Tensor activation) {
     long[] m = mask.shape();
     int r = m.length;
-    Operand<TInt32> target = tf.slice(tf.shape(o(activation)), tf.constant(new int[] {1}), tf.constant(new int[] {r}));
+    Operand<TInt32> target =
+        tf.slice(tf.shape(o(activation)), tf.constant(new int[] {1}), tf.constant(new int[] {r}));
     int[] mi = new int[r];
     for (int i = 0; i < r; i++) {
       mi[i] = (int) m[i];
@@ -300,7 +314,8 @@ public final class TfGraphOps implements GraphOps {
     Operand<TInt32> total = tf.math.sub(target, tf.math.mul(ms, reps));
     Operand<TInt32> before = tf.math.floorDiv(total, tf.constant(2));
     Operand<TInt32> after = tf.math.sub(total, before);
-    Operand<TInt32> paddings = tf.stack(List.of(before, after), org.tensorflow.op.core.Stack.axis(1L));
+    Operand<TInt32> paddings =
+        tf.stack(List.of(before, after), org.tensorflow.op.core.Stack.axis(1L));
     return t(tf.pad(tiled, paddings, tf.constant(1f)));
   }
 
@@ -309,21 +324,30 @@ public final class TfGraphOps implements GraphOps {
     long n = GraphOps.numel(x);
     Operand<TFloat32> flat = tf.reshape(o(x), tf.constant(new long[] {n}));
     // TopK of the negated values sorts ascending.
-    Operand<TFloat32> top = tf.nn.topK(tf.math.neg(flat), tf.constant((int) n), new org.tensorflow.op.nn.TopK.Options[0]).values();
+    Operand<TFloat32> top =
+        tf.nn
+            .topK(tf.math.neg(flat), tf.constant((int) n), new org.tensorflow.op.nn.TopK.Options[0])
+            .values();
     return t(tf.math.neg(top));
   }
 
   @Override
   public Tensor quantile(Tensor x, double q) {
     Operand<TFloat32> flat = tf.reshape(o(x), tf.constant(new int[] {-1}));
-    Operand<TInt32> n = tf.reshape(tf.slice(tf.shape(flat), tf.constant(new int[] {0}), tf.constant(new int[] {1})), tf.constant(new int[0]));
-    Operand<TFloat32> sorted = tf.math.neg(tf.nn.topK(tf.math.neg(flat), n, new org.tensorflow.op.nn.TopK.Options[0]).values());
+    Operand<TInt32> n =
+        tf.reshape(
+            tf.slice(tf.shape(flat), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
+            tf.constant(new int[0]));
+    Operand<TFloat32> sorted =
+        tf.math.neg(
+            tf.nn.topK(tf.math.neg(flat), n, new org.tensorflow.op.nn.TopK.Options[0]).values());
     Operand<TFloat32> last = tf.dtypes.cast(tf.math.sub(n, tf.constant(1)), TFloat32.class);
     Operand<TFloat32> pos = tf.math.mul(tf.constant((float) q), last);
     Operand<TFloat32> lo = tf.math.floor(pos);
     Operand<TFloat32> frac = tf.math.sub(pos, lo);
     Operand<TInt32> i = tf.dtypes.cast(lo, TInt32.class);
-    Operand<TInt32> j = tf.math.minimum(tf.math.add(i, tf.constant(1)), tf.math.sub(n, tf.constant(1)));
+    Operand<TInt32> j =
+        tf.math.minimum(tf.math.add(i, tf.constant(1)), tf.math.sub(n, tf.constant(1)));
     Operand<TFloat32> a = tf.gather(sorted, i, tf.constant(0));
     Operand<TFloat32> b = tf.gather(sorted, j, tf.constant(0));
     return t(tf.math.add(a, tf.math.mul(frac, tf.math.sub(b, a))));

@@ -6,13 +6,11 @@ import io.jqp.api.Site;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -21,51 +19,25 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.math.Mean;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 /**
- * A network built for training and evaluation in one TensorFlow graph and session: the forward pass with
- * every site's strategies, the loss, the optimizer step, strategy updates and checkpointing. The training
- * step copies only the batch in and the loss out; strategy state stays in the graph.
+ * A network built for training and evaluation in one TensorFlow graph and session: the forward pass
+ * with every site's strategies, the loss, the optimizer step, strategy updates and checkpointing.
+ * The training step copies only the batch in and the loss out; strategy state stays in the graph.
  *
- * <p>At each training step t the trainer first runs the strategy updates registered for t, one site after
- * another in build order with the step's batch fed, then the optimizer step; the step counter counts
- * training steps only.
+ * <p>At each training step t the trainer first runs the strategy updates registered for t, one site
+ * after another in build order with the step's batch fed, then the optimizer step; the step counter
+ * counts training steps only.
  */
 public final class TfModel implements AutoCloseable {
 
-  /** The two losses of the first tasks, kept for callers written before losses were plugins (see {@link Losses}). */
-  public enum Loss implements TfLoss {
-    SOFTMAX_CROSS_ENTROPY(Losses.SOFTMAX_CROSS_ENTROPY), MSE(Losses.MSE);
-
-    private final TfLoss loss;
-
-    Loss(TfLoss loss) {
-      this.loss = loss;
-    }
-
-    @Override
-    public boolean classification() {
-      return loss.classification();
-    }
-
-    @Override
-    public Operand<TFloat32> loss(Ops tf, Operand<TFloat32> output, Operand<TInt32> labels, Operand<TFloat32> targets) {
-      return loss.loss(tf, output, labels, targets);
-    }
-
-    @Override
-    public Operand<TFloat32> correct(Ops tf, Operand<TFloat32> output, Operand<TInt32> labels) {
-      return loss.correct(tf, output, labels);
-    }
-  }
-
-  /** A batch: {@code size} samples in row-major NHWC order, with labels (classification) or targets (regression). */
+  /**
+   * A batch: {@code size} samples in row-major NHWC order, with labels (classification) or targets
+   * (regression).
+   */
   public record Batch(float[] inputs, int[] labels, float[] targets, int size) {
     public static Batch classification(float[] inputs, int[] labels) {
       return new Batch(inputs, labels, new float[0], labels.length);
@@ -76,8 +48,11 @@ public final class TfModel implements AutoCloseable {
     }
   }
 
-  /** What one site reports after building/training: its description, strategies and reported values. */
-  public record SiteReport(Site site, String quantizer, String pruner, Map<String, Double> values) {}
+  /**
+   * What one site reports after building/training: its description, strategies and reported values.
+   */
+  public record SiteReport(
+      Site site, String quantizer, String pruner, Map<String, Double> values) {}
 
   private final Graph graph;
   private final Session session;
@@ -100,12 +75,20 @@ public final class TfModel implements AutoCloseable {
   private final Operand<TFloat32> trainingLoss;
   private final Operand<TFloat32> correct;
   private final @org.jspecify.annotations.Nullable TfTrainStep trainStep;
-  private final Map<String, Placeholder<TFloat32>> restoreFeeds = new LinkedHashMap<>();
-  private final Op restoreOp;
+  private final TfVariables variables;
   private long step;
 
-  private TfModel(TfModelDef def, long[] sampleShape, TfLoss lossKind, int classes, Recipe recipe, Optimizer optimizer,
-      long seed, int threads, int batchSize, String fingerprint,
+  private TfModel(
+      TfModelDef def,
+      long[] sampleShape,
+      TfLoss lossKind,
+      int classes,
+      Recipe recipe,
+      Optimizer optimizer,
+      long seed,
+      int threads,
+      int batchSize,
+      String fingerprint,
       @org.jspecify.annotations.Nullable Map<String, List<Long>> activationShapes) {
     this.def = def;
     this.recipe = recipe;
@@ -119,7 +102,8 @@ public final class TfModel implements AutoCloseable {
     this.fingerprint = fingerprint;
     List<String> order;
     try (Graph scratch = new Graph()) {
-      TfNetwork discovery = new TfNetwork(scratch, Recipe.fullPrecision(), seed, batchSize, List.of(), true);
+      TfNetwork discovery =
+          new TfNetwork(scratch, Recipe.fullPrecision(), seed, batchSize, List.of(), true);
       def.build(discovery, placeholderIn(Ops.create(scratch), sampleShape));
       order = List.copyOf(discovery.weightedLayers());
     }
@@ -133,15 +117,20 @@ public final class TfModel implements AutoCloseable {
       Ops tf = net.tf();
       this.input = placeholderIn(tf, sampleShape);
       this.output = def.build(net, input);
-      this.labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      this.labels =
+          tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       long[] outShape = output.shape().asArray();
       outShape[0] = -1;
-      this.targets = tf.withName("targets").placeholder(TFloat32.class, Placeholder.shape(Shape.of(outShape)));
-      if (lossKind.classification() && (output.shape().numDimensions() != 2 || output.shape().get(1) != classes)) {
-        throw new IllegalArgumentException("classification needs logits of shape [batch, " + classes + "], got " + output.shape());
+      this.targets =
+          tf.withName("targets").placeholder(TFloat32.class, Placeholder.shape(Shape.of(outShape)));
+      if (lossKind.classification()
+          && (output.shape().numDimensions() != 2 || output.shape().get(1) != classes)) {
+        throw new IllegalArgumentException(
+            "classification needs logits of shape [batch, " + classes + "], got " + output.shape());
       }
       this.loss = lossKind.loss(tf, output, labels, targets);
-      this.correct = lossKind.classification() ? lossKind.correct(tf, output, labels) : tf.constant(0f);
+      this.correct =
+          lossKind.classification() ? lossKind.correct(tf, output, labels) : tf.constant(0f);
       Operand<TFloat32> total = loss;
       for (Operand<TFloat32> term : net.losses()) {
         total = tf.math.add(total, term);
@@ -151,19 +140,17 @@ public final class TfModel implements AutoCloseable {
         total = tf.math.add(total, TfTensor.of(cost.loss(net.ops(), layers)));
       }
       this.trainingLoss = total;
-      this.trainStep = inference ? null : new TfTrainStep(graph, tf, "", trainingLoss, List.of(net), List.of(net), optimizer);
-      List<Op> assigns = new ArrayList<>();
-      for (Map.Entry<String, Variable<TFloat32>> e : net.variables().entrySet()) {
-        Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(e.getValue().shape()));
-        restoreFeeds.put(e.getKey(), p);
-        assigns.add(tf.assign(e.getValue(), p));
-      }
-      this.restoreOp = tf.withControlDependencies(assigns).noOp();
+      this.trainStep =
+          inference
+              ? null
+              : new TfTrainStep(graph, tf, "", trainingLoss, List.of(net), List.of(net), optimizer);
+      this.variables = new TfVariables(tf, net.variables());
       Op init = tf.withControlDependencies(net.initializers()).noOp();
-      ConfigProto config = ConfigProto.newBuilder()
-          .setIntraOpParallelismThreads(threads)
-          .setInterOpParallelismThreads(Math.max(1, threads))
-          .build();
+      ConfigProto config =
+          ConfigProto.newBuilder()
+              .setIntraOpParallelismThreads(threads)
+              .setInterOpParallelismThreads(Math.max(1, threads))
+              .build();
       Session s = new Session(graph, config);
       try {
         s.run(init);
@@ -181,23 +168,44 @@ public final class TfModel implements AutoCloseable {
   /**
    * Builds a model.
    *
-   * @param sampleShape  one input's shape (e.g. {28, 28, 1})
-   * @param classes      number of classes for cross-entropy (ignored for MSE)
-   * @param threads      TensorFlow intra-op threads
-   * @param batchSize    training batch size (strategies that count samples use it)
-   * @param fingerprint  identifies the model and recipe; a checkpoint with another fingerprint is refused
+   * @param sampleShape one input's shape (e.g. {28, 28, 1})
+   * @param classes number of classes for cross-entropy (ignored for MSE)
+   * @param threads TensorFlow intra-op threads
+   * @param batchSize training batch size (strategies that count samples use it)
+   * @param fingerprint identifies the model and recipe; a checkpoint with another fingerprint is
+   *     refused
    */
-  public static TfModel build(TfModelDef def, long[] sampleShape, TfLoss loss, int classes, Recipe recipe,
-      Optimizer optimizer, long seed, int threads, int batchSize, String fingerprint) {
-    return new TfModel(def, sampleShape, loss, classes, recipe, optimizer, seed, threads, batchSize, fingerprint, null);
+  public static TfModel build(
+      TfModelDef def,
+      long[] sampleShape,
+      TfLoss loss,
+      int classes,
+      Recipe recipe,
+      Optimizer optimizer,
+      long seed,
+      int threads,
+      int batchSize,
+      String fingerprint) {
+    return new TfModel(
+        def,
+        sampleShape,
+        loss,
+        classes,
+        recipe,
+        optimizer,
+        seed,
+        threads,
+        batchSize,
+        fingerprint,
+        null);
   }
 
   /**
-   * An evaluation-only copy of this model for inputs of another shape ({@code -1} for a size known only when
-   * fed, e.g. {@code {-1, -1, 1}} for whole images of any size): the same layers and strategies, with every
-   * activation site keeping the sample shape it has here, so masks learned on training crops are tiled over
-   * the larger input (SPEC §6). It holds no optimizer; call {@link #copyValuesFrom} to load the current
-   * weights and strategy state, and close it when done.
+   * An evaluation-only copy of this model for inputs of another shape ({@code -1} for a size known
+   * only when fed, e.g. {@code {-1, -1, 1}} for whole images of any size): the same layers and
+   * strategies, with every activation site keeping the sample shape it has here, so masks learned
+   * on training crops are tiled over the larger input (SPEC §6). It holds no optimizer; call {@link
+   * #copyValuesFrom} to load the current weights and strategy state, and close it when done.
    */
   public TfModel inferenceCopy(long[] sampleShape) {
     Map<String, List<Long>> shapes = new LinkedHashMap<>();
@@ -206,13 +214,30 @@ public final class TfModel implements AutoCloseable {
         shapes.put(info.site().layer(), info.site().shape());
       }
     }
-    return new TfModel(def, sampleShape, lossKind, classes, recipe, optimizer, seed, threads, batchSize, fingerprint, shapes);
+    return new TfModel(
+        def,
+        sampleShape,
+        lossKind,
+        classes,
+        recipe,
+        optimizer,
+        seed,
+        threads,
+        batchSize,
+        fingerprint,
+        shapes);
   }
 
-  /** Loads the values of every variable of this model from {@code source} (same names and shapes), and its step. */
+  /**
+   * Loads the values of every variable of this model from {@code source} (same names and shapes),
+   * and its step.
+   */
   public void copyValuesFrom(TfModel source) {
     // only this copy's variables: the source's optimizer slots stay in its graph
-    load(source.variableValues(net.variables().keySet()), "model " + source.fingerprint);
+    variables.load(
+        session,
+        source.variables.values(source.session, variables.names()),
+        "model " + source.fingerprint);
     this.step = source.step;
   }
 
@@ -221,14 +246,6 @@ public final class TfModel implements AutoCloseable {
     s[0] = -1;
     System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
     return tf.withName("input").placeholder(TFloat32.class, Placeholder.shape(Shape.of(s)));
-  }
-
-  private static Operand<TInt32> allAxes(Ops tf, int rank) {
-    int[] a = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      a[i] = i;
-    }
-    return tf.constant(a);
   }
 
   // ---------------------------------------------------------------- running
@@ -249,7 +266,10 @@ public final class TfModel implements AutoCloseable {
     return TFloat32.tensorOf(Shape.of(s), DataBuffers.of(b.inputs(), true, false));
   }
 
-  /** The first trainable parameter whose gradient held NaN or Inf at the last training step, or null. */
+  /**
+   * The first trainable parameter whose gradient held NaN or Inf at the last training step, or
+   * null.
+   */
   public @org.jspecify.annotations.Nullable String nonFiniteGradient() {
     return trainStep == null ? null : trainStep.nonFiniteGradient();
   }
@@ -260,7 +280,8 @@ public final class TfModel implements AutoCloseable {
   }
 
   /**
-   * One training step on {@code batch}: runs the strategy updates due at this step, then the optimizer.
+   * One training step on {@code batch}: runs the strategy updates due at this step, then the
+   * optimizer.
    *
    * @return the batch loss before the update
    */
@@ -268,11 +289,16 @@ public final class TfModel implements AutoCloseable {
     if (trainStep == null) {
       throw new IllegalStateException("an inference copy cannot train");
     }
-    try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
-      float value = trainStep.run(session, step, r -> {
-        r.feed(input, x);
-        return lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
-      });
+    try (TFloat32 x = inputTensor(batch);
+        Tensor y = targetTensor(batch)) {
+      float value =
+          trainStep.run(
+              session,
+              step,
+              r -> {
+                r.feed(input, x);
+                return lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
+              });
       step++;
       return value;
     }
@@ -287,31 +313,33 @@ public final class TfModel implements AutoCloseable {
     return TFloat32.tensorOf(Shape.of(s), DataBuffers.of(b.targets(), true, false));
   }
 
-  /** Loss sum and number of correct predictions (classification) over one batch, in evaluation mode. */
+  /**
+   * Loss sum and number of correct predictions (classification) over one batch, in evaluation mode.
+   */
   public double[] evaluate(Batch batch) {
-    try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
+    try (TFloat32 x = inputTensor(batch);
+        Tensor y = targetTensor(batch)) {
       Session.Runner r = session.runner().feed(input, x).fetch(loss).fetch(correct);
       r = lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
       try (Result res = r.run()) {
-        return new double[] {((TFloat32) res.get(0)).getFloat() * batch.size(), ((TFloat32) res.get(1)).getFloat()};
+        return new double[] {
+          ((TFloat32) res.get(0)).getFloat() * batch.size(), ((TFloat32) res.get(1)).getFloat()
+        };
       }
     }
   }
 
   /** The network's output for a batch, in evaluation mode, flattened row-major. */
   public float[] predict(float[] inputs, int size) {
-    try (TFloat32 x = inputTensor(new Batch(inputs, new int[0], new float[0], size));
-        Result res = session.runner().feed(input, x).fetch(output).run()) {
-      TFloat32 out = (TFloat32) res.get(0);
-      float[] a = new float[(int) out.shape().size()];
-      out.asRawTensor().data().asFloats().read(a);
-      return a;
-    }
+    long[] shape = new long[sampleShape.length + 1];
+    shape[0] = size;
+    System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+    return predict(inputs, shape).values();
   }
 
   /**
-   * The network's output for inputs of an explicit shape ({@code [batch, ...sample]}), in evaluation mode; for
-   * models built with unknown sample dimensions.
+   * The network's output for inputs of an explicit shape ({@code [batch, ...sample]}), in
+   * evaluation mode; for models built with unknown sample dimensions.
    *
    * @return the output values, row-major, and their shape
    */
@@ -319,9 +347,7 @@ public final class TfModel implements AutoCloseable {
     try (TFloat32 x = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(inputs, true, false));
         Result res = session.runner().feed(input, x).fetch(output).run()) {
       TFloat32 out = (TFloat32) res.get(0);
-      float[] a = new float[(int) out.shape().size()];
-      out.asRawTensor().data().asFloats().read(a);
-      return new Prediction(a, out.shape().asArray());
+      return new Prediction(TfVariables.read(out), out.shape().asArray());
     }
   }
 
@@ -329,16 +355,18 @@ public final class TfModel implements AutoCloseable {
   public record Prediction(float[] values, long[] shape) {}
 
   /**
-   * The training loss (task loss plus the strategies' and cost terms) and its gradient with respect to every
-   * trainable variable (weights and strategy parameters), on {@code batch} in evaluation mode (deterministic:
-   * no dropout, no gate noise, batch norm on its moving averages); nothing is updated. For gradient checks.
+   * The training loss (task loss plus the strategies' and cost terms) and its gradient with respect
+   * to every trainable variable (weights and strategy parameters), on {@code batch} in evaluation
+   * mode (deterministic: no dropout, no gate noise, batch norm on its moving averages); nothing is
+   * updated. For gradient checks.
    */
   public LossAndGradients lossAndGradients(Batch batch) {
     if (trainStep == null) {
       throw new IllegalStateException("an inference copy has no training loss");
     }
     Map<String, Operand<TFloat32>> gradients = trainStep.gradients();
-    try (TFloat32 x = inputTensor(batch); Tensor y = targetTensor(batch)) {
+    try (TFloat32 x = inputTensor(batch);
+        Tensor y = targetTensor(batch)) {
       Session.Runner r = session.runner().feed(input, x).fetch(trainingLoss);
       r = lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
       List<String> names = new ArrayList<>(gradients.keySet());
@@ -348,10 +376,7 @@ public final class TfModel implements AutoCloseable {
       try (Result res = r.run()) {
         Map<String, float[]> g = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-          TFloat32 t = (TFloat32) res.get(i + 1);
-          float[] a = new float[(int) t.shape().size()];
-          t.asRawTensor().data().asFloats().read(a);
-          g.put(names.get(i), a);
+          g.put(names.get(i), TfVariables.read((TFloat32) res.get(i + 1)));
         }
         return new LossAndGradients(((TFloat32) res.get(0)).getFloat(), g);
       }
@@ -371,66 +396,17 @@ public final class TfModel implements AutoCloseable {
       }
       all.put(e.getKey(), new TfCheckpoint.Entry(old.shape(), e.getValue()));
     }
-    load(all, "setValues");
+    variables.load(session, all, "setValues");
   }
 
   /** Current values of every variable: weights, optimizer slots and strategy state. */
   public Map<String, TfCheckpoint.Entry> variableValues() {
-    return variableValues(net.variables().keySet());
-  }
-
-  /** Current values of the named variables, fetched in one run. */
-  private Map<String, TfCheckpoint.Entry> variableValues(java.util.Collection<String> wanted) {
-    Map<String, TfCheckpoint.Entry> values = new LinkedHashMap<>();
-    Session.Runner r = session.runner();
-    List<String> names = new ArrayList<>(wanted);
-    for (String n : names) {
-      Variable<TFloat32> v = net.variables().get(n);
-      if (v == null) {
-        throw new IllegalArgumentException("source model has no variable " + n);
-      }
-      r.fetch(v);
-    }
-    try (Result res = r.run()) {
-      for (int i = 0; i < names.size(); i++) {
-        TFloat32 t = (TFloat32) res.get(i);
-        float[] a = new float[(int) t.shape().size()];
-        t.asRawTensor().data().asFloats().read(a);
-        values.put(names.get(i), new TfCheckpoint.Entry(t.shape().asArray(), a));
-      }
-    }
-    return values;
+    return variables.values(session);
   }
 
   /** Per-site descriptions and reported values (bits, d, sparsity …). */
   public List<SiteReport> siteReports() {
-    return siteReports(session, net);
-  }
-
-  /** The site reports of one network of a session, fetched in one run. */
-  static List<SiteReport> siteReports(Session session, TfNetwork net) {
-    List<TfNetwork.SiteInfo> infos = new ArrayList<>(net.sites().values());
-    List<String[]> keys = new ArrayList<>();
-    Session.Runner r = session.runner();
-    for (TfNetwork.SiteInfo info : infos) {
-      for (Map.Entry<String, Operand<TFloat32>> e : info.reports().entrySet()) {
-        keys.add(new String[] {info.site().name(), e.getKey()});
-        r.fetch(e.getValue());
-      }
-    }
-    Map<String, Map<String, Double>> values = new LinkedHashMap<>();
-    if (!keys.isEmpty()) {
-      try (Result res = r.run()) {
-        for (int i = 0; i < keys.size(); i++) {
-          values.computeIfAbsent(keys.get(i)[0], k -> new LinkedHashMap<>()).put(keys.get(i)[1], (double) ((TFloat32) res.get(i)).getFloat());
-        }
-      }
-    }
-    List<SiteReport> out = new ArrayList<>();
-    for (TfNetwork.SiteInfo info : infos) {
-      out.add(new SiteReport(info.site(), info.quantizer(), info.pruner(), values.getOrDefault(info.site().name(), Map.of())));
-    }
-    return out;
+    return TfVariables.siteReports(session, net);
   }
 
   /** Static shape of the network's output (first axis -1: the batch). */
@@ -460,42 +436,29 @@ public final class TfModel implements AutoCloseable {
   }
 
   /**
-   * Restores a checkpoint written by {@link #save} for the same model and recipe; a mismatch (fingerprint,
-   * variable names or shapes) fails before anything is changed.
+   * Restores a checkpoint written by {@link #save} for the same model and recipe; a mismatch
+   * (fingerprint, variable names or shapes) fails before anything is changed.
    */
   public void restore(Path file) throws IOException {
     TfCheckpoint.Content c = TfCheckpoint.read(file);
     if (!c.fingerprint().equals(fingerprint)) {
-      throw new JqpException("checkpoint " + file + " belongs to another model or recipe (fingerprint " + c.fingerprint() + ", expected " + fingerprint + ")");
+      throw new JqpException(
+          "checkpoint "
+              + file
+              + " belongs to another model or recipe (fingerprint "
+              + c.fingerprint()
+              + ", expected "
+              + fingerprint
+              + ")");
     }
-    if (!c.variables().keySet().equals(net.variables().keySet())) {
-      throw new JqpException("checkpoint " + file + " holds other variables than this model; was it written by another model?");
+    if (!c.variables().keySet().equals(variables.names())) {
+      throw new JqpException(
+          "checkpoint "
+              + file
+              + " holds other variables than this model; was it written by another model?");
     }
-    load(c.variables(), "checkpoint " + file);
+    variables.load(session, c.variables(), "checkpoint " + file);
     this.step = c.step();
-  }
-
-  private void load(Map<String, TfCheckpoint.Entry> values, String source) {
-    List<TFloat32> fed = new ArrayList<>();
-    try {
-      Session.Runner r = session.runner().addTarget(restoreOp);
-      for (Map.Entry<String, Placeholder<TFloat32>> e : restoreFeeds.entrySet()) {
-        TfCheckpoint.Entry v = values.get(e.getKey());
-        if (v == null) {
-          throw new JqpException(source + ": variable " + e.getKey() + " is missing");
-        }
-        long[] expected = java.util.Objects.requireNonNull(net.variables().get(e.getKey())).shape().asArray();
-        if (!Arrays.equals(expected, v.shape())) {
-          throw new JqpException(source + ": variable " + e.getKey() + " has shape " + Arrays.toString(v.shape()) + ", the model needs " + Arrays.toString(expected));
-        }
-        TFloat32 t = TFloat32.tensorOf(Shape.of(v.shape()), DataBuffers.of(v.values(), true, false));
-        fed.add(t);
-        r.feed(e.getValue(), t);
-      }
-      r.run().close();
-    } finally {
-      fed.forEach(TFloat32::close);
-    }
   }
 
   @Override

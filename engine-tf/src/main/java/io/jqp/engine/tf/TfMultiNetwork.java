@@ -24,11 +24,12 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Several networks in one graph, each with its own recipe (strategies at its sites), trained by named steps that
- * each minimise one loss over some networks' parameters with their own optimizer, in the order the caller runs
- * them: what a GAN needs (a generator with jqp sites and a discriminator, two optimizers, alternating steps).
- * Each step adds the strategy loss terms and the recipe's cost terms of the networks it trains, runs their
- * strategy updates on its own step counter, and checks its gradients for NaN/Inf like a model's step.
+ * Several networks in one graph, each with its own recipe (strategies at its sites), trained by
+ * named steps that each minimise one loss over some networks' parameters with their own optimizer,
+ * in the order the caller runs them: what a GAN needs (a generator with jqp sites and a
+ * discriminator, two optimizers, alternating steps). Each step adds the strategy loss terms and the
+ * recipe's cost terms of the networks it trains, runs their strategy updates on its own step
+ * counter, and checks its gradients for NaN/Inf like a model's step.
  *
  * <pre>{@code
  * try (TfMultiNetwork gan = TfMultiNetwork.build(b -> {
@@ -44,7 +45,10 @@ import org.tensorflow.types.TFloat32;
  */
 public final class TfMultiNetwork implements AutoCloseable {
 
-  /** Describes the graph. Called twice (once to number each network's layers, once for real): build the same both times. */
+  /**
+   * Describes the graph. Called twice (once to number each network's layers, once for real): build
+   * the same both times.
+   */
   @FunctionalInterface
   public interface Definition {
     void build(Builder b);
@@ -65,7 +69,12 @@ public final class TfMultiNetwork implements AutoCloseable {
     private final java.util.Set<String> stepNames = new java.util.LinkedHashSet<>();
     private final Map<String, Operand<TFloat32>> outputs = new LinkedHashMap<>();
 
-    private Builder(Graph graph, boolean discovery, long seed, int batchSize, Map<String, List<String>> orders) {
+    private Builder(
+        Graph graph,
+        boolean discovery,
+        long seed,
+        int batchSize,
+        Map<String, List<String>> orders) {
       this.graph = graph;
       this.tf = Ops.create(graph);
       this.discovery = discovery;
@@ -84,27 +93,42 @@ public final class TfMultiNetwork implements AutoCloseable {
       long[] s = new long[sampleShape.length + 1];
       s[0] = -1;
       System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
-      Placeholder<TFloat32> p = tf.withName("input_" + name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(s)));
+      Placeholder<TFloat32> p =
+          tf.withName("input_" + name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(s)));
       inputs.put(name, p);
       inputShapes.put(name, sampleShape.clone());
       return p;
     }
 
-    /** A network whose sites take their strategies from {@code recipe}; its ops and variables live under {@code name}. */
+    /**
+     * A network whose sites take their strategies from {@code recipe}; its ops and variables live
+     * under {@code name}.
+     */
     public TfNetwork network(String name, Recipe recipe) {
       checkName("network", name, networks.keySet());
       long netSeed = seed * 1_000_003L + networks.size();
-      TfNetwork n = discovery ? new TfNetwork(graph, name, Recipe.fullPrecision(), netSeed, batchSize, List.of(), true)
-          : new TfNetwork(graph, name, recipe, netSeed, batchSize, orders.getOrDefault(name, List.of()), false);
+      TfNetwork n =
+          discovery
+              ? new TfNetwork(
+                  graph, name, Recipe.fullPrecision(), netSeed, batchSize, List.of(), true)
+              : new TfNetwork(
+                  graph,
+                  name,
+                  recipe,
+                  netSeed,
+                  batchSize,
+                  orders.getOrDefault(name, List.of()),
+                  false);
       networks.put(name, n);
       return n;
     }
 
     /**
-     * A training step: minimises {@code loss} (plus the trained networks' strategy loss terms and cost terms)
-     * over the parameters of {@code trained} with {@code optimizer}.
+     * A training step: minimises {@code loss} (plus the trained networks' strategy loss terms and
+     * cost terms) over the parameters of {@code trained} with {@code optimizer}.
      */
-    public void step(String name, Operand<TFloat32> loss, Optimizer optimizer, TfNetwork... trained) {
+    public void step(
+        String name, Operand<TFloat32> loss, Optimizer optimizer, TfNetwork... trained) {
       checkName("step", name, stepNames);
       stepNames.add(name);
       if (trained.length == 0) {
@@ -123,7 +147,10 @@ public final class TfMultiNetwork implements AutoCloseable {
           total = tf.math.add(total, TfTensor.of(cost.loss(n.ops(), layers)));
         }
       }
-      steps.put(name, new TfTrainStep(graph, tf, name, total, List.of(trained), List.copyOf(networks.values()), optimizer));
+      steps.put(
+          name,
+          new TfTrainStep(
+              graph, tf, name, total, List.of(trained), List.copyOf(networks.values()), optimizer));
     }
 
     /** A tensor that {@link TfMultiNetwork#fetch} returns by name, in evaluation mode. */
@@ -134,7 +161,8 @@ public final class TfMultiNetwork implements AutoCloseable {
 
     private static void checkName(String kind, String name, java.util.Set<String> taken) {
       if (!name.matches("[a-z][a-z0-9_]*")) {
-        throw new IllegalArgumentException(kind + " name must be lower-case letters, digits and '_', got '" + name + "'");
+        throw new IllegalArgumentException(
+            kind + " name must be lower-case letters, digits and '_', got '" + name + "'");
       }
       if (taken.contains(name)) {
         throw new IllegalArgumentException("duplicate " + kind + " name '" + name + "'");
@@ -147,11 +175,10 @@ public final class TfMultiNetwork implements AutoCloseable {
   private final Builder built;
   private final String fingerprint;
   private final Map<String, Long> stepCounts = new LinkedHashMap<>();
-  private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
-  private final Map<String, Placeholder<TFloat32>> restoreFeeds = new LinkedHashMap<>();
-  private final Op restoreOp;
+  private final TfVariables variables;
 
-  private TfMultiNetwork(Definition def, long seed, int threads, int batchSize, String fingerprint) {
+  private TfMultiNetwork(
+      Definition def, long seed, int threads, int batchSize, String fingerprint) {
     this.fingerprint = fingerprint;
     Map<String, List<String>> orders = new LinkedHashMap<>();
     try (Graph scratch = new Graph()) {
@@ -167,22 +194,21 @@ public final class TfMultiNetwork implements AutoCloseable {
         throw new IllegalArgumentException("the definition declares no training step");
       }
       Ops tf = built.tf;
-      List<Op> assigns = new ArrayList<>();
       List<Op> inits = new ArrayList<>();
+      Map<String, Variable<TFloat32>> all = new LinkedHashMap<>();
       for (Map.Entry<String, TfNetwork> n : built.networks.entrySet()) {
         inits.addAll(n.getValue().initializers());
-        for (Map.Entry<String, Variable<TFloat32>> v : n.getValue().variables().entrySet()) {
-          String key = n.getKey() + "/" + v.getKey();
-          variables.put(key, v.getValue());
-          Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(v.getValue().shape()));
-          restoreFeeds.put(key, p);
-          assigns.add(tf.assign(v.getValue(), p));
-        }
+        n.getValue().variables().forEach((k, v) -> all.put(n.getKey() + "/" + k, v));
       }
-      this.restoreOp = tf.withControlDependencies(assigns).noOp();
+      this.variables = new TfVariables(tf, all);
       built.steps.keySet().forEach(s -> stepCounts.put(s, 0L));
-      Session s = new Session(graph, ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
-          .setInterOpParallelismThreads(Math.max(1, threads)).build());
+      Session s =
+          new Session(
+              graph,
+              ConfigProto.newBuilder()
+                  .setIntraOpParallelismThreads(threads)
+                  .setInterOpParallelismThreads(Math.max(1, threads))
+                  .build());
       try {
         s.run(tf.withControlDependencies(inits).noOp());
       } catch (RuntimeException e) {
@@ -202,7 +228,8 @@ public final class TfMultiNetwork implements AutoCloseable {
    * @param batchSize the training batch size (strategies that count samples use it)
    * @param fingerprint identifies the definition and recipes; a checkpoint with another is refused
    */
-  public static TfMultiNetwork build(Definition def, long seed, int threads, int batchSize, String fingerprint) {
+  public static TfMultiNetwork build(
+      Definition def, long seed, int threads, int batchSize, String fingerprint) {
     return new TfMultiNetwork(def, seed, threads, batchSize, fingerprint);
   }
 
@@ -215,14 +242,16 @@ public final class TfMultiNetwork implements AutoCloseable {
   public long count(String step) {
     Long c = stepCounts.get(step);
     if (c == null) {
-      throw new IllegalArgumentException("unknown step '" + step + "'; known: " + String.join(", ", stepCounts.keySet()));
+      throw new IllegalArgumentException(
+          "unknown step '" + step + "'; known: " + String.join(", ", stepCounts.keySet()));
     }
     return c;
   }
 
   /**
-   * Runs one training step on a batch of {@code batch} samples; {@code feeds} maps input names to their values,
-   * row-major. Returns the step's loss before its update; a non-finite gradient fails naming the parameter.
+   * Runs one training step on a batch of {@code batch} samples; {@code feeds} maps input names to
+   * their values, row-major. Returns the step's loss before its update; a non-finite gradient fails
+   * naming the parameter.
    */
   public float run(String step, int batch, Map<String, float[]> feeds) {
     long n = count(step);
@@ -232,8 +261,17 @@ public final class TfMultiNetwork implements AutoCloseable {
       float loss = s.run(session, n, r -> feed(r, feeds, tensors));
       stepCounts.put(step, n + 1);
       if (!Float.isFinite(loss) || s.nonFiniteGradient() != null) {
-        throw new JqpException("step '" + step + "' diverged at its step " + n + ": loss is " + loss
-            + (s.nonFiniteGradient() != null ? "; first non-finite gradient is that of " + s.nonFiniteGradient() : "") + "; lower the learning rate");
+        throw new JqpException(
+            "step '"
+                + step
+                + "' diverged at its step "
+                + n
+                + ": loss is "
+                + loss
+                + (s.nonFiniteGradient() != null
+                    ? "; first non-finite gradient is that of " + s.nonFiniteGradient()
+                    : "")
+                + "; lower the learning rate");
       }
       return loss;
     } finally {
@@ -241,18 +279,19 @@ public final class TfMultiNetwork implements AutoCloseable {
     }
   }
 
-  /** A named output on a batch, in evaluation mode (batch norm on its moving averages, no noise), row-major. */
+  /**
+   * A named output on a batch, in evaluation mode (batch norm on its moving averages, no noise),
+   * row-major.
+   */
   public float[] fetch(String output, int batch, Map<String, float[]> feeds) {
     Operand<TFloat32> o = built.outputs.get(output);
     if (o == null) {
-      throw new IllegalArgumentException("unknown output '" + output + "'; known: " + String.join(", ", built.outputs.keySet()));
+      throw new IllegalArgumentException(
+          "unknown output '" + output + "'; known: " + String.join(", ", built.outputs.keySet()));
     }
     List<TFloat32> tensors = tensors(batch, feeds);
     try (Result res = feed(session.runner(), feeds, tensors).fetch(o).run()) {
-      TFloat32 t = (TFloat32) res.get(0);
-      float[] a = new float[(int) t.shape().size()];
-      t.asRawTensor().data().asFloats().read(a);
-      return a;
+      return TfVariables.read((TFloat32) res.get(0));
     } finally {
       tensors.forEach(TFloat32::close);
     }
@@ -264,13 +303,23 @@ public final class TfMultiNetwork implements AutoCloseable {
       for (Map.Entry<String, float[]> e : feeds.entrySet()) {
         long[] sample = built.inputShapes.get(e.getKey());
         if (sample == null) {
-          throw new IllegalArgumentException("unknown input '" + e.getKey() + "'; known: " + String.join(", ", built.inputShapes.keySet()));
+          throw new IllegalArgumentException(
+              "unknown input '"
+                  + e.getKey()
+                  + "'; known: "
+                  + String.join(", ", built.inputShapes.keySet()));
         }
         long[] s = new long[sample.length + 1];
         s[0] = batch;
         System.arraycopy(sample, 0, s, 1, sample.length);
         if (Arrays.stream(s).reduce(1, (a, b) -> a * b) != e.getValue().length) {
-          throw new IllegalArgumentException("input '" + e.getKey() + "' needs " + Arrays.toString(s) + " values, got " + e.getValue().length);
+          throw new IllegalArgumentException(
+              "input '"
+                  + e.getKey()
+                  + "' needs "
+                  + Arrays.toString(s)
+                  + " values, got "
+                  + e.getValue().length);
         }
         out.add(TFloat32.tensorOf(Shape.of(s), DataBuffers.of(e.getValue(), true, false)));
       }
@@ -281,7 +330,8 @@ public final class TfMultiNetwork implements AutoCloseable {
     }
   }
 
-  private Session.Runner feed(Session.Runner r, Map<String, float[]> feeds, List<TFloat32> tensors) {
+  private Session.Runner feed(
+      Session.Runner r, Map<String, float[]> feeds, List<TFloat32> tensors) {
     int i = 0;
     for (String name : feeds.keySet()) {
       r.feed(built.inputs.get(name), tensors.get(i++));
@@ -293,53 +343,48 @@ public final class TfMultiNetwork implements AutoCloseable {
   public List<TfModel.SiteReport> siteReports(String network) {
     TfNetwork n = built.networks.get(network);
     if (n == null) {
-      throw new IllegalArgumentException("unknown network '" + network + "'; known: " + String.join(", ", built.networks.keySet()));
+      throw new IllegalArgumentException(
+          "unknown network '"
+              + network
+              + "'; known: "
+              + String.join(", ", built.networks.keySet()));
     }
-    return TfModel.siteReports(session, n);
+    return TfVariables.siteReports(session, n);
   }
 
-  /** Saves every network's variables (weights, optimizer slots, strategy state) and each step's count, atomically. */
+  /**
+   * Saves every network's variables (weights, optimizer slots, strategy state) and each step's
+   * count, atomically.
+   */
   public void save(Path file) throws IOException {
-    Map<String, TfCheckpoint.Entry> values = new LinkedHashMap<>();
-    Session.Runner r = session.runner();
-    List<String> names = new ArrayList<>(variables.keySet());
-    names.forEach(n -> r.fetch(variables.get(n)));
-    try (Result res = r.run()) {
-      for (int i = 0; i < names.size(); i++) {
-        TFloat32 t = (TFloat32) res.get(i);
-        float[] a = new float[(int) t.shape().size()];
-        t.asRawTensor().data().asFloats().read(a);
-        values.put(names.get(i), new TfCheckpoint.Entry(t.shape().asArray(), a));
-      }
-    }
+    Map<String, TfCheckpoint.Entry> values = new LinkedHashMap<>(variables.values(session));
     // each step's count, as the raw bits of one float (exact up to 2^31 steps)
-    stepCounts.forEach((k, v) -> values.put("#count/" + k, new TfCheckpoint.Entry(new long[] {1}, new float[] {Float.intBitsToFloat((int) (long) v)})));
+    stepCounts.forEach(
+        (k, v) ->
+            values.put(
+                "#count/" + k,
+                new TfCheckpoint.Entry(
+                    new long[] {1}, new float[] {Float.intBitsToFloat((int) (long) v)})));
     TfCheckpoint.write(file, new TfCheckpoint.Content(0, fingerprint, values));
   }
 
-  /** Restores a checkpoint written by {@link #save} for the same definition; a mismatch fails before anything changes. */
+  /**
+   * Restores a checkpoint written by {@link #save} for the same definition; a mismatch fails before
+   * anything changes.
+   */
   public void restore(Path file) throws IOException {
     TfCheckpoint.Content c = TfCheckpoint.read(file);
     if (!c.fingerprint().equals(fingerprint)) {
-      throw new JqpException("checkpoint " + file + " belongs to another definition (fingerprint " + c.fingerprint() + ", expected " + fingerprint + ")");
+      throw new JqpException(
+          "checkpoint "
+              + file
+              + " belongs to another definition (fingerprint "
+              + c.fingerprint()
+              + ", expected "
+              + fingerprint
+              + ")");
     }
-    List<TFloat32> fed = new ArrayList<>();
-    try {
-      Session.Runner r = session.runner().addTarget(restoreOp);
-      for (Map.Entry<String, Placeholder<TFloat32>> e : restoreFeeds.entrySet()) {
-        TfCheckpoint.Entry v = c.variables().get(e.getKey());
-        long[] expected = java.util.Objects.requireNonNull(variables.get(e.getKey())).shape().asArray();
-        if (v == null || !Arrays.equals(expected, v.shape())) {
-          throw new JqpException("checkpoint " + file + ": variable " + e.getKey() + (v == null ? " is missing" : " has shape " + Arrays.toString(v.shape())));
-        }
-        TFloat32 t = TFloat32.tensorOf(Shape.of(v.shape()), DataBuffers.of(v.values(), true, false));
-        fed.add(t);
-        r.feed(e.getValue(), t);
-      }
-      r.run().close();
-    } finally {
-      fed.forEach(TFloat32::close);
-    }
+    variables.load(session, c.variables(), "checkpoint " + file);
     for (String s : stepCounts.keySet()) {
       TfCheckpoint.Entry e = c.variables().get("#count/" + s);
       stepCounts.put(s, e == null ? 0L : Float.floatToRawIntBits(e.values()[0]));

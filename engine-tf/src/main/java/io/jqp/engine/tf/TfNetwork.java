@@ -1,369 +1,143 @@
 package io.jqp.engine.tf;
 
 import io.jqp.api.LayerKind;
-import io.jqp.api.Pruner;
-import io.jqp.api.Quantizer;
 import io.jqp.api.Recipe;
-import io.jqp.api.Schedule;
-import io.jqp.api.Site;
-import io.jqp.api.SiteKind;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.function.LongPredicate;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Builds a network in a TensorFlow graph, layer by layer. Every weighted layer's kernel is a weight site,
- * transformed as Q(P(W)); {@link #activationSite} marks an activation site, transformed prune → quantize
- * (JQP §3: conv → BN → prune → quantize → ReLU). Which strategies act where comes from the {@link Recipe}.
- * Layers are numbered in the order they are created, which is also the order of site updates.
+ * Builds a network in a TensorFlow graph, layer by layer. Every weighted layer's kernel is a weight
+ * site, transformed as Q(P(W)); {@link #activationSite} marks an activation site, transformed prune
+ * → quantize (JQP §3: conv → BN → prune → quantize → ReLU). Which strategies act where comes from
+ * the {@link Recipe}. Layers are numbered in the order they are created, which is also the order of
+ * site updates.
  *
- * <p>Weights are initialised on the host from the seed (He normal), so a seed fixes the initial network.
+ * <p>Weights are initialised on the host from the seed (He normal), so a seed fixes the initial
+ * network.
  */
-public final class TfNetwork {
+public final class TfNetwork extends TfSites {
 
-  /** A trainable variable and the read the forward pass uses (gradients are taken with respect to the read). */
-  record Trainable(String name, Variable<TFloat32> variable, Operand<TFloat32> read, boolean decay, boolean strategy, String network) {}
-
-  /** A strategy update registered by a site. */
-  record SiteUpdate(Site site, LongPredicate when, Op op) {}
-
-  /** A host schedule fed into the graph on update runs. */
-  record Scheduled(PlaceholderWithDefault<TFloat32> placeholder, Schedule schedule) {}
-
-  /** A site as built: its description and its reported quantities. */
-  record SiteInfo(Site site, Map<String, Operand<TFloat32>> reports, String quantizer, String pruner) {}
-
-  private final String name;
-  private final Graph graph;
-  private final Ops tf;
-  private final TfGraphOps ops;
-  private final Recipe recipe;
-  private final Random random;
-  private final long seed;
-  private final Map<String, Integer> layerIndex;
-  private final int layerCount;
-  private final boolean discovery;
-
-  private final List<String> weightedLayers = new ArrayList<>();
-  private final Map<String, LayerKind> layerKinds = new LinkedHashMap<>();
-  private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
-  private final List<Op> initializers = new ArrayList<>();
-  private final List<Trainable> trainables = new ArrayList<>();
-  private final List<Op> trainingUpdates = new ArrayList<>();
-  private final List<SiteUpdate> siteUpdates = new ArrayList<>();
-  private final List<SiteUpdate> observers = new ArrayList<>();
-  private final int batchSize;
-  private final List<Scheduled> scheduled = new ArrayList<>();
-  private final Map<String, SiteInfo> sites = new LinkedHashMap<>();
-  private final PlaceholderWithDefault<TFloat32> training;
-  private Map<String, List<Long>> activationShapes = Map.of();
-  private final List<Operand<TFloat32>> losses = new ArrayList<>();
-  private final Map<String, Map<String, io.jqp.api.Tensor>> published = new LinkedHashMap<>();
-  private final Map<String, Long> macs = new LinkedHashMap<>();
-
-  /**
-   * @param layerOrder weighted layer names in build order, from a first discovery pass; null for that pass
-   */
-  TfNetwork(Graph graph, Recipe recipe, long seed, int batchSize, List<String> layerOrder, boolean discovery) {
+  TfNetwork(
+      Graph graph,
+      Recipe recipe,
+      long seed,
+      int batchSize,
+      List<String> layerOrder,
+      boolean discovery) {
     this(graph, "", recipe, seed, batchSize, layerOrder, discovery);
   }
 
   /**
-   * @param name the network's name in a graph that holds several (a name scope for its ops); "" for a model's only network
+   * @param name the network's name in a graph that holds several (a name scope for its ops); "" for
+   *     a model's only network
+   * @param layerOrder weighted layer names in build order, from a first discovery pass; empty for
+   *     that pass
    */
-  TfNetwork(Graph graph, String name, Recipe recipe, long seed, int batchSize, List<String> layerOrder, boolean discovery) {
-    this.name = name;
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-    }
-    this.batchSize = batchSize;
-    this.graph = graph;
-    this.tf = name.isEmpty() ? Ops.create(graph) : Ops.create(graph).withSubScope(name);
-    this.ops = new TfGraphOps(tf, graph, seed);
-    this.recipe = recipe;
-    this.seed = seed;
-    this.random = new Random(seed);
-    this.discovery = discovery;
-    this.layerIndex = new LinkedHashMap<>();
-    for (int i = 0; i < layerOrder.size(); i++) {
-      layerIndex.put(layerOrder.get(i), i);
-    }
-    this.layerCount = layerOrder.size();
-    this.training = tf.withName("training").placeholderWithDefault(tf.constant(0f), Shape.scalar());
-  }
-
-  Recipe recipe() {
-    return recipe;
-  }
-
-  /** The network's name ("" for a model's only network). */
-  public String name() {
-    return name;
-  }
-
-  public Ops tf() {
-    return tf;
-  }
-
-  public Graph graph() {
-    return graph;
-  }
-
-  /** 1 while training (batch statistics, dropout), 0 in evaluation; fed by the trainer. */
-  public Operand<TFloat32> trainingFlag() {
-    return training;
-  }
-
-  // ---------------------------------------------------------------- variables and state
-
-  Variable<TFloat32> newVariable(String name, Operand<TFloat32> initial) {
-    if (variables.containsKey(name)) {
-      throw new IllegalArgumentException("duplicate variable name '" + name + "': layer and state names must be unique");
-    }
-    // graph op names may not contain '/' through withName; the map keeps the readable name
-    Variable<TFloat32> v = tf.withName(name.replace('/', '.')).variable(initial.shape(), TFloat32.class);
-    initializers.add(tf.assign(v, initial));
-    variables.put(name, v);
-    return v;
-  }
-
-  private Operand<TFloat32> trainable(String name, float[] values, long[] shape, boolean decay) {
-    Variable<TFloat32> v = newVariable(name, tf.constant(Shape.of(shape), DataBuffers.of(values, true, false)));
-    Operand<TFloat32> read = tf.identity(v);
-    trainables.add(new Trainable(name, v, read, decay, false, this.name));
-    return read;
-  }
-
-  private float[] heNormal(long[] shape, long fanIn) {
-    int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-    float[] w = new float[n];
-    double std = Math.sqrt(2.0 / fanIn);
-    for (int i = 0; i < n; i++) {
-      w[i] = (float) (random.nextGaussian() * std);
-    }
-    return w;
-  }
-
-  private static float[] filled(long[] shape, float value) {
-    float[] a = new float[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
-    Arrays.fill(a, value);
-    return a;
-  }
-
-  TfStateVariable stateVariable(String name, Operand<TFloat32> initial) {
-    return new TfStateVariable(tf, newVariable(name, initial));
-  }
-
-  TfTensor scheduled(Schedule schedule) {
-    PlaceholderWithDefault<TFloat32> p = tf.placeholderWithDefault(tf.constant(0f), Shape.scalar());
-    scheduled.add(new Scheduled(p, schedule));
-    return new TfTensor(p);
-  }
-
-  void addSiteUpdate(Site site, LongPredicate when, Op op) {
-    siteUpdates.add(new SiteUpdate(site, when, op));
-  }
-
-  void addObserver(Site site, LongPredicate when, Op op) {
-    observers.add(new SiteUpdate(site, when, op));
-  }
-
-  int batchSize() {
-    return batchSize;
-  }
-
-  List<SiteUpdate> observers() {
-    return observers;
-  }
-
-  /** A trainable parameter of a strategy (no weight decay), readable and assignable like state. */
-  TfStateVariable parameter(String name, Operand<TFloat32> initial) {
-    Variable<TFloat32> v = newVariable(name, initial);
-    Operand<TFloat32> read = tf.identity(v);
-    trainables.add(new Trainable(name, v, read, false, true, this.name));
-    return new TfStateVariable(tf, v, read);
-  }
-
-  void addLoss(Operand<TFloat32> term) {
-    losses.add(term);
-  }
-
-  /** Terms strategies added to the training loss. */
-  List<Operand<TFloat32>> losses() {
-    return losses;
-  }
-
-  void publish(Site site, String key, Operand<TFloat32> value) {
-    published.computeIfAbsent(site.name(), k -> new LinkedHashMap<>()).put(key, new TfTensor(value));
-  }
-
-  /** Records the multiply-accumulates of one example through a layer (at the built input size). */
-  private void macs(String layer, long value) {
-    macs.put(layer, value);
-  }
-
-  /** The weighted layers with their MACs and what their sites published, for network-level cost terms. */
-  List<io.jqp.api.CostTerm.Layer> costLayers() {
-    List<io.jqp.api.CostTerm.Layer> out = new ArrayList<>();
-    for (String layer : weightedLayers) {
-      out.add(new io.jqp.api.CostTerm.Layer(layer, java.util.Objects.requireNonNull(layerKinds.get(layer)), macs.getOrDefault(layer, 0L),
-          published.getOrDefault(layer + "/" + SiteKind.WEIGHT.label(), Map.of()),
-          published.getOrDefault(layer + "/" + SiteKind.ACTIVATION.label(), Map.of())));
-    }
-    return out;
-  }
-
-  TfGraphOps ops() {
-    return ops;
-  }
-
-  void report(Site site, String key, Operand<TFloat32> value) {
-    java.util.Objects.requireNonNull(sites.get(site.name()), () -> "no site " + site.name()).reports().put(key, value);
-  }
-
-  // ---------------------------------------------------------------- sites
-
-  private int registerLayer(String name, LayerKind kind) {
-    if (layerKinds.containsKey(name)) {
-      throw new IllegalArgumentException("duplicate layer name '" + name + "'");
-    }
-    layerKinds.put(name, kind);
-    weightedLayers.add(name);
-    if (discovery) {
-      return 0;
-    }
-    Integer i = layerIndex.get(name);
-    if (i == null) {
-      throw new IllegalStateException("layer '" + name + "' was not seen in the discovery pass: the model must build the same layers every time");
-    }
-    return i;
-  }
-
-  /**
-   * Applies the recipe's pruner, then quantizer, at an explicitly described site (for custom layers and
-   * harnesses; the built-in layers call it for you).
-   */
-  public Operand<TFloat32> applySite(Site site, Operand<TFloat32> x) {
-    if (discovery) {
-      return x;
-    }
-    Pruner pruner = recipe.prunerFor(site);
-    Quantizer quantizer = recipe.quantizerFor(site);
-    sites.put(site.name(), new SiteInfo(site, new LinkedHashMap<>(), quantizer.toString(), pruner.toString()));
-    TfTensor pruned = TfTensor.class.cast(pruner.prune(ops, new TfTensor(x), new TfSiteContext(this, site, "pruner")));
-    TfTensor quantized = TfTensor.class.cast(quantizer.quantize(ops, pruned, new TfSiteContext(this, site, "quantizer")));
-    return quantized.operand();
-  }
-
-  private Operand<TFloat32> weightSite(String layer, int index, long[] shape, Operand<TFloat32> w) {
-    if (discovery) {
-      return w;
-    }
-    List<Long> dims = Arrays.stream(shape).boxed().toList();
-    return applySite(new Site(layer, java.util.Objects.requireNonNull(layerKinds.get(layer)), SiteKind.WEIGHT, dims, index, layerCount), w);
-  }
-
-  /**
-   * Marks the activation site of {@code layer} (a weighted layer built before): x is pruned, then quantized.
-   * Call it where JQP §3 puts it: after the layer's batch norm, before its non-linearity.
-   */
-  public Operand<TFloat32> activationSite(String layer, Operand<TFloat32> x) {
-    if (discovery) {
-      return x;
-    }
-    LayerKind kind = layerKinds.get(layer);
-    if (kind == null) {
-      throw new IllegalArgumentException("activation site names unknown layer '" + layer + "'");
-    }
-    long[] shape = x.shape().asArray();
-    List<Long> sample = activationShapes.getOrDefault(layer, Arrays.stream(shape, 1, shape.length).boxed().toList());
-    if (sample.stream().anyMatch(d -> d < 0)) {
-      throw new IllegalArgumentException("activation site of '" + layer + "' has no static shape " + sample
-          + "; build the training model with a static sample shape and evaluate larger inputs through TfModel.inferenceCopy");
-    }
-    return applySite(new Site(layer, kind, SiteKind.ACTIVATION, sample, java.util.Objects.requireNonNull(layerIndex.get(layer), () -> "layer " + layer + " was not numbered"), layerCount), x);
-  }
-
-  /**
-   * The public hook for a weighted layer a user writes: registers layer {@code name} of {@code kind}, creates
-   * its kernel of {@code shape} (He normal over {@code fanIn}, with weight decay) and returns it through the
-   * layer's weight site, Q(P(W)) as the recipe says. Record the layer's multiply-accumulates per example with
-   * {@link #recordMacs} (they feed BOPs), and mark its output with {@link #activationSite} like any built-in layer.
-   */
-  public Operand<TFloat32> weight(String name, LayerKind kind, long[] shape, long fanIn) {
-    int index = registerLayer(name, kind);
-    return weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, fanIn), shape, true));
-  }
-
-  /** A bias (or any other) trainable vector of a user's layer, zero-initialised, no weight decay, no site. */
-  public Operand<TFloat32> bias(String name, int size) {
-    return trainable(name + "/bias", new float[size], new long[] {size}, false);
-  }
-
-  /** Records the multiply-accumulates of one example through a user's weighted layer (for BOPs, SPEC §10). */
-  public void recordMacs(String layer, long perExample) {
-    if (!layerKinds.containsKey(layer)) {
-      throw new IllegalArgumentException("recordMacs names unknown layer '" + layer + "'; create it with weight(...) first");
-    }
-    macs(layer, perExample);
+  TfNetwork(
+      Graph graph,
+      String name,
+      Recipe recipe,
+      long seed,
+      int batchSize,
+      List<String> layerOrder,
+      boolean discovery) {
+    super(graph, name, recipe, seed, batchSize, layerOrder, discovery);
   }
 
   // ---------------------------------------------------------------- layers
 
   /** 2-D convolution, NHWC, kernel k×k, "SAME" or "VALID" padding. */
-  public Operand<TFloat32> conv2d(String name, Operand<TFloat32> x, int filters, int kernel, int stride, String padding, boolean bias) {
+  public Operand<TFloat32> conv2d(
+      String name,
+      Operand<TFloat32> x,
+      int filters,
+      int kernel,
+      int stride,
+      String padding,
+      boolean bias) {
     int index = registerLayer(name, LayerKind.CONV2D);
     long in = x.shape().get(3);
     long[] shape = {kernel, kernel, in, filters};
-    Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, kernel * kernel * in), shape, true));
-    Operand<TFloat32> y = tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
+    Operand<TFloat32> w =
+        weightSite(
+            name,
+            index,
+            shape,
+            trainable(name + "/kernel", heNormal(shape, kernel * kernel * in), shape, true));
+    Operand<TFloat32> y =
+        tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
     macs(name, (long) kernel * kernel * in * filters * spatial(y));
-    return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[filters], new long[] {filters}, false)) : y;
+    return bias
+        ? tf.nn.biasAdd(
+            y, trainable(name + "/bias", new float[filters], new long[] {filters}, false))
+        : y;
   }
 
   /** Depthwise 2-D convolution with channel multiplier 1. */
-  public Operand<TFloat32> depthwiseConv2d(String name, Operand<TFloat32> x, int kernel, int stride, String padding, boolean bias) {
+  public Operand<TFloat32> depthwiseConv2d(
+      String name, Operand<TFloat32> x, int kernel, int stride, String padding, boolean bias) {
     int index = registerLayer(name, LayerKind.DEPTHWISE_CONV2D);
     long in = x.shape().get(3);
     long[] shape = {kernel, kernel, in, 1};
-    Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel), shape, true));
-    Operand<TFloat32> y = tf.nn.depthwiseConv2dNative(x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
+    Operand<TFloat32> w =
+        weightSite(
+            name,
+            index,
+            shape,
+            trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel), shape, true));
+    Operand<TFloat32> y =
+        tf.nn.depthwiseConv2dNative(
+            x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
     macs(name, (long) kernel * kernel * in * spatial(y));
-    return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[(int) in], new long[] {in}, false)) : y;
+    return bias
+        ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[(int) in], new long[] {in}, false))
+        : y;
   }
 
   /** Transposed 2-D convolution (output size = input size × stride with "SAME" padding). */
-  public Operand<TFloat32> transposedConv2d(String name, Operand<TFloat32> x, int filters, int kernel, int stride, String padding, boolean bias) {
+  public Operand<TFloat32> transposedConv2d(
+      String name,
+      Operand<TFloat32> x,
+      int filters,
+      int kernel,
+      int stride,
+      String padding,
+      boolean bias) {
     int index = registerLayer(name, LayerKind.TRANSPOSED_CONV2D);
     long in = x.shape().get(3);
     long[] shape = {kernel, kernel, filters, in};
-    Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel * in), shape, true));
+    Operand<TFloat32> w =
+        weightSite(
+            name,
+            index,
+            shape,
+            trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel * in), shape, true));
     String pad = checkPadding(padding);
     long h = x.shape().get(1);
     long wd = x.shape().get(2);
     long oh = pad.equals("SAME") ? h * stride : (h - 1) * stride + kernel;
     long ow = pad.equals("SAME") ? wd * stride : (wd - 1) * stride + kernel;
-    Operand<org.tensorflow.types.TInt32> batch = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-    Operand<org.tensorflow.types.TInt32> outShape = tf.concat(List.of(batch, tf.constant(new int[] {(int) oh, (int) ow, filters})), tf.constant(0));
-    Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, w, x, List.of(1L, (long) stride, (long) stride, 1L), pad);
+    Operand<org.tensorflow.types.TInt32> batch =
+        tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<org.tensorflow.types.TInt32> outShape =
+        tf.concat(
+            List.of(batch, tf.constant(new int[] {(int) oh, (int) ow, filters})), tf.constant(0));
+    Operand<TFloat32> y =
+        tf.nn.conv2dBackpropInput(
+            outShape, w, x, List.of(1L, (long) stride, (long) stride, 1L), pad);
     y = tf.reshape(y, tf.constant(new long[] {-1, oh, ow, filters}));
     macs(name, (long) kernel * kernel * in * filters * Math.max(0, h * wd));
-    return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[filters], new long[] {filters}, false)) : y;
+    return bias
+        ? tf.nn.biasAdd(
+            y, trainable(name + "/bias", new float[filters], new long[] {filters}, false))
+        : y;
   }
 
   /** Fully connected layer on a 2-D input. */
@@ -371,17 +145,22 @@ public final class TfNetwork {
     int index = registerLayer(name, LayerKind.DENSE);
     long in = x.shape().get(1);
     long[] shape = {in, units};
-    Operand<TFloat32> w = weightSite(name, index, shape, trainable(name + "/kernel", heNormal(shape, in), shape, true));
+    Operand<TFloat32> w =
+        weightSite(
+            name, index, shape, trainable(name + "/kernel", heNormal(shape, in), shape, true));
     Operand<TFloat32> y = tf.linalg.matMul(x, w);
     macs(name, in * units);
-    return bias ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[units], new long[] {units}, false)) : y;
+    return bias
+        ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[units], new long[] {units}, false))
+        : y;
   }
 
   /**
-   * Batch normalisation over all axes but the last: batch statistics while training (and moving averages
-   * updated with {@code momentum}), moving averages in evaluation.
+   * Batch normalisation over all axes but the last: batch statistics while training (and moving
+   * averages updated with {@code momentum}), moving averages in evaluation.
    */
-  public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x, float momentum, float epsilon) {
+  public Operand<TFloat32> batchNorm(
+      String name, Operand<TFloat32> x, float momentum, float epsilon) {
     int rank = x.shape().numDimensions();
     long c = x.shape().get(rank - 1);
     int[] axes = new int[rank - 1];
@@ -391,19 +170,37 @@ public final class TfNetwork {
     long[] cs = {c};
     Operand<TFloat32> gamma = trainable(name + "/gamma", filled(cs, 1f), cs, false);
     Operand<TFloat32> beta = trainable(name + "/beta", new float[(int) c], cs, false);
-    Variable<TFloat32> movingMean = newVariable(name + "/moving_mean", tf.constant(Shape.of(c), DataBuffers.of(new float[(int) c], true, false)));
-    Variable<TFloat32> movingVar = newVariable(name + "/moving_variance", tf.constant(Shape.of(c), DataBuffers.of(filled(cs, 1f), true, false)));
+    Variable<TFloat32> movingMean =
+        newVariable(
+            name + "/moving_mean",
+            tf.constant(Shape.of(c), DataBuffers.of(new float[(int) c], true, false)));
+    Variable<TFloat32> movingVar =
+        newVariable(
+            name + "/moving_variance",
+            tf.constant(Shape.of(c), DataBuffers.of(filled(cs, 1f), true, false)));
     Operand<TFloat32> batchMean = tf.math.mean(x, tf.constant(axes), Mean.keepDims(false));
     Operand<TFloat32> centered = tf.math.sub(x, batchMean);
-    Operand<TFloat32> batchVar = tf.math.mean(tf.math.square(centered), tf.constant(axes), Mean.keepDims(false));
+    Operand<TFloat32> batchVar =
+        tf.math.mean(tf.math.square(centered), tf.constant(axes), Mean.keepDims(false));
     Operand<TFloat32> m = tf.constant(momentum);
     Operand<TFloat32> oneMinus = tf.constant(1f - momentum);
-    trainingUpdates.add(tf.assign(movingMean, tf.math.add(tf.math.mul(movingMean, m), tf.math.mul(tf.stopGradient(batchMean), oneMinus))));
-    trainingUpdates.add(tf.assign(movingVar, tf.math.add(tf.math.mul(movingVar, m), tf.math.mul(tf.stopGradient(batchVar), oneMinus))));
+    trainingUpdates.add(
+        tf.assign(
+            movingMean,
+            tf.math.add(
+                tf.math.mul(movingMean, m), tf.math.mul(tf.stopGradient(batchMean), oneMinus))));
+    trainingUpdates.add(
+        tf.assign(
+            movingVar,
+            tf.math.add(
+                tf.math.mul(movingVar, m), tf.math.mul(tf.stopGradient(batchVar), oneMinus))));
     Operand<TFloat32> notTraining = tf.math.sub(tf.constant(1f), training);
-    Operand<TFloat32> mean = tf.math.add(tf.math.mul(training, batchMean), tf.math.mul(notTraining, movingMean));
-    Operand<TFloat32> var = tf.math.add(tf.math.mul(training, batchVar), tf.math.mul(notTraining, movingVar));
-    Operand<TFloat32> scale = tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(var, tf.constant(epsilon))));
+    Operand<TFloat32> mean =
+        tf.math.add(tf.math.mul(training, batchMean), tf.math.mul(notTraining, movingMean));
+    Operand<TFloat32> var =
+        tf.math.add(tf.math.mul(training, batchVar), tf.math.mul(notTraining, movingVar));
+    Operand<TFloat32> scale =
+        tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(var, tf.constant(epsilon))));
     return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), beta);
   }
 
@@ -428,11 +225,19 @@ public final class TfNetwork {
   }
 
   public Operand<TFloat32> maxPool(Operand<TFloat32> x, int size, int stride, String padding) {
-    return tf.nn.maxPool(x, tf.constant(new int[] {1, size, size, 1}), tf.constant(new int[] {1, stride, stride, 1}), checkPadding(padding));
+    return tf.nn.maxPool(
+        x,
+        tf.constant(new int[] {1, size, size, 1}),
+        tf.constant(new int[] {1, stride, stride, 1}),
+        checkPadding(padding));
   }
 
   public Operand<TFloat32> avgPool(Operand<TFloat32> x, int size, int stride, String padding) {
-    return tf.nn.avgPool(x, List.of(1L, (long) size, (long) size, 1L), List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
+    return tf.nn.avgPool(
+        x,
+        List.of(1L, (long) size, (long) size, 1L),
+        List.of(1L, (long) stride, (long) stride, 1L),
+        checkPadding(padding));
   }
 
   /** Mean over the spatial axes: N×H×W×C → N×C. */
@@ -458,15 +263,19 @@ public final class TfNetwork {
     return tf.reshape(x, tf.constant(new long[] {-1, n}));
   }
 
-  /** Inverted dropout while training (drops with probability {@code rate}); identity in evaluation. */
+  /**
+   * Inverted dropout while training (drops with probability {@code rate}); identity in evaluation.
+   */
   public Operand<TFloat32> dropout(Operand<TFloat32> x, float rate) {
     if (rate <= 0) {
       return x;
     }
     Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), ops.randomKey());
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
+    Operand<TFloat32> keep =
+        tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
     Operand<TFloat32> dropped = tf.math.mul(x, tf.math.div(keep, tf.constant(1f - rate)));
-    return tf.math.add(tf.math.mul(training, dropped), tf.math.mul(tf.math.sub(tf.constant(1f), training), x));
+    return tf.math.add(
+        tf.math.mul(training, dropped), tf.math.mul(tf.math.sub(tf.constant(1f), training), x));
   }
 
   /** Output positions of an NHWC tensor (0 when its size is unknown, e.g. in an inference copy). */
@@ -482,52 +291,5 @@ public final class TfNetwork {
       throw new IllegalArgumentException("padding must be SAME or VALID, got " + padding);
     }
     return p;
-  }
-
-  // ---------------------------------------------------------------- accessors for the model
-
-  List<String> weightedLayers() {
-    return weightedLayers;
-  }
-
-  Map<String, Variable<TFloat32>> variables() {
-    return variables;
-  }
-
-  List<Op> initializers() {
-    return initializers;
-  }
-
-  List<Trainable> trainables() {
-    return trainables;
-  }
-
-  List<Op> trainingUpdates() {
-    return trainingUpdates;
-  }
-
-  List<SiteUpdate> siteUpdates() {
-    return siteUpdates;
-  }
-
-  List<Scheduled> scheduledValues() {
-    return scheduled;
-  }
-
-  /**
-   * Gives activation sites the sample shape they had in training (by layer name), so that a copy of the
-   * network built for inputs of another or unknown size keeps the strategies' state shapes (masks are then
-   * tiled to the input, SPEC §6).
-   */
-  void activationShapes(Map<String, List<Long>> shapes) {
-    this.activationShapes = Map.copyOf(shapes);
-  }
-
-  Map<String, SiteInfo> sites() {
-    return sites;
-  }
-
-  Variable<TFloat32> slot(String name, Operand<TFloat32> initial) {
-    return newVariable(name, initial);
   }
 }

@@ -10,11 +10,11 @@ import java.util.function.LongPredicate;
 
 /** The {@link SiteContext} one strategy (quantizer or pruner) receives at one site. */
 final class TfSiteContext implements SiteContext {
-  private final TfNetwork net;
+  private final TfSites net;
   private final Site site;
   private final String role;
 
-  TfSiteContext(TfNetwork net, Site site, String role) {
+  TfSiteContext(TfSites net, Site site, String role) {
     this.net = net;
     this.site = site;
     this.role = role;

@@ -8,10 +8,13 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * {@link StateVariable} backed by a graph variable, always checkpointed; {@code read} is what the forward
- * pass uses (for a trainable parameter, the identity the optimizer's gradients are taken against).
+ * {@link StateVariable} backed by a graph variable, always checkpointed; {@code read} is what the
+ * forward pass uses (for a trainable parameter, the identity the optimizer's gradients are taken
+ * against).
  */
-record TfStateVariable(Ops tf, Variable<TFloat32> variable, org.tensorflow.Operand<TFloat32> reading) implements StateVariable {
+record TfStateVariable(
+    Ops tf, Variable<TFloat32> variable, org.tensorflow.Operand<TFloat32> reading)
+    implements StateVariable {
   TfStateVariable(Ops tf, Variable<TFloat32> variable) {
     this(tf, variable, variable);
   }

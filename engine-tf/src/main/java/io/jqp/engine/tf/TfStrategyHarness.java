@@ -16,16 +16,15 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
- * One site in a graph of its own, to test a quantizer and pruner in isolation: feed x (a batch for an
- * activation site, the tensor itself for a weight site), run the strategy updates of a step, read the
- * forward value and the gradient of {@code Σ y·upstream} with respect to x. Strategy authors use it in
- * their contract tests.
+ * One site in a graph of its own, to test a quantizer and pruner in isolation: feed x (a batch for
+ * an activation site, the tensor itself for a weight site), run the strategy updates of a step,
+ * read the forward value and the gradient of {@code Σ y·upstream} with respect to x. Strategy
+ * authors use it in their contract tests.
  */
 public final class TfStrategyHarness implements AutoCloseable {
   private final Graph graph = new Graph();
@@ -38,7 +37,8 @@ public final class TfStrategyHarness implements AutoCloseable {
   private final Site site;
 
   /**
-   * @param kind  weight (x has exactly {@code shape}) or activation (x is a batch of samples of {@code shape})
+   * @param kind weight (x has exactly {@code shape}) or activation (x is a batch of samples of
+   *     {@code shape})
    * @param shape the site's shape
    */
   public TfStrategyHarness(SiteKind kind, long[] shape, Quantizer quantizer, Pruner pruner) {
@@ -46,20 +46,36 @@ public final class TfStrategyHarness implements AutoCloseable {
   }
 
   /**
-   * @param inputShape the placeholder's shape: {@code shape} for weights; for activations -1 batch and, to test
-   *                   mask tiling, -1 spatial dimensions
-   * @param batchSize  the training batch size strategies are told
+   * @param inputShape the placeholder's shape: {@code shape} for weights; for activations -1 batch
+   *     and, to test mask tiling, -1 spatial dimensions
+   * @param batchSize the training batch size strategies are told
    */
-  public TfStrategyHarness(SiteKind kind, long[] shape, long[] inputShape, int batchSize, Quantizer quantizer, Pruner pruner) {
-    this.net = new TfNetwork(graph, new Recipe(quantizer, pruner, quantizer, pruner, true), 1, batchSize, List.of("layer"), false);
+  public TfStrategyHarness(
+      SiteKind kind,
+      long[] shape,
+      long[] inputShape,
+      int batchSize,
+      Quantizer quantizer,
+      Pruner pruner) {
+    this.net =
+        new TfNetwork(
+            graph,
+            new Recipe(quantizer, pruner, quantizer, pruner, true),
+            1,
+            batchSize,
+            List.of("layer"),
+            false);
     Ops tf = net.tf();
     long[] full = inputShape;
     this.x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(full)));
-    this.upstream = tf.withName("upstream").placeholder(TFloat32.class, Placeholder.shape(Shape.of(full)));
-    this.site = new Site("layer", LayerKind.DENSE, kind, Arrays.stream(shape).boxed().toList(), 0, 1);
+    this.upstream =
+        tf.withName("upstream").placeholder(TFloat32.class, Placeholder.shape(Shape.of(full)));
+    this.site =
+        new Site("layer", LayerKind.DENSE, kind, Arrays.stream(shape).boxed().toList(), 0, 1);
     Operand<TFloat32> xr = tf.identity(x);
     this.y = net.applySite(site, xr);
-    Operand<TFloat32> objective = tf.sum(tf.math.mul(y, upstream), tf.constant(allAxes(full.length)));
+    Operand<TFloat32> objective =
+        tf.sum(tf.math.mul(y, upstream), tf.constant(allAxes(full.length)));
     this.gradient = graph.addGradients(objective.asOutput(), new Output<?>[] {xr.asOutput()})[0];
     this.session = new Session(graph);
     session.run(tf.withControlDependencies(net.initializers()).noOp());
@@ -86,8 +102,10 @@ public final class TfStrategyHarness implements AutoCloseable {
 
   private TFloat32 tensor(float[] values) {
     // training-sized input: the site's own shape (the placeholder may leave spatial sizes open)
-    long[] shape = site.kind() == SiteKind.WEIGHT ? x.shape().asArray()
-        : prepend(site.shape().stream().mapToLong(Long::longValue).toArray());
+    long[] shape =
+        site.kind() == SiteKind.WEIGHT
+            ? x.shape().asArray()
+            : prepend(site.shape().stream().mapToLong(Long::longValue).toArray());
     return tensor(values, shape);
   }
 
@@ -111,26 +129,35 @@ public final class TfStrategyHarness implements AutoCloseable {
     return run(net.siteUpdates(), step, input);
   }
 
-  /** Runs the observers registered for {@code step} (as a training step would), with {@code input} fed. */
+  /**
+   * Runs the observers registered for {@code step} (as a training step would), with {@code input}
+   * fed.
+   */
   public int runObservers(long step, float[] input) {
     return run(net.observers(), step, input);
   }
 
-  /** The site's output for an input of the given shape (e.g. a larger evaluation image, for mask tiling). */
+  /**
+   * The site's output for an input of the given shape (e.g. a larger evaluation image, for mask
+   * tiling).
+   */
   public float[] forward(float[] input, long[] shape) {
-    try (TFloat32 in = tensor(input, shape.clone()); Result r = session.runner().feed(x, in).fetch(y).run()) {
+    try (TFloat32 in = tensor(input, shape.clone());
+        Result r = session.runner().feed(x, in).fetch(y).run()) {
       return read(r, 0);
     }
   }
 
   private int run(List<TfNetwork.SiteUpdate> updates, long step, float[] input) {
     int n = 0;
-    try (TFloat32 in = tensor(input); TFloat32 on = TFloat32.scalarOf(1f)) {
+    try (TFloat32 in = tensor(input);
+        TFloat32 on = TFloat32.scalarOf(1f)) {
       for (TfNetwork.SiteUpdate u : updates) {
         if (!u.when().test(step)) {
           continue;
         }
-        Session.Runner r = session.runner().feed(x, in).feed(net.trainingFlag(), on).addTarget(u.op());
+        Session.Runner r =
+            session.runner().feed(x, in).feed(net.trainingFlag(), on).addTarget(u.op());
         List<TFloat32> fed = new java.util.ArrayList<>();
         for (TfNetwork.Scheduled s : net.scheduledValues()) {
           TFloat32 v = TFloat32.scalarOf((float) s.schedule().valueAt(step));
@@ -147,14 +174,16 @@ public final class TfStrategyHarness implements AutoCloseable {
 
   /** The site's output for {@code input}. */
   public float[] forward(float[] input) {
-    try (TFloat32 in = tensor(input); Result r = session.runner().feed(x, in).fetch(y).run()) {
+    try (TFloat32 in = tensor(input);
+        Result r = session.runner().feed(x, in).fetch(y).run()) {
       return read(r, 0);
     }
   }
 
   /** d(Σ y·upstream)/dx at {@code input}. */
   public float[] gradient(float[] input, float[] upstreamValues) {
-    try (TFloat32 in = tensor(input); TFloat32 up = tensor(upstreamValues);
+    try (TFloat32 in = tensor(input);
+        TFloat32 up = tensor(upstreamValues);
         Result r = session.runner().feed(x, in).feed(upstream, up).fetch(gradient).run()) {
       return read(r, 0);
     }
@@ -182,5 +211,4 @@ public final class TfStrategyHarness implements AutoCloseable {
     session.close();
     graph.close();
   }
-
 }

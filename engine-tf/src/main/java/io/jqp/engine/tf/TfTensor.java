@@ -16,6 +16,7 @@ public record TfTensor(Operand<TFloat32> operand) implements Tensor {
     if (t instanceof TfTensor tf) {
       return tf.operand;
     }
-    throw new IllegalArgumentException("not a tensor of the TensorFlow engine: " + t.getClass().getName());
+    throw new IllegalArgumentException(
+        "not a tensor of the TensorFlow engine: " + t.getClass().getName());
   }
 }

@@ -11,22 +11,23 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * One kind of training step in a graph: minimises a loss over the trainable parameters of some networks with
- * one optimizer. Before the optimizer it runs those networks' strategy updates due at the step, one site after
- * another in build order; with it, their batch-norm statistics and the observers due (window collection). Every
- * parameter update waits for every gradient and the loss, so a step does not depend on op scheduling. A model
- * has one; a graph with several networks (a GAN's generator and discriminator) has one per optimizer.
+ * One kind of training step in a graph: minimises a loss over the trainable parameters of some
+ * networks with one optimizer. Before the optimizer it runs those networks' strategy updates due at
+ * the step, one site after another in build order; with it, their batch-norm statistics and the
+ * observers due (window collection). Every parameter update waits for every gradient and the loss,
+ * so a step does not depend on op scheduling. A model has one; a graph with several networks (a
+ * GAN's generator and discriminator) has one per optimizer.
  */
 final class TfTrainStep {
   private final String name;
@@ -43,18 +44,28 @@ final class TfTrainStep {
   private @Nullable String nonFiniteGradient;
 
   /**
-   * @param name    "" for a model's only step, else the step's name (it prefixes optimizer slots and ops)
+   * @param name "" for a model's only step, else the step's name (it prefixes optimizer slots and
+   *     ops)
    * @param trained the networks whose parameters this step updates
-   * @param all     every network of the graph (their training flags are fed while it runs)
+   * @param all every network of the graph (their training flags are fed while it runs)
    */
-  TfTrainStep(Graph graph, Ops tf, String name, Operand<TFloat32> loss, List<TfNetwork> trained, List<TfNetwork> all, Optimizer optimizer) {
+  TfTrainStep(
+      Graph graph,
+      Ops tf,
+      String name,
+      Operand<TFloat32> loss,
+      List<TfNetwork> trained,
+      List<TfNetwork> all,
+      Optimizer optimizer) {
     this.name = name;
     this.trained = List.copyOf(trained);
     this.all = List.copyOf(all);
     this.loss = loss;
     this.optimizer = optimizer;
     String suffix = name.isEmpty() ? "" : "_" + name;
-    this.learningRate = tf.withName("learning_rate" + suffix).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    this.learningRate =
+        tf.withName("learning_rate" + suffix)
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     List<TfNetwork.Trainable> params = new ArrayList<>();
     for (TfNetwork n : trained) {
       params.addAll(n.trainables());
@@ -95,7 +106,8 @@ final class TfTrainStep {
     return tf.constant(a);
   }
 
-  private Op buildApplies(Ops tf, List<TfNetwork.Trainable> params, Output<?>[] grads, String suffix) {
+  private Op buildApplies(
+      Ops tf, List<TfNetwork.Trainable> params, Output<?>[] grads, String suffix) {
     List<Op> applies = new ArrayList<>();
     List<Op> allGradients = new ArrayList<>();
     for (Output<?> g : grads) {
@@ -119,10 +131,14 @@ final class TfTrainStep {
       if (p.decay() && optimizer.weightDecay() > 0) {
         g = ot.math.add(g, ot.math.mul(p.read(), ot.constant((float) optimizer.weightDecay())));
       }
-      Operand<TFloat32> rate = p.strategy() && optimizer.strategyRateScale() != 1
-          ? ot.math.mul(learningRate, ot.constant((float) optimizer.strategyRateScale())) : learningRate;
+      Operand<TFloat32> rate =
+          p.strategy() && optimizer.strategyRateScale() != 1
+              ? ot.math.mul(learningRate, ot.constant((float) optimizer.strategyRateScale()))
+              : learningRate;
       String slot = slots + (trained.size() == 1 ? "" : p.network() + "/") + p.name();
-      applies.add(rule.apply(gated, p.variable(), g, rate, slots(ot, owner, p.variable(), slot, slots, shared)));
+      applies.add(
+          rule.apply(
+              gated, p.variable(), g, rate, slots(ot, owner, p.variable(), slot, slots, shared)));
     }
     List<Op> ops = new ArrayList<>(applies);
     for (TfNetwork n : trained) {
@@ -132,8 +148,16 @@ final class TfTrainStep {
     return tf.withControlDependencies(ops).withName("train" + suffix).noOp();
   }
 
-  /** Slots of one variable ({@code prefix/name}) and of the whole step ({@code stepPrefix + name}), each made once. */
-  private static Optimizer.Slots slots(Ops ot, TfNetwork owner, @Nullable Variable<TFloat32> variable, String prefix, String stepPrefix,
+  /**
+   * Slots of one variable ({@code prefix/name}) and of the whole step ({@code stepPrefix + name}),
+   * each made once.
+   */
+  private static Optimizer.Slots slots(
+      Ops ot,
+      TfNetwork owner,
+      @Nullable Variable<TFloat32> variable,
+      String prefix,
+      String stepPrefix,
       Map<String, Variable<TFloat32>> shared) {
     return new Optimizer.Slots() {
       @Override
@@ -141,8 +165,10 @@ final class TfTrainStep {
         if (variable == null) {
           throw new IllegalStateException("finish() has no variable; use shared slots there");
         }
-        Operand<TFloat32> init = initial == 0 ? ot.zeros(ot.constant(variable.shape().asArray()), TFloat32.class)
-            : ot.fill(ot.constant(variable.shape().asArray()), ot.constant(initial));
+        Operand<TFloat32> init =
+            initial == 0
+                ? ot.zeros(ot.constant(variable.shape().asArray()), TFloat32.class)
+                : ot.fill(ot.constant(variable.shape().asArray()), ot.constant(initial));
         return owner.slot(prefix + "/" + name, init);
       }
 
@@ -153,7 +179,10 @@ final class TfTrainStep {
     };
   }
 
-  /** Gradients of the loss by parameter name ({@code network/parameter} when the step trains several networks). */
+  /**
+   * Gradients of the loss by parameter name ({@code network/parameter} when the step trains several
+   * networks).
+   */
   Map<String, Operand<TFloat32>> gradients() {
     return gradients;
   }
@@ -171,8 +200,9 @@ final class TfTrainStep {
   }
 
   /**
-   * Runs the step {@code step}: the trained networks' strategy updates due, then the optimizer with the loss and
-   * the gradients' finiteness fetched. {@code feeds} adds the data (inputs, labels) to a runner.
+   * Runs the step {@code step}: the trained networks' strategy updates due, then the optimizer with
+   * the loss and the gradients' finiteness fetched. {@code feeds} adds the data (inputs, labels) to
+   * a runner.
    *
    * @return the loss before the update
    */
@@ -193,17 +223,19 @@ final class TfTrainStep {
     }
     lastUpdated = due.stream().map(u -> u.site().name()).distinct().toList();
     List<TFloat32> owned = new ArrayList<>();
-    try (TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step)); TFloat32 on = TFloat32.scalarOf(1f);
+    try (TFloat32 lr = TFloat32.scalarOf((float) optimizer.rate().at(step));
+        TFloat32 on = TFloat32.scalarOf(1f);
         TInt64 randomStep = TInt64.scalarOf(step)) {
-      UnaryOperator<Session.Runner> common = r -> {
-        for (TfNetwork n : all) {
-          r.feed(n.trainingFlag(), on);
-          if (n.ops().hasRandomOps()) {
-            r.feed(n.ops().randomStep(), randomStep);
-          }
-        }
-        return feeds.apply(r);
-      };
+      UnaryOperator<Session.Runner> common =
+          r -> {
+            for (TfNetwork n : all) {
+              r.feed(n.trainingFlag(), on);
+              if (n.ops().hasRandomOps()) {
+                r.feed(n.ops().randomStep(), randomStep);
+              }
+            }
+            return feeds.apply(r);
+          };
       if (!due.isEmpty() || !observing.isEmpty()) {
         for (TfNetwork n : trained) {
           for (TfNetwork.Scheduled s : n.scheduledValues()) {
@@ -211,22 +243,29 @@ final class TfTrainStep {
           }
         }
       }
-      UnaryOperator<Session.Runner> withSchedules = r -> {
-        if (owned.isEmpty()) {
-          return r;
-        }
-        int i = 0;
-        for (TfNetwork n : trained) {
-          for (TfNetwork.Scheduled s : n.scheduledValues()) {
-            r.feed(s.placeholder(), owned.get(i++));
-          }
-        }
-        return r;
-      };
+      UnaryOperator<Session.Runner> withSchedules =
+          r -> {
+            if (owned.isEmpty()) {
+              return r;
+            }
+            int i = 0;
+            for (TfNetwork n : trained) {
+              for (TfNetwork.Scheduled s : n.scheduledValues()) {
+                r.feed(s.placeholder(), owned.get(i++));
+              }
+            }
+            return r;
+          };
       for (TfNetwork.SiteUpdate u : due) {
         withSchedules.apply(common.apply(session.runner())).addTarget(u.op()).run().close();
       }
-      Session.Runner r = withSchedules.apply(common.apply(session.runner())).feed(learningRate, lr).addTarget(trainOp).fetch(loss).fetch(gradientsFinite);
+      Session.Runner r =
+          withSchedules
+              .apply(common.apply(session.runner()))
+              .feed(learningRate, lr)
+              .addTarget(trainOp)
+              .fetch(loss)
+              .fetch(gradientsFinite);
       for (TfNetwork.SiteUpdate o : observing) {
         r.addTarget(o.op());
       }

@@ -9,6 +9,7 @@ public record TfUpdate(Op op) implements Update {
     if (u instanceof TfUpdate t) {
       return t.op;
     }
-    throw new IllegalArgumentException("not an update of the TensorFlow engine: " + u.getClass().getName());
+    throw new IllegalArgumentException(
+        "not an update of the TensorFlow engine: " + u.getClass().getName());
   }
 }

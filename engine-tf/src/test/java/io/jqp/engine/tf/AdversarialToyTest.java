@@ -18,10 +18,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The engine proof for GANs: two networks in one graph through the public API, a generator whose weights and
- * activations are quantized to 8 bits (and its middle layer's weights pruned 50 %) and a full-precision
- * discriminator, two Adam optimizers, alternating steps. On 1-D data drawn from N(3, 0.5²) the generator, which
- * starts near 0, must learn to produce samples whose mean is near 3.
+ * The engine proof for GANs: two networks in one graph through the public API, a generator whose
+ * weights and activations are quantized to 8 bits (and its middle layer's weights pruned 50 %) and
+ * a full-precision discriminator, two Adam optimizers, alternating steps. On 1-D data drawn from
+ * N(3, 0.5²) the generator, which starts near 0, must learn to produce samples whose mean is near
+ * 3.
  */
 class AdversarialToyTest {
   private static final int B = 64;
@@ -42,10 +43,22 @@ class AdversarialToyTest {
       Operand<TFloat32> logits = d.dense("d3", e, 1, true);
       float[] labels = new float[2 * B];
       java.util.Arrays.fill(labels, 0, B, 1f);
-      Operand<TFloat32> dLoss = tf.math.mean(sigmoidCrossEntropy(tf, tf.constant(org.tensorflow.ndarray.Shape.of(2 * B, 1),
-          org.tensorflow.ndarray.buffer.DataBuffers.of(labels, true, false)), logits), tf.constant(new int[] {0, 1}));
-      Operand<TFloat32> fakeLogits = tf.slice(logits, tf.constant(new int[] {B, 0}), tf.constant(new int[] {B, 1}));
-      Operand<TFloat32> gLoss = tf.math.mean(sigmoidCrossEntropy(tf, tf.fill(tf.constant(new int[] {B, 1}), tf.constant(1f)), fakeLogits), tf.constant(new int[] {0, 1}));
+      Operand<TFloat32> dLoss =
+          tf.math.mean(
+              sigmoidCrossEntropy(
+                  tf,
+                  tf.constant(
+                      org.tensorflow.ndarray.Shape.of(2 * B, 1),
+                      org.tensorflow.ndarray.buffer.DataBuffers.of(labels, true, false)),
+                  logits),
+              tf.constant(new int[] {0, 1}));
+      Operand<TFloat32> fakeLogits =
+          tf.slice(logits, tf.constant(new int[] {B, 0}), tf.constant(new int[] {B, 1}));
+      Operand<TFloat32> gLoss =
+          tf.math.mean(
+              sigmoidCrossEntropy(
+                  tf, tf.fill(tf.constant(new int[] {B, 1}), tf.constant(1f)), fakeLogits),
+              tf.constant(new int[] {0, 1}));
       Optimizer adam = Optimizer.adam(LearningRate.constant(2e-3));
       b.step("discriminator", dLoss, adam, d);
       b.step("generator", gLoss, adam, g);
@@ -54,8 +67,11 @@ class AdversarialToyTest {
   }
 
   /** max(l, 0) − l·y + log(1 + e^−|l|): the numerically stable logistic loss on logits. */
-  private static Operand<TFloat32> sigmoidCrossEntropy(Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits) {
-    return tf.math.add(tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)), tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
+  private static Operand<TFloat32> sigmoidCrossEntropy(
+      Ops tf, Operand<TFloat32> labels, Operand<TFloat32> logits) {
+    return tf.math.add(
+        tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)),
+        tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
   }
 
   private static Map<String, float[]> batch(Random r) {
@@ -79,9 +95,13 @@ class AdversarialToyTest {
   }
 
   @Test
-  void aQuantizedGeneratorLearnsTheDataMeanAgainstAFullPrecisionDiscriminator(@TempDir Path dir) throws Exception {
-    Recipe recipe = Recipe.fullPrecision().withWeightQuantizer(Quantizers.fixed(8)).withActivationQuantizer(Quantizers.fixed(8))
-        .withWeightPruner(Pruners.magnitude(0.5));
+  void aQuantizedGeneratorLearnsTheDataMeanAgainstAFullPrecisionDiscriminator(@TempDir Path dir)
+      throws Exception {
+    Recipe recipe =
+        Recipe.fullPrecision()
+            .withWeightQuantizer(Quantizers.fixed(8))
+            .withActivationQuantizer(Quantizers.fixed(8))
+            .withWeightPruner(Pruners.magnitude(0.5));
     try (TfMultiNetwork gan = TfMultiNetwork.build(gan(recipe), 7, 1, B, "toy-gan")) {
       assertEquals(List.of("discriminator", "generator"), gan.steps());
       Random r = new Random(11);
@@ -93,16 +113,31 @@ class AdversarialToyTest {
         gan.run("generator", B, feeds);
       }
       double after = mean(gan.fetch("fake", B, probe));
-      assertTrue(Math.abs(before - 3) > 1, "the generator starts away from the data: mean " + before);
-      assertEquals(3.0, after, 0.5, "the generator's samples move to the data's mean (from " + before + ")");
+      assertTrue(
+          Math.abs(before - 3) > 1, "the generator starts away from the data: mean " + before);
+      assertEquals(
+          3.0, after, 0.5, "the generator's samples move to the data's mean (from " + before + ")");
       assertEquals(600, gan.count("generator"));
 
       Map<String, Map<String, Double>> sites = new java.util.LinkedHashMap<>();
       gan.siteReports("generator").forEach(s -> sites.put(s.site().name(), s.values()));
-      assertEquals(List.of("g1/weight", "g1/activation", "g2/weight", "g2/activation", "g3/weight"), List.copyOf(sites.keySet()));
-      sites.values().forEach(v -> assertEquals(8.0, v.get("bits"), "every generator site is quantized to 8 bits: " + sites));
-      assertEquals(0.5, sites.get("g2/weight").get("sparsity"), 1.0 / 256, "the middle layer's weights are pruned");
-      assertTrue(gan.siteReports("discriminator").stream().allMatch(s -> !s.values().containsKey("bits")), "the discriminator stays full precision");
+      assertEquals(
+          List.of("g1/weight", "g1/activation", "g2/weight", "g2/activation", "g3/weight"),
+          List.copyOf(sites.keySet()));
+      sites
+          .values()
+          .forEach(
+              v ->
+                  assertEquals(
+                      8.0, v.get("bits"), "every generator site is quantized to 8 bits: " + sites));
+      assertEquals(
+          0.5,
+          sites.get("g2/weight").get("sparsity"),
+          1.0 / 256,
+          "the middle layer's weights are pruned");
+      assertTrue(
+          gan.siteReports("discriminator").stream().allMatch(s -> !s.values().containsKey("bits")),
+          "the discriminator stays full precision");
 
       // a checkpoint restores both networks, both optimizers and the step counts
       Path ckpt = dir.resolve("gan.ckpt");

@@ -16,27 +16,45 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** SPEC §1 vectors through the TensorFlow graph, in both rounding modes, and the three gradient variants. */
+/**
+ * SPEC §1 vectors through the TensorFlow graph, in both rounding modes, and the three gradient
+ * variants.
+ */
 class FixedPointQuantizerGraphTest {
   static final float[] X = {-5f, -4.01f, -0.04f, -0.03f, 0f, 0.03f, 0.99f, 1.99f, 3.97f, 5f};
 
   static Stream<Arguments> vectors() {
     return Stream.of(
-        Arguments.of(8, 5, Rounding.TRUNCATE, new float[] {-4, -4, -0.03125f, 0, 0, 0, 0.96875f, 1.96875f, 3.96875f, 3.96875f}),
-        Arguments.of(4, 2, Rounding.TRUNCATE, new float[] {-2, -2, 0, 0, 0, 0, 0.75f, 1.75f, 1.75f, 1.75f}),
-        Arguments.of(8, 5, Rounding.HALF_EVEN, new float[] {-4, -4, -0.03125f, -0.03125f, 0, 0.03125f, 1, 2, 3.96875f, 3.96875f}),
-        Arguments.of(4, 2, Rounding.HALF_EVEN, new float[] {-2, -2, 0, 0, 0, 0, 1, 1.75f, 1.75f, 1.75f}));
+        Arguments.of(
+            8,
+            5,
+            Rounding.TRUNCATE,
+            new float[] {-4, -4, -0.03125f, 0, 0, 0, 0.96875f, 1.96875f, 3.96875f, 3.96875f}),
+        Arguments.of(
+            4, 2, Rounding.TRUNCATE, new float[] {-2, -2, 0, 0, 0, 0, 0.75f, 1.75f, 1.75f, 1.75f}),
+        Arguments.of(
+            8,
+            5,
+            Rounding.HALF_EVEN,
+            new float[] {-4, -4, -0.03125f, -0.03125f, 0, 0.03125f, 1, 2, 3.96875f, 3.96875f}),
+        Arguments.of(
+            4, 2, Rounding.HALF_EVEN, new float[] {-2, -2, 0, 0, 0, 0, 1, 1.75f, 1.75f, 1.75f}));
   }
 
   @ParameterizedTest(name = "Q(x; {0}, {1}) {2}")
   @MethodSource("vectors")
   void specVectorsInGraph(int bits, int d, Rounding rounding, float[] expected) {
     FixedPointQuantizer q = Quantizers.fixed(bits).withFractionalBits(d).withRounding(rounding);
-    try (TfStrategyHarness h = new TfStrategyHarness(SiteKind.WEIGHT, new long[] {X.length}, q, Pruner.none())) {
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(SiteKind.WEIGHT, new long[] {X.length}, q, Pruner.none())) {
       float[] y = h.forward(X);
       assertArrayEquals(expected, y, 0f);
       for (int i = 0; i < X.length; i++) {
-        assertEquals((float) FixedPoint.quantize(X[i], bits, d, rounding), y[i], 0f, "host reference at " + X[i]);
+        assertEquals(
+            (float) FixedPoint.quantize(X[i], bits, d, rounding),
+            y[i],
+            0f,
+            "host reference at " + X[i]);
       }
       assertEquals(bits, h.reports().get("bits"));
       assertEquals(d, h.reports().get("d"));
@@ -45,11 +63,16 @@ class FixedPointQuantizerGraphTest {
 
   static Stream<Arguments> gradients() {
     return Stream.of(
-        Arguments.of(SteGradient.CLIPPED, new float[] {0.5f, 0.5f, 0.5f}, new float[] {3.96875f, 1, -4}),
-        Arguments.of(SteGradient.CLIPPED, new float[] {9f, 0.5f, -9f}, new float[] {3.96875f, 1, -4}),
-        Arguments.of(SteGradient.ZERO_SATURATED, new float[] {9f, 0.5f, -9f}, new float[] {0, 1, 0}),
-        Arguments.of(SteGradient.ZERO_SATURATED, new float[] {0.5f, 0.5f, 0.5f}, new float[] {100, 1, -100}),
-        Arguments.of(SteGradient.IDENTITY, new float[] {9f, 0.5f, -9f}, new float[] {100, 1, -100}));
+        Arguments.of(
+            SteGradient.CLIPPED, new float[] {0.5f, 0.5f, 0.5f}, new float[] {3.96875f, 1, -4}),
+        Arguments.of(
+            SteGradient.CLIPPED, new float[] {9f, 0.5f, -9f}, new float[] {3.96875f, 1, -4}),
+        Arguments.of(
+            SteGradient.ZERO_SATURATED, new float[] {9f, 0.5f, -9f}, new float[] {0, 1, 0}),
+        Arguments.of(
+            SteGradient.ZERO_SATURATED, new float[] {0.5f, 0.5f, 0.5f}, new float[] {100, 1, -100}),
+        Arguments.of(
+            SteGradient.IDENTITY, new float[] {9f, 0.5f, -9f}, new float[] {100, 1, -100}));
   }
 
   @ParameterizedTest(name = "{0} at x={1}")
@@ -57,7 +80,8 @@ class FixedPointQuantizerGraphTest {
   void straightThroughGradients(SteGradient variant, float[] x, float[] expected) {
     float[] upstream = {100, 1, -100};
     FixedPointQuantizer q = Quantizers.fixed(8).withFractionalBits(5).withGradient(variant);
-    try (TfStrategyHarness h = new TfStrategyHarness(SiteKind.WEIGHT, new long[] {3}, q, Pruner.none())) {
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(SiteKind.WEIGHT, new long[] {3}, q, Pruner.none())) {
       float[] g = h.gradient(x, upstream);
       assertArrayEquals(expected, g, 0f);
       for (int i = 0; i < 3; i++) {
@@ -73,7 +97,8 @@ class FixedPointQuantizerGraphTest {
       x[i] = -2f + 4f * i / 1000f;
     }
     FixedPointQuantizer q = Quantizers.fixed(8).withDelay(3);
-    try (TfStrategyHarness h = new TfStrategyHarness(SiteKind.WEIGHT, new long[] {x.length}, q, Pruner.none())) {
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(SiteKind.WEIGHT, new long[] {x.length}, q, Pruner.none())) {
       assertEquals(0, h.runUpdates(2, x));
       assertArrayEquals(x, h.forward(x), 0f, "identity before t_q");
       assertEquals(1, h.runUpdates(3, x));
@@ -82,7 +107,8 @@ class FixedPointQuantizerGraphTest {
       for (int i = 0; i < x.length; i++) {
         assertEquals((float) FixedPoint.quantize(x[i], 8, 6, Rounding.TRUNCATE), y[i], 0f);
       }
-      assertEquals(6, FixedPoint.searchFractionalBits(x, 8, 0, 20, Rounding.TRUNCATE), "host search agrees");
+      assertEquals(
+          6, FixedPoint.searchFractionalBits(x, 8, 0, 20, Rounding.TRUNCATE), "host search agrees");
     }
   }
 
@@ -92,7 +118,9 @@ class FixedPointQuantizerGraphTest {
     for (int i = 0; i < batch.length; i++) {
       batch[i] = (i % 1001) / 1000f;
     }
-    try (TfStrategyHarness h = new TfStrategyHarness(SiteKind.ACTIVATION, new long[] {1001}, Quantizers.fixed(8), Pruner.none())) {
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(
+            SiteKind.ACTIVATION, new long[] {1001}, Quantizers.fixed(8), Pruner.none())) {
       h.runUpdates(0, batch);
       assertEquals(7.0, h.reports().get("d"), "SPEC §2: d*(linspace(0, 1, 1001), 8) = 7");
     }

@@ -21,7 +21,9 @@ class MagnitudePrunerGraphTest {
     for (int i = 0; i < n; i++) {
       w[i] = (float) r.nextGaussian();
     }
-    try (TfStrategyHarness h = new TfStrategyHarness(SiteKind.WEIGHT, new long[] {n}, Quantizer.identity(), Pruners.magnitude(s))) {
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(
+            SiteKind.WEIGHT, new long[] {n}, Quantizer.identity(), Pruners.magnitude(s))) {
       assertEquals(1, h.runUpdates(0, w));
       float[] y = h.forward(w);
       long pruned = MagnitudePruner.prunedCount(s, n);
@@ -52,7 +54,9 @@ class MagnitudePrunerGraphTest {
   void tiesGoToTheLowerIndex(int n) {
     float[] w = new float[n];
     java.util.Arrays.fill(w, 1f);
-    try (TfStrategyHarness h = new TfStrategyHarness(SiteKind.WEIGHT, new long[] {n}, Quantizer.identity(), Pruners.magnitude(0.5))) {
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(
+            SiteKind.WEIGHT, new long[] {n}, Quantizer.identity(), Pruners.magnitude(0.5))) {
       h.runUpdates(0, w);
       float[] y = h.forward(w);
       long kept = n - n / 2;

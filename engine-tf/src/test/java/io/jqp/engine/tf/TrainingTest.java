@@ -19,11 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Optimizer steps on tiny synthetic data, and checkpoints that really restore (weights, slots, strategy state, step). */
+/**
+ * Optimizer steps on tiny synthetic data, and checkpoints that really restore (weights, slots,
+ * strategy state, step).
+ */
 class TrainingTest {
-  static final TfModelDef TINY = (n, x) -> {
-    return n.activationSite("fc2", n.dense("fc2", n.relu(n.activationSite("fc1", n.batchNorm("bn", n.dense("fc1", x, 16, false)))), 3, true));
-  };
+  static final TfModelDef TINY =
+      (n, x) -> {
+        return n.activationSite(
+            "fc2",
+            n.dense(
+                "fc2",
+                n.relu(n.activationSite("fc1", n.batchNorm("bn", n.dense("fc1", x, 16, false)))),
+                3,
+                true));
+      };
 
   static TfModel.Batch data(int n, long seed) {
     Random r = new Random(seed);
@@ -39,22 +49,36 @@ class TrainingTest {
   }
 
   static Recipe quantizedPruned() {
-    return Recipe.fullPrecision().withWeightQuantizer(Quantizers.fixed(8)).withActivationQuantizer(Quantizers.fixed(8))
-        .withWeightPruner(Pruners.magnitude(0.5)).withPruneFirstAndLast(true);
+    return Recipe.fullPrecision()
+        .withWeightQuantizer(Quantizers.fixed(8))
+        .withActivationQuantizer(Quantizers.fixed(8))
+        .withWeightPruner(Pruners.magnitude(0.5))
+        .withPruneFirstAndLast(true);
   }
 
   static TfModel model(Recipe recipe, Optimizer opt) {
-    return TfModel.build(TINY, new long[] {6}, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 3, recipe, opt, 42, 1, 64, "tiny|" + recipe);
+    return TfModel.build(
+        TINY,
+        new long[] {6},
+        io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
+        3,
+        recipe,
+        opt,
+        42,
+        1,
+        64,
+        "tiny|" + recipe);
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"sgd", "sgd-momentum", "adam"})
   void oneStepLowersTheLoss(String kind) {
-    Optimizer opt = switch (kind) {
-      case "sgd" -> Optimizer.sgd(LearningRate.constant(0.1), 0, 0);
-      case "sgd-momentum" -> Optimizer.sgd(LearningRate.constant(0.05), 0.9, 1e-4);
-      default -> Optimizer.adam(LearningRate.constant(0.01));
-    };
+    Optimizer opt =
+        switch (kind) {
+          case "sgd" -> Optimizer.sgd(LearningRate.constant(0.1), 0, 0);
+          case "sgd-momentum" -> Optimizer.sgd(LearningRate.constant(0.05), 0.9, 1e-4);
+          default -> Optimizer.adam(LearningRate.constant(0.01));
+        };
     TfModel.Batch b = data(64, 1);
     try (TfModel m = model(Recipe.fullPrecision(), opt)) {
       double before = m.evaluate(b)[0];
@@ -86,7 +110,8 @@ class TrainingTest {
   }
 
   @Test
-  void saveRestoreGivesIdenticalOutputsAndContinuesIdentically(@TempDir Path dir) throws IOException {
+  void saveRestoreGivesIdenticalOutputsAndContinuesIdentically(@TempDir Path dir)
+      throws IOException {
     TfModel.Batch b = data(64, 3);
     Path ckpt = dir.resolve("m.ckpt");
     Optimizer opt = Optimizer.adam(LearningRate.cosine(0.01, 100));
@@ -112,19 +137,35 @@ class TrainingTest {
       assertTrue(vars.containsKey("fc1/activation/quantizer/d"));
       assertTrue(vars.containsKey("optimizer/fc1/kernel/m"));
       fresh.trainStep(b);
-      assertArrayEquals(expectedAfter, fresh.predict(b.inputs(), b.size()), 0f, "optimizer slots and strategy state restored too");
+      assertArrayEquals(
+          expectedAfter,
+          fresh.predict(b.inputs(), b.size()),
+          0f,
+          "optimizer slots and strategy state restored too");
     }
   }
 
-  static final TfModelDef TINY_DROPOUT = (n, x) -> n.dense("fc2", n.dropout(n.relu(n.dense("fc1", x, 32, true)), 0.5f), 3, true);
+  static final TfModelDef TINY_DROPOUT =
+      (n, x) -> n.dense("fc2", n.dropout(n.relu(n.dense("fc1", x, 32, true)), 0.5f), 3, true);
 
   @Test
   void dropoutDrawsSurviveARestore(@TempDir Path dir) throws IOException {
     TfModel.Batch b = data(64, 4);
     Path ckpt = dir.resolve("m.ckpt");
     Optimizer opt = Optimizer.sgd(LearningRate.constant(0.1), 0.9, 0);
-    java.util.function.Supplier<TfModel> build = () -> TfModel.build(TINY_DROPOUT, new long[] {6}, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 3,
-        Recipe.fullPrecision(), opt, 42, 1, 64, "tiny-dropout");
+    java.util.function.Supplier<TfModel> build =
+        () ->
+            TfModel.build(
+                TINY_DROPOUT,
+                new long[] {6},
+                io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
+                3,
+                Recipe.fullPrecision(),
+                opt,
+                42,
+                1,
+                64,
+                "tiny-dropout");
     float[] losses = new float[4];
     float[] expected;
     try (TfModel m = build.get()) {
@@ -137,7 +178,8 @@ class TrainingTest {
       expected = m.predict(b.inputs(), b.size());
     }
     for (int rep = 0; rep < 3; rep++) {
-      // same seed, same trajectory: before updates waited for all gradients, one run in three took another path
+      // same seed, same trajectory: before updates waited for all gradients, one run in three took
+      // another path
       try (TfModel again = build.get()) {
         float[] repeated = new float[4];
         for (int i = 0; i < 4; i++) {
@@ -148,12 +190,14 @@ class TrainingTest {
     }
     try (TfModel fresh = build.get()) {
       fresh.restore(ckpt);
-      assertEquals(losses[2], fresh.trainStep(b), 0f, "step 2 draws the same dropout mask after a restore");
+      assertEquals(
+          losses[2], fresh.trainStep(b), 0f, "step 2 draws the same dropout mask after a restore");
       assertEquals(losses[3], fresh.trainStep(b), 0f);
       assertArrayEquals(expected, fresh.predict(b.inputs(), b.size()), 0f);
     }
     try (TfModel other = build.get()) {
-      // the draws depend on the step: the same weights and batch give another training loss at another step
+      // the draws depend on the step: the same weights and batch give another training loss at
+      // another step
       float first = other.trainStep(b);
       assertEquals(losses[0], first, 0f, "same seed, same first step");
       other.restore(ckpt);
@@ -166,10 +210,22 @@ class TrainingTest {
   @Test
   void aNonFiniteGradientIsNamedThoughTheLossIsFinite() {
     // sqrt(relu(h)): where h <= 0 the gradient is inf * 0 = NaN, yet every output is finite
-    TfModelDef def = (n, x) -> n.dense("fc2", n.tf().math.sqrt(n.relu(n.dense("fc1", x, 8, false))), 3, true);
-    try (TfModel ok = model(Recipe.fullPrecision(), Optimizer.sgd(LearningRate.constant(0.01), 0, 0));
-        TfModel m = TfModel.build(def, new long[] {6}, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 3, Recipe.fullPrecision(),
-            Optimizer.sgd(LearningRate.constant(0.01), 0, 0), 42, 1, 64, "sqrt")) {
+    TfModelDef def =
+        (n, x) -> n.dense("fc2", n.tf().math.sqrt(n.relu(n.dense("fc1", x, 8, false))), 3, true);
+    try (TfModel ok =
+            model(Recipe.fullPrecision(), Optimizer.sgd(LearningRate.constant(0.01), 0, 0));
+        TfModel m =
+            TfModel.build(
+                def,
+                new long[] {6},
+                io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
+                3,
+                Recipe.fullPrecision(),
+                Optimizer.sgd(LearningRate.constant(0.01), 0, 0),
+                42,
+                1,
+                64,
+                "sqrt")) {
       ok.trainStep(data(32, 5));
       assertEquals(null, ok.nonFiniteGradient());
       float loss = m.trainStep(data(32, 5));
@@ -190,13 +246,23 @@ class TrainingTest {
       byte[] flipped = good.clone();
       flipped[good.length / 2] ^= 0x10;
       Files.write(dir.resolve("flipped.ckpt"), flipped);
-      assertTrue(assertThrows(JqpException.class, () -> m.restore(dir.resolve("flipped.ckpt"))).getMessage().contains("is corrupt"));
+      assertTrue(
+          assertThrows(JqpException.class, () -> m.restore(dir.resolve("flipped.ckpt")))
+              .getMessage()
+              .contains("is corrupt"));
       Files.write(dir.resolve("short.ckpt"), java.util.Arrays.copyOf(good, good.length - 100));
-      assertTrue(assertThrows(JqpException.class, () -> m.restore(dir.resolve("short.ckpt"))).getMessage().contains("truncated"));
+      assertTrue(
+          assertThrows(JqpException.class, () -> m.restore(dir.resolve("short.ckpt")))
+              .getMessage()
+              .contains("truncated"));
       assertEquals(0, m.step(), "nothing changed by a refused restore");
     }
-    try (TfModel other = model(Recipe.fullPrecision(), Optimizer.adam(LearningRate.constant(0.01)))) {
-      assertTrue(assertThrows(JqpException.class, () -> other.restore(ckpt)).getMessage().contains("another model or recipe"));
+    try (TfModel other =
+        model(Recipe.fullPrecision(), Optimizer.adam(LearningRate.constant(0.01)))) {
+      assertTrue(
+          assertThrows(JqpException.class, () -> other.restore(ckpt))
+              .getMessage()
+              .contains("another model or recipe"));
     }
   }
 

@@ -8,17 +8,42 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jqp bench}: one training step, FP32 against quantized + pruned, side by side in one process. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Time training steps of the small CNN in FP32, with 8-bit weights+activations and 50% weight masks, and with activation masks too, interleaved in one process, and print the ratios.")
+/**
+ * {@code jqp bench}: one training step, FP32 against quantized + pruned, side by side in one
+ * process.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Time training steps of the small CNN in FP32, with 8-bit weights+activations and 50% weight masks, and with activation masks too, interleaved in one process, and print the ratios.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--steps", description = "timed steps per arm (default: ${DEFAULT-VALUE})") int steps = 400;
-  @Option(names = "--warmup", description = "untimed steps per arm first (default: ${DEFAULT-VALUE})") int warmup = 50;
-  @Option(names = "--batch-size", description = "batch size (default: ${DEFAULT-VALUE})") int batch = 128;
-  @Option(names = "--threads", description = "TensorFlow intra-op threads (default: ${DEFAULT-VALUE})") int threads = 2;
-  @Option(names = "--bits", description = "bits of the quantized arm (default: ${DEFAULT-VALUE})") int bits = 8;
-  @Option(names = "--sparsity", description = "weight sparsity of the pruned arm (default: ${DEFAULT-VALUE})") double sparsity = 0.5;
-  @Option(names = "--json", description = "also write the result as JSON to this file") Path json;
+  @Option(names = "--steps", description = "timed steps per arm (default: ${DEFAULT-VALUE})")
+  int steps = 400;
+
+  @Option(
+      names = "--warmup",
+      description = "untimed steps per arm first (default: ${DEFAULT-VALUE})")
+  int warmup = 50;
+
+  @Option(names = "--batch-size", description = "batch size (default: ${DEFAULT-VALUE})")
+  int batch = 128;
+
+  @Option(
+      names = "--threads",
+      description = "TensorFlow intra-op threads (default: ${DEFAULT-VALUE})")
+  int threads = 2;
+
+  @Option(names = "--bits", description = "bits of the quantized arm (default: ${DEFAULT-VALUE})")
+  int bits = 8;
+
+  @Option(
+      names = "--sparsity",
+      description = "weight sparsity of the pruned arm (default: ${DEFAULT-VALUE})")
+  double sparsity = 0.5;
+
+  @Option(names = "--json", description = "also write the result as JSON to this file")
+  Path json;
 
   @Override
   public Integer call() throws Exception {

@@ -5,12 +5,27 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code jqp} command line. User mistakes print one line and exit 2; no stack traces. */
-@Command(name = "jqp", mixinStandardHelpOptions = true, version = "jqp 0.1.0",
+@Command(
+    name = "jqp",
+    mixinStandardHelpOptions = true,
+    version = "jqp 0.1.0",
     description = "Joint quantization and pruning of weights and activations on TensorFlow Java.",
-    subcommands = {TrainCommand.class, RunCommand.class, SweepCommand.class, ReportCommand.class, SummarizeCommand.class, BenchCommand.class, ListPluginsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      TrainCommand.class,
+      RunCommand.class,
+      SweepCommand.class,
+      ReportCommand.class,
+      SummarizeCommand.class,
+      BenchCommand.class,
+      ListPluginsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Jqp {
-  @picocli.CommandLine.Option(names = "--plugins", paramLabel = "DIR",
-      description = "load every plugin jar in DIR (strategies, models, tasks); default: the JQP_PLUGINS environment variable")
+  @picocli.CommandLine.Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description =
+          "load every plugin jar in DIR (strategies, models, tasks); default: the JQP_PLUGINS environment variable")
   java.nio.file.@org.jspecify.annotations.Nullable Path plugins;
 
   public static void main(String[] args) {
@@ -22,33 +37,38 @@ public final class Jqp {
     return execute(new CommandLine(new Jqp()), args);
   }
 
-  /** Runs a command line built on {@link Jqp} (e.g. with more subcommands) with the same error handling. */
+  /**
+   * Runs a command line built on {@link Jqp} (e.g. with more subcommands) with the same error
+   * handling.
+   */
   public static int execute(CommandLine cl, String... args) {
-    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      Throwable t = ex;
-      while (t != null && !(t instanceof JqpException)) {
-        t = t.getCause();
-      }
-      if (t != null) {
-        line.getErr().println("error: " + t.getMessage());
-        return 2;
-      }
-      throw ex;
-    });
-    cl.setExecutionStrategy(parsed -> {
-      Object top = parsed.commandSpec().userObject();
-      java.nio.file.Path option = top instanceof Jqp j ? j.plugins : null;
-      java.nio.file.Path dir = PluginJars.folder(option, System.getenv(PluginJars.ENV));
-      if (dir != null) {
-        try {
-          PluginJars.install(dir, option != null ? "--plugins" : PluginJars.ENV);
-        } catch (JqpException e) {
-          parsed.commandSpec().commandLine().getErr().println("error: " + e.getMessage());
-          return 2;
-        }
-      }
-      return new CommandLine.RunLast().execute(parsed);
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, line, parsed) -> {
+          Throwable t = ex;
+          while (t != null && !(t instanceof JqpException)) {
+            t = t.getCause();
+          }
+          if (t != null) {
+            line.getErr().println("error: " + t.getMessage());
+            return 2;
+          }
+          throw ex;
+        });
+    cl.setExecutionStrategy(
+        parsed -> {
+          Object top = parsed.commandSpec().userObject();
+          java.nio.file.Path option = top instanceof Jqp j ? j.plugins : null;
+          java.nio.file.Path dir = PluginJars.folder(option, System.getenv(PluginJars.ENV));
+          if (dir != null) {
+            try {
+              PluginJars.install(dir, option != null ? "--plugins" : PluginJars.ENV);
+            } catch (JqpException e) {
+              parsed.commandSpec().commandLine().getErr().println("error: " + e.getMessage());
+              return 2;
+            }
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     return cl.execute(args);
   }
 }

@@ -6,8 +6,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code jqp list-plugins}: every strategy found by ServiceLoader, with its options and defaults. */
-@Command(name = "list-plugins", mixinStandardHelpOptions = true, description = "List the plugins (quantizers, pruners, schedules, models, losses, optimizers) and the tasks.")
+/**
+ * {@code jqp list-plugins}: every strategy found by ServiceLoader, with its options and defaults.
+ */
+@Command(
+    name = "list-plugins",
+    mixinStandardHelpOptions = true,
+    description =
+        "List the plugins (quantizers, pruners, schedules, models, losses, optimizers) and the tasks.")
 final class ListPluginsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
@@ -22,19 +28,22 @@ final class ListPluginsCommand implements Callable<Integer> {
       m.options().forEach((k, v) -> System.out.println("      " + k + ": " + v));
     }
     System.out.println("losses:");
-    for (io.jqp.engine.tf.LossProvider l : io.jqp.experiments.providers.Training.LOSSES.all().values()) {
+    for (io.jqp.engine.tf.LossProvider l :
+        io.jqp.experiments.providers.Training.LOSSES.all().values()) {
       System.out.println("  " + l.id() + " — " + l.description());
       l.options().forEach((k, v) -> System.out.println("      " + k + ": " + v));
     }
     System.out.println("optimizers:");
-    for (io.jqp.engine.tf.OptimizerProvider o : io.jqp.experiments.providers.Training.OPTIMIZERS.all().values()) {
+    for (io.jqp.engine.tf.OptimizerProvider o :
+        io.jqp.experiments.providers.Training.OPTIMIZERS.all().values()) {
       System.out.println("  " + o.id() + " — " + o.description());
       o.options().forEach((k, v) -> System.out.println("      " + k + ": " + v));
     }
     System.out.println("tasks:");
     for (io.jqp.experiments.tasks.Task t : io.jqp.experiments.tasks.Tasks.all()) {
       System.out.println("  " + t.id() + " — " + t.description());
-      System.out.println("      models: " + String.join(", ", t.models()) + " (default " + t.defaultModel() + ")");
+      System.out.println(
+          "      models: " + String.join(", ", t.models()) + " (default " + t.defaultModel() + ")");
       System.out.println("      loss: " + t.defaultLoss());
       System.out.println("      data: " + t.defaultData());
     }

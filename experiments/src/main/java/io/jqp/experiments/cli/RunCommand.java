@@ -8,21 +8,43 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jqp run --config FILE --out DIR}: a run described by a YAML file (keys as in a run's config.yaml). */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Train from a YAML run config (keys as in config.yaml, all optional; 'overrides' sets per-layer strategies).")
+/**
+ * {@code jqp run --config FILE --out DIR}: a run described by a YAML file (keys as in a run's
+ * config.yaml).
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train from a YAML run config (keys as in config.yaml, all optional; 'overrides' sets per-layer strategies).")
 final class RunCommand implements Callable<Integer> {
-  @Option(names = "--config", description = "YAML run config") Path config;
-  @Option(names = "--resume", description = "continue the run in --out from its newest checkpoint (set checkpointEvery in its config)") boolean resume;
-  @Option(names = "--out", required = true, description = "run folder to create (must not hold a run)") Path out;
+  @Option(names = "--config", description = "YAML run config")
+  Path config;
+
+  @Option(
+      names = "--resume",
+      description =
+          "continue the run in --out from its newest checkpoint (set checkpointEvery in its config)")
+  boolean resume;
+
+  @Option(
+      names = "--out",
+      required = true,
+      description = "run folder to create (must not hold a run)")
+  Path out;
 
   @Override
   public Integer call() throws Exception {
     if (resume == (config != null)) {
-      throw new io.jqp.api.JqpException(resume ? "--resume continues the run in --out with its own config; drop --config"
-          : "--config is required (or --resume to continue the run in --out)");
+      throw new io.jqp.api.JqpException(
+          resume
+              ? "--resume continues the run in --out with its own config; drop --config"
+              : "--config is required (or --resume to continue the run in --out)");
     }
-    Runner.Result r = resume ? new Runner(Plugins.load()).resume(out) : new Runner(Plugins.load()).run(ConfigIo.load(config), out);
+    Runner.Result r =
+        resume
+            ? new Runner(Plugins.load()).resume(out)
+            : new Runner(Plugins.load()).run(ConfigIo.load(config), out);
     System.out.println(Runner.line(r, out));
     return 0;
   }

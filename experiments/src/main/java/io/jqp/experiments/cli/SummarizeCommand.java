@@ -8,11 +8,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code jqp summarize DIR…}: a Markdown table of finished runs, with a check of every pruned site's sparsity. */
-@Command(name = "summarize", mixinStandardHelpOptions = true,
-    description = "Print a Markdown table (task metric, weight/activation Mb, PD) of run folders and check each pruned site's measured sparsity against its target.")
+/**
+ * {@code jqp summarize DIR…}: a Markdown table of finished runs, with a check of every pruned
+ * site's sparsity.
+ */
+@Command(
+    name = "summarize",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print a Markdown table (task metric, weight/activation Mb, PD) of run folders and check each pruned site's measured sparsity against its target.")
 final class SummarizeCommand implements Callable<Integer> {
-  @Parameters(arity = "1..*", description = "run folders written by 'jqp train'") List<Path> runs;
+  @Parameters(arity = "1..*", description = "run folders written by 'jqp train'")
+  List<Path> runs;
 
   @Override
   public Integer call() throws Exception {

@@ -10,13 +10,33 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jqp sweep --config FILE --out DIR}: a grid of runs, resumable, failures recorded, then its report. */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
-    description = "Run the cartesian product of a sweep file's axes over its base config; finished runs are kept, a failing run is recorded and the rest go on; then write the report.")
+/**
+ * {@code jqp sweep --config FILE --out DIR}: a grid of runs, resumable, failures recorded, then its
+ * report.
+ */
+@Command(
+    name = "sweep",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the cartesian product of a sweep file's axes over its base config; finished runs are kept, a failing run is recorded and the rest go on; then write the report.")
 final class SweepCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "sweep YAML: base (run config keys) and axes (key: [values])") Path config;
-  @Option(names = "--out", required = true, description = "sweep folder (created; finished runs in it are kept)") Path out;
-  @Option(names = "--parallel", description = "runs at a time, TensorFlow threads split between them (default: ${DEFAULT-VALUE})") int parallel = 1;
+  @Option(
+      names = "--config",
+      required = true,
+      description = "sweep YAML: base (run config keys) and axes (key: [values])")
+  Path config;
+
+  @Option(
+      names = "--out",
+      required = true,
+      description = "sweep folder (created; finished runs in it are kept)")
+  Path out;
+
+  @Option(
+      names = "--parallel",
+      description =
+          "runs at a time, TensorFlow threads split between them (default: ${DEFAULT-VALUE})")
+  int parallel = 1;
 
   @Override
   public Integer call() throws Exception {
@@ -27,7 +47,8 @@ final class SweepCommand implements Callable<Integer> {
       Report.write(out);
       System.out.println(Files.readString(out.resolve("report.md")));
     }
-    System.out.printf("%d runs, %d failed; %s%n", outcomes.size(), failed, out.resolve("sweep.csv"));
+    System.out.printf(
+        "%d runs, %d failed; %s%n", outcomes.size(), failed, out.resolve("sweep.csv"));
     return failed == 0 ? 0 : 1;
   }
 }

@@ -1,10 +1,11 @@
 package io.jqp.experiments.data;
 
 /**
- * Bicubic resampling of a single-channel image, the degradation model of super-resolution benchmarks: the
- * Keys cubic kernel (a = −0.5), and when shrinking, the kernel stretched by the scale factor so the result is
- * anti-aliased (as MATLAB's {@code imresize}, which the SR literature uses to make low-resolution inputs).
- * Pixel centres are aligned ((i + ½)/s − ½) and borders are replicated. Separable: rows, then columns.
+ * Bicubic resampling of a single-channel image, the degradation model of super-resolution
+ * benchmarks: the Keys cubic kernel (a = −0.5), and when shrinking, the kernel stretched by the
+ * scale factor so the result is anti-aliased (as MATLAB's {@code imresize}, which the SR literature
+ * uses to make low-resolution inputs). Pixel centres are aligned ((i + ½)/s − ½) and borders are
+ * replicated. Separable: rows, then columns.
  */
 public final class Bicubic {
   private Bicubic() {}
@@ -12,7 +13,8 @@ public final class Bicubic {
   /** Resizes an {@code h×w} image to {@code oh×ow}. */
   public static float[] resize(float[] image, int h, int w, int oh, int ow) {
     if (image.length != h * w) {
-      throw new IllegalArgumentException("image has " + image.length + " values, expected " + h + "x" + w);
+      throw new IllegalArgumentException(
+          "image has " + image.length + " values, expected " + h + "x" + w);
     }
     float[] rows = new float[h * ow];
     Weights cw = weights(w, ow);

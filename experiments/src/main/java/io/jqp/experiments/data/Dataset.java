@@ -5,8 +5,8 @@ import io.jqp.engine.tf.TfModel;
 /**
  * An in-memory labelled image set, NHWC float32, with seeded shuffling and batching.
  *
- * @param images      {@code size × H × W × C} values, row-major
- * @param labels      class per image
+ * @param images {@code size × H × W × C} values, row-major
+ * @param labels class per image
  * @param sampleShape H, W, C
  */
 public record Dataset(float[] images, int[] labels, long[] sampleShape) {
@@ -54,7 +54,8 @@ public record Dataset(float[] images, int[] labels, long[] sampleShape) {
     java.util.Arrays.fill(out, background);
     for (int n = 0; n < size(); n++) {
       for (int y = 0; y < h; y++) {
-        System.arraycopy(images, ((n * h + y) * w) * c, out, n * per + ((y + top) * side + left) * c, w * c);
+        System.arraycopy(
+            images, ((n * h + y) * w) * c, out, n * per + ((y + top) * side + left) * c, w * c);
       }
     }
     return new Dataset(out, labels, new long[] {side, side, c});
@@ -94,7 +95,10 @@ public record Dataset(float[] images, int[] labels, long[] sampleShape) {
     return TfModel.Batch.classification(x, y);
   }
 
-  /** The sample order of one epoch: a permutation of {@code n} drawn from {@code seed} and the epoch. */
+  /**
+   * The sample order of one epoch: a permutation of {@code n} drawn from {@code seed} and the
+   * epoch.
+   */
   public static int[] order(int n, long seed, int epoch) {
     int[] idx = new int[n];
     for (int i = 0; i < n; i++) {

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Fashion-MNIST from the Debian package {@code dataset-fashion-mnist}: gzip IDX files (magic 2051 for images,
- * 2049 for labels, big-endian int32 header). Pixels are scaled to [0, 1] and standardised with the training
- * set's mean 0.2860 and standard deviation 0.3530.
+ * Fashion-MNIST from the Debian package {@code dataset-fashion-mnist}: gzip IDX files (magic 2051
+ * for images, 2049 for labels, big-endian int32 header). Pixels are scaled to [0, 1] and
+ * standardised with the training set's mean 0.2860 and standard deviation 0.3530.
  */
 public final class FashionMnist {
   /** Where the Debian package installs the files. */
@@ -25,16 +25,26 @@ public final class FashionMnist {
 
   /** Fails with one line naming the missing file and the package to install. */
   public static void checkPresent(Path dir) {
-    for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+    for (String f :
+        new String[] {
+          "train-images-idx3-ubyte.gz",
+          "train-labels-idx1-ubyte.gz",
+          "t10k-images-idx3-ubyte.gz",
+          "t10k-labels-idx1-ubyte.gz"
+        }) {
       if (!Files.isRegularFile(dir.resolve(f))) {
-        throw new JqpException("Fashion-MNIST file " + dir.resolve(f) + " is missing; install it with 'apt-get install dataset-fashion-mnist' or set --data to its folder");
+        throw new JqpException(
+            "Fashion-MNIST file "
+                + dir.resolve(f)
+                + " is missing; install it with 'apt-get install dataset-fashion-mnist' or set --data to its folder");
       }
     }
   }
 
   public static Dataset train(Path dir) throws IOException {
     checkPresent(dir);
-    return load(dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
+    return load(
+        dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
   }
 
   public static Dataset test(Path dir) throws IOException {
@@ -51,7 +61,8 @@ public final class FashionMnist {
     try (DataInputStream in = open(imagesFile)) {
       int magic = in.readInt();
       if (magic != 2051) {
-        throw new JqpException(imagesFile + " is not an IDX image file (magic " + magic + ", expected 2051)");
+        throw new JqpException(
+            imagesFile + " is not an IDX image file (magic " + magic + ", expected 2051)");
       }
       n = in.readInt();
       rows = in.readInt();
@@ -67,11 +78,13 @@ public final class FashionMnist {
     try (DataInputStream in = open(labelsFile)) {
       int magic = in.readInt();
       if (magic != 2049) {
-        throw new JqpException(labelsFile + " is not an IDX label file (magic " + magic + ", expected 2049)");
+        throw new JqpException(
+            labelsFile + " is not an IDX label file (magic " + magic + ", expected 2049)");
       }
       int m = in.readInt();
       if (m != n) {
-        throw new JqpException(labelsFile + " has " + m + " labels for " + n + " images in " + imagesFile);
+        throw new JqpException(
+            labelsFile + " has " + m + " labels for " + n + " images in " + imagesFile);
       }
       byte[] raw = new byte[m];
       in.readFully(raw);

@@ -19,7 +19,11 @@ public final class EspcnProvider implements ModelProvider {
 
   @Override
   public boolean accepts(ModelInput input) {
-    return input.kind().equals(ModelInput.IMAGE_TO_IMAGE) && input.isImage() && input.channels() == 1 && input.outputs() >= 2 && input.outputs() <= 4;
+    return input.kind().equals(ModelInput.IMAGE_TO_IMAGE)
+        && input.isImage()
+        && input.channels() == 1
+        && input.outputs() >= 2
+        && input.outputs() <= 4;
   }
 
   @Override

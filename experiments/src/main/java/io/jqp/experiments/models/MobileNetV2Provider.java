@@ -6,7 +6,10 @@ import io.jqp.engine.tf.ModelProvider;
 import io.jqp.engine.tf.TfModelDef;
 import java.util.List;
 
-/** {@code mobilenet-v2}: {@link MobileNetV2} on image classification; images smaller than 32×32 are padded to it. */
+/**
+ * {@code mobilenet-v2}: {@link MobileNetV2} on image classification; images smaller than 32×32 are
+ * padded to it.
+ */
 public final class MobileNetV2Provider implements ModelProvider {
   @Override
   public String id() {

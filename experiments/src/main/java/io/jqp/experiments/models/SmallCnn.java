@@ -6,14 +6,16 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The small classifier of the foundation runs: two 3×3 convolutions (32, 64 filters) each followed by batch
- * norm, the activation site, ReLU and 2×2 max pooling; a 128-unit hidden layer (batch norm, activation site,
- * ReLU); a 10-way output layer. Layer order conv1, conv2, fc1, fc2: conv1 and fc2 are the first and last layers.
+ * The small classifier of the foundation runs: two 3×3 convolutions (32, 64 filters) each followed
+ * by batch norm, the activation site, ReLU and 2×2 max pooling; a 128-unit hidden layer (batch
+ * norm, activation site, ReLU); a 10-way output layer. Layer order conv1, conv2, fc1, fc2: conv1
+ * and fc2 are the first and last layers.
  *
- * <p>Activation sites are the hidden feature maps, the tensors a later layer reads and an accelerator must
- * store. The logits are the network's output and feed the loss directly: they are not an activation site
- * (quantizing them with a d fixed on the first batch would cap them at ±2^(N−1−d), ±4 at 8 bits here). The
- * last layer's weights are quantized like every other layer's (JQP §3).
+ * <p>Activation sites are the hidden feature maps, the tensors a later layer reads and an
+ * accelerator must store. The logits are the network's output and feed the loss directly: they are
+ * not an activation site (quantizing them with a d fixed on the first batch would cap them at
+ * ±2^(N−1−d), ±4 at 8 bits here). The last layer's weights are quantized like every other layer's
+ * (JQP §3).
  */
 public final class SmallCnn implements TfModelDef {
   private final int classes;
@@ -39,7 +41,8 @@ public final class SmallCnn implements TfModelDef {
     return net.dense("fc2", x, classes, true);
   }
 
-  private static Operand<TFloat32> block(TfNetwork net, String name, Operand<TFloat32> x, int filters) {
+  private static Operand<TFloat32> block(
+      TfNetwork net, String name, Operand<TFloat32> x, int filters) {
     x = net.conv2d(name, x, filters, 3, 1, "SAME", false);
     x = net.activationSite(name, net.batchNorm(name + "/bn", x));
     return net.maxPool(net.relu(x), 2, 2, "SAME");

@@ -26,14 +26,16 @@ public final class SmallCnnProvider implements ModelProvider {
 
   @Override
   public Map<String, String> options() {
-    return Map.of("width", "1 — multiplier on every layer's filters and units (whole number, 1..8)");
+    return Map.of(
+        "width", "1 — multiplier on every layer's filters and units (whole number, 1..8)");
   }
 
   @Override
   public TfModelDef create(ModelInput input, StrategyOptions options) {
     int width = options.getInt("width", 1);
     if (width < 1 || width > 8) {
-      throw new JqpException("modelOptions.width: must be in [1, 8], got " + width + " (model 'small-cnn')");
+      throw new JqpException(
+          "modelOptions.width: must be in [1, 8], got " + width + " (model 'small-cnn')");
     }
     return new SmallCnn(input.outputs(), width);
   }

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The providers of one kind (models, losses, optimizers) visible to the thread's context class loader, that is
- * jqp's own and those of plugin jars, found by {@link ServiceLoader}: kebab-case ids, a duplicate fails naming both
- * classes, an unknown id fails naming the known ones.
+ * The providers of one kind (models, losses, optimizers) visible to the thread's context class
+ * loader, that is jqp's own and those of plugin jars, found by {@link ServiceLoader}: kebab-case
+ * ids, a duplicate fails naming both classes, an unknown id fails naming the known ones.
  *
  * @param <P> the provider type
  */
@@ -30,7 +30,8 @@ public final class Registry<P> {
   /** Every provider, by id. */
   public Map<String, P> all() {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    return byLoader.computeIfAbsent(loader == null ? Registry.class.getClassLoader() : loader, this::load);
+    return byLoader.computeIfAbsent(
+        loader == null ? Registry.class.getClassLoader() : loader, this::load);
   }
 
   private Map<String, P> load(ClassLoader loader) {
@@ -38,12 +39,28 @@ public final class Registry<P> {
     for (P p : ServiceLoader.load(type, loader)) {
       String i = id.apply(p);
       if (!i.matches("[a-z0-9]+(-[a-z0-9]+)*")) {
-        throw new JqpException(kind + " id '" + i + "' of " + p.getClass().getName() + " is not kebab-case (e.g. 'my-" + kind + "')");
+        throw new JqpException(
+            kind
+                + " id '"
+                + i
+                + "' of "
+                + p.getClass().getName()
+                + " is not kebab-case (e.g. 'my-"
+                + kind
+                + "')");
       }
       P before = m.putIfAbsent(i, p);
       if (before != null) {
-        throw new JqpException("duplicate " + kind + " id '" + i + "': " + before.getClass().getName() + " and " + p.getClass().getName()
-            + "; rename one of them");
+        throw new JqpException(
+            "duplicate "
+                + kind
+                + " id '"
+                + i
+                + "': "
+                + before.getClass().getName()
+                + " and "
+                + p.getClass().getName()
+                + "; rename one of them");
       }
     }
     return Collections.unmodifiableMap(m);
@@ -53,7 +70,14 @@ public final class Registry<P> {
   public P byId(String field, String i) {
     P p = all().get(i);
     if (p == null) {
-      throw new JqpException(field + ": unknown " + kind + " '" + i + "'; known: " + String.join(", ", all().keySet()));
+      throw new JqpException(
+          field
+              + ": unknown "
+              + kind
+              + " '"
+              + i
+              + "'; known: "
+              + String.join(", ", all().keySet()));
     }
     return p;
   }

@@ -1,4 +1,7 @@
-/** Provider registries of the engine's plugin kinds (models, losses, optimizers), over jqp's and plugin jars' classes. */
+/**
+ * Provider registries of the engine's plugin kinds (models, losses, optimizers), over jqp's and
+ * plugin jars' classes.
+ */
 @NullMarked
 package io.jqp.experiments.providers;
 

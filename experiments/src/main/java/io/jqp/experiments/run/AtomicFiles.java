@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes files through a temporary sibling and an atomic rename: a reader sees the old file or the new one. */
+/**
+ * Writes files through a temporary sibling and an atomic rename: a reader sees the old file or the
+ * new one.
+ */
 public final class AtomicFiles {
   private AtomicFiles() {}
 

@@ -15,30 +15,50 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Times training steps of several arms of the same model side by side in one process: full precision, the
- * given bits on weights and activations with weight masks, and the same with activation masks too. Every
- * strategy is on from step 0 and its masks are decided at step 0, so the timed steps are the steady state of
- * a run after its schedules have frozen (updates and window collection happen on a handful of steps only).
- * Steps alternate in blocks between the arms, the order rotating each round, so drift of the machine's speed
- * hits all alike. Inputs are synthetic (seeded Gaussian images, random labels): a step's cost does not depend
- * on their content.
+ * Times training steps of several arms of the same model side by side in one process: full
+ * precision, the given bits on weights and activations with weight masks, and the same with
+ * activation masks too. Every strategy is on from step 0 and its masks are decided at step 0, so
+ * the timed steps are the steady state of a run after its schedules have frozen (updates and window
+ * collection happen on a handful of steps only). Steps alternate in blocks between the arms, the
+ * order rotating each round, so drift of the machine's speed hits all alike. Inputs are synthetic
+ * (seeded Gaussian images, random labels): a step's cost does not depend on their content.
  */
 public final class Bench {
-  public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  public static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int BLOCK = 25;
 
   /** One arm's timing. */
-  public record Arm(String name, String recipe, double millisPerStep, double imagesPerSecond, double ratio) {}
+  public record Arm(
+      String name, String recipe, double millisPerStep, double imagesPerSecond, double ratio) {}
 
   /** Timings of all arms; ratios are step time over the FP32 arm's. */
   public record Result(String model, int batchSize, int threads, int steps, List<Arm> arms) {
 
     public String markdown() {
-      StringBuilder s = new StringBuilder("| arm | recipe | ms/step | img/s | step time / FP32 |\n|---|---|---|---|---|\n");
+      StringBuilder s =
+          new StringBuilder(
+              "| arm | recipe | ms/step | img/s | step time / FP32 |\n|---|---|---|---|---|\n");
       for (Arm a : arms) {
-        s.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.0f | %.3f× |%n", a.name(), a.recipe(), a.millisPerStep(), a.imagesPerSecond(), a.ratio()));
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %.2f | %.0f | %.3f× |%n",
+                a.name(),
+                a.recipe(),
+                a.millisPerStep(),
+                a.imagesPerSecond(),
+                a.ratio()));
       }
-      s.append(String.format(Locale.ROOT, "%n%s, batch %d, %d threads, %d timed steps per arm, interleaved in blocks of %d", model, batchSize, threads, steps, BLOCK));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%n%s, batch %d, %d threads, %d timed steps per arm, interleaved in blocks of %d",
+              model,
+              batchSize,
+              threads,
+              steps,
+              BLOCK));
       return s.toString();
     }
   }
@@ -56,9 +76,16 @@ public final class Bench {
     Recipe fp32 = Recipe.fullPrecision();
     Recipe qpw = fp32.withWeightQuantizer(q).withActivationQuantizer(q).withWeightPruner(wp);
     Recipe qpwa = qpw.withActivationPruner(ap);
-    List<String> names = List.of("FP32", "Q" + bits + "(w,a) + P" + sparsity + "(w)", "Q" + bits + "(w,a) + P" + sparsity + "(w,a)");
-    List<String> described = List.of("Quantizer.identity() / Pruner.none()", q + " (w+a), " + wp + " (w)",
-        q + " (w+a), " + wp + " (w), " + ap + " (a)");
+    List<String> names =
+        List.of(
+            "FP32",
+            "Q" + bits + "(w,a) + P" + sparsity + "(w)",
+            "Q" + bits + "(w,a) + P" + sparsity + "(w,a)");
+    List<String> described =
+        List.of(
+            "Quantizer.identity() / Pruner.none()",
+            q + " (w+a), " + wp + " (w)",
+            q + " (w+a), " + wp + " (w), " + ap + " (a)");
     List<Recipe> recipes = List.of(fp32, qpw, qpwa);
     Random r = new Random(7);
     float[] x = new float[batch * 28 * 28];
@@ -74,8 +101,18 @@ public final class Bench {
     List<TfModel> models = new ArrayList<>();
     try {
       for (int i = 0; i < recipes.size(); i++) {
-        models.add(TfModel.build(new SmallCnn(10), new long[] {28, 28, 1}, TfModel.Loss.SOFTMAX_CROSS_ENTROPY, 10, recipes.get(i),
-            Runner.optimizer(TrainConfig.defaults(), totalSteps), 1, threads, batch, "bench-" + i));
+        models.add(
+            TfModel.build(
+                new SmallCnn(10),
+                new long[] {28, 28, 1},
+                io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
+                10,
+                recipes.get(i),
+                Runner.optimizer(TrainConfig.defaults(), totalSteps),
+                1,
+                threads,
+                batch,
+                "bench-" + i));
       }
       for (int i = 0; i < warmup; i++) {
         for (TfModel m : models) {

@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodic checkpoints of a run: {@code checkpoints/step-N.ckpt} (every variable and the step, CRC-checked,
- * written atomically by the engine) with {@code step-N.json} beside it (the epochs finished so far and the
- * current epoch's loss sum), the newest {@code keep} kept. The sidecar is written first, so every checkpoint
- * file has one.
+ * Periodic checkpoints of a run: {@code checkpoints/step-N.ckpt} (every variable and the step,
+ * CRC-checked, written atomically by the engine) with {@code step-N.json} beside it (the epochs
+ * finished so far and the current epoch's loss sum), the newest {@code keep} kept. The sidecar is
+ * written first, so every checkpoint file has one.
  */
 final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -32,14 +32,16 @@ final class Checkpoints {
   /** What a run had done when a checkpoint was taken. */
   record Progress(Path file, List<Runner.Epoch> epochs, double lossSum) {}
 
-  static void save(TfModel model, Path out, List<Runner.Epoch> epochs, double lossSum, int keep) throws IOException {
+  static void save(TfModel model, Path out, List<Runner.Epoch> epochs, double lossSum, int keep)
+      throws IOException {
     Path dir = out.resolve("checkpoints");
     Files.createDirectories(dir);
     Map<String, Object> progress = new LinkedHashMap<>();
     progress.put("step", model.step());
     progress.put("loss_sum", lossSum);
     progress.put("epochs", epochs);
-    AtomicFiles.write(dir.resolve("step-" + model.step() + ".json"), Runner.JSON.writeValueAsString(progress));
+    AtomicFiles.write(
+        dir.resolve("step-" + model.step() + ".json"), Runner.JSON.writeValueAsString(progress));
     model.save(dir.resolve("step-" + model.step() + ".ckpt"));
     List<Path> all = list(out);
     for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
@@ -56,7 +58,8 @@ final class Checkpoints {
     }
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-          .sorted(Comparator.comparingLong(Checkpoints::step).reversed()).toList();
+          .sorted(Comparator.comparingLong(Checkpoints::step).reversed())
+          .toList();
     }
   }
 
@@ -70,27 +73,40 @@ final class Checkpoints {
   }
 
   /**
-   * Restores the newest checkpoint that reads back whole and fits the model; an unreadable one (truncated,
-   * corrupt, another model or recipe) is reported and renamed {@code *.ckpt.unusable} (never overwritten or
-   * deleted), and the one before it is tried.
+   * Restores the newest checkpoint that reads back whole and fits the model; an unreadable one
+   * (truncated, corrupt, another model or recipe) is reported and renamed {@code *.ckpt.unusable}
+   * (never overwritten or deleted), and the one before it is tried.
    */
   static Progress restoreNewest(TfModel model, Path out) throws IOException {
     List<String> problems = new ArrayList<>();
     for (Path ckpt : list(out)) {
       try {
         var json = Runner.JSON.readTree(sidecar(ckpt).toFile());
-        List<Runner.Epoch> epochs = Runner.JSON.convertValue(json.get("epochs"), new TypeReference<List<Runner.Epoch>>() {});
+        List<Runner.Epoch> epochs =
+            Runner.JSON.convertValue(
+                json.get("epochs"), new TypeReference<List<Runner.Epoch>>() {});
         model.restore(ckpt);
         return new Progress(ckpt, epochs, json.get("loss_sum").asDouble());
       } catch (IOException | RuntimeException e) {
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
-        // kept for inspection under another name, so a later save of the same step cannot overwrite it
+        String why =
+            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
+        // kept for inspection under another name, so a later save of the same step cannot overwrite
+        // it
         Path aside = ckpt.resolveSibling(ckpt.getFileName() + ".unusable");
         Files.move(ckpt, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        LOG.warn("checkpoint {} cannot be used ({}); kept as {}; trying the one before it", ckpt, why, aside.getFileName());
+        LOG.warn(
+            "checkpoint {} cannot be used ({}); kept as {}; trying the one before it",
+            ckpt,
+            why,
+            aside.getFileName());
         problems.add(ckpt.getFileName() + ": " + why);
       }
     }
-    throw new JqpException("no usable checkpoint in " + out.resolve("checkpoints") + " (" + String.join("; ", problems) + ")");
+    throw new JqpException(
+        "no usable checkpoint in "
+            + out.resolve("checkpoints")
+            + " ("
+            + String.join("; ", problems)
+            + ")");
   }
 }

@@ -8,17 +8,21 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jqp.api.JqpException;
 import java.util.Map;
 
-/** Reads and copies run configs through Jackson, strictly: unknown keys and wrong types fail naming the field. */
+/**
+ * Reads and copies run configs through Jackson, strictly: unknown keys and wrong types fail naming
+ * the field.
+ */
 public final class ConfigIo {
-  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private ConfigIo() {}
 
   /**
-   * Reads a run config: keys as in {@code config.yaml}, every one optional (defaults of {@code jqp train});
-   * an unknown key, a wrong type or an out-of-range value fails naming the field.
+   * Reads a run config: keys as in {@code config.yaml}, every one optional (defaults of {@code jqp
+   * train}); an unknown key, a wrong type or an out-of-range value fails naming the field.
    */
   public static TrainConfig load(java.nio.file.Path file) {
     if (!java.nio.file.Files.isRegularFile(file)) {
@@ -30,7 +34,8 @@ public final class ConfigIo {
       Map<String, Object> m = YAML.readValue(file.toFile(), Map.class);
       given = m == null ? Map.of() : m;
     } catch (java.io.IOException e) {
-      throw new JqpException(file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\n")[0]);
+      throw new JqpException(
+          file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\n")[0]);
     }
     try {
       return copy(TrainConfig.defaults(), given);
@@ -39,7 +44,10 @@ public final class ConfigIo {
     }
   }
 
-  /** Reads a run folder's resolved {@code config.yaml}; keys added since the run was written take their defaults. */
+  /**
+   * Reads a run folder's resolved {@code config.yaml}; keys added since the run was written take
+   * their defaults.
+   */
   static TrainConfig readRun(java.nio.file.Path file) throws java.io.IOException {
     @SuppressWarnings("unchecked")
     Map<String, Object> given = YAML.readValue(file.toFile(), Map.class);
@@ -74,7 +82,12 @@ public final class ConfigIo {
       return j;
     }
     if (t instanceof UnrecognizedPropertyException u) {
-      return new JqpException("unknown key '" + u.getPropertyName() + "'; known: " + String.join(", ", u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()));
+      return new JqpException(
+          "unknown key '"
+              + u.getPropertyName()
+              + "'; known: "
+              + String.join(
+                  ", ", u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()));
     }
     if (t instanceof JsonMappingException m) {
       Throwable c = m.getCause();
@@ -84,7 +97,8 @@ public final class ConfigIo {
       if (c instanceof JqpException j) {
         return j;
       }
-      String field = m.getPath().isEmpty() ? "config" : m.getPath().get(m.getPath().size() - 1).getFieldName();
+      String field =
+          m.getPath().isEmpty() ? "config" : m.getPath().get(m.getPath().size() - 1).getFieldName();
       return new JqpException(field + ": " + m.getOriginalMessage().split("\n")[0]);
     }
     return new JqpException("config: " + e.getMessage());

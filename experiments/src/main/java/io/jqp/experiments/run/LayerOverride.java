@@ -5,9 +5,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A per-layer rule in a run config: sites of layers matching {@code layers} (glob), of kind {@code site}
- * ({@code weight}, {@code activation} or {@code both}), use the given quantizer and/or pruner plugin ids with
- * their options instead of the recipe's. Example (YAML):
+ * A per-layer rule in a run config: sites of layers matching {@code layers} (glob), of kind {@code
+ * site} ({@code weight}, {@code activation} or {@code both}), use the given quantizer and/or pruner
+ * plugin ids with their options instead of the recipe's. Example (YAML):
+ *
  * <pre>
  * overrides:
  *   - layers: "conv1"
@@ -20,8 +21,13 @@ import org.jspecify.annotations.Nullable;
  *     prunerOptions: {sparsity: 0.75}
  * </pre>
  */
-public record LayerOverride(String layers, String site, @Nullable String quantizer, @Nullable Map<String, Object> quantizerOptions,
-    @Nullable String pruner, @Nullable Map<String, Object> prunerOptions) {
+public record LayerOverride(
+    String layers,
+    String site,
+    @Nullable String quantizer,
+    @Nullable Map<String, Object> quantizerOptions,
+    @Nullable String pruner,
+    @Nullable Map<String, Object> prunerOptions) {
 
   public LayerOverride {
     if (layers == null || layers.isBlank()) {
@@ -29,7 +35,8 @@ public record LayerOverride(String layers, String site, @Nullable String quantiz
     }
     site = site == null ? "both" : site;
     if (!site.equals("weight") && !site.equals("activation") && !site.equals("both")) {
-      throw new JqpException("overrides.site: must be weight, activation or both, got '" + site + "'");
+      throw new JqpException(
+          "overrides.site: must be weight, activation or both, got '" + site + "'");
     }
     if (quantizer == null && pruner == null) {
       throw new JqpException("overrides (layers '" + layers + "'): set a quantizer or a pruner id");

@@ -10,18 +10,35 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One finished run read back from its folder, with the check that every pruned site's measured sparsity is
- * its target within 1/numel and that the first and last layers are unpruned.
+ * One finished run read back from its folder, with the check that every pruned site's measured
+ * sparsity is its target within 1/numel and that the first and last layers are unpruned.
  */
-public record RunSummary(String name, TrainConfig config, String metricName, double metric, java.util.Map<String, Double> extras, double weightMb, double activationMb, double pd,
-    List<String> sparsityProblems, String bits, String strategies) {
+public record RunSummary(
+    String name,
+    TrainConfig config,
+    String metricName,
+    double metric,
+    java.util.Map<String, Double> extras,
+    double weightMb,
+    double activationMb,
+    double pd,
+    List<String> sparsityProblems,
+    String bits,
+    String strategies) {
 
-  /** The rows of a run's layers.csv as column → value maps (quoted fields, e.g. strategy names with commas, read whole). */
+  /**
+   * The rows of a run's layers.csv as column → value maps (quoted fields, e.g. strategy names with
+   * commas, read whole).
+   */
   public static List<java.util.Map<String, String>> layers(Path dir) throws IOException {
-    com.fasterxml.jackson.dataformat.csv.CsvMapper csv = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
-    com.fasterxml.jackson.dataformat.csv.CsvSchema header = com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader();
+    com.fasterxml.jackson.dataformat.csv.CsvMapper csv =
+        new com.fasterxml.jackson.dataformat.csv.CsvMapper();
+    com.fasterxml.jackson.dataformat.csv.CsvSchema header =
+        com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader();
     try (com.fasterxml.jackson.databind.MappingIterator<java.util.Map<String, String>> it =
-        csv.readerFor(java.util.Map.class).with(header).readValues(dir.resolve("layers.csv").toFile())) {
+        csv.readerFor(java.util.Map.class)
+            .with(header)
+            .readValues(dir.resolve("layers.csv").toFile())) {
       return it.readAll();
     }
   }
@@ -40,13 +57,15 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
     try {
       c = ConfigIo.readRun(dir.resolve("config.yaml"));
     } catch (IOException | RuntimeException e) {
-      throw new JqpException(dir.resolve("config.yaml") + ": " + ConfigIo.translate(e).getMessage());
+      throw new JqpException(
+          dir.resolve("config.yaml") + ": " + ConfigIo.translate(e).getMessage());
     }
     List<String> problems = new ArrayList<>();
     List<java.util.Map<String, String>> rows = layers(dir);
     String first = rows.isEmpty() ? "" : col(dir, rows.get(0), "layer");
     String last = rows.isEmpty() ? "" : col(dir, rows.get(rows.size() - 1), "layer");
-    // the sparsity target is the config's only where no per-layer rule may have put another pruner on a site
+    // the sparsity target is the config's only where no per-layer rule may have put another pruner
+    // on a site
     boolean uniform = c.overrides().isEmpty() && c.method().equals("jqp");
     java.util.TreeSet<Double> weightBits = new java.util.TreeSet<>();
     java.util.LinkedHashSet<String> acted = new java.util.LinkedHashSet<>();
@@ -70,16 +89,35 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
           problems.add(site + " is pruned but belongs to the first or last layer");
         }
       } else if (uniform && pruned && Math.abs(sparsity - c.sparsity()) > 1.0 / numel + 1e-9) {
-        problems.add(String.format(Locale.ROOT, "%s: sparsity %.6f, target %.6f", site, sparsity, c.sparsity()));
+        problems.add(
+            String.format(
+                Locale.ROOT, "%s: sparsity %.6f, target %.6f", site, sparsity, c.sparsity()));
       }
     }
-    String bits = weightBits.isEmpty() ? "-" : weightBits.first().equals(weightBits.last()) ? fmt(weightBits.first())
-        : fmt(weightBits.first()) + "-" + fmt(weightBits.last());
-    return new RunSummary(dir.getFileName().toString(), c, metricName(m), metric(m), extras(m), m.get("weight_mb").asDouble(),
-        m.get("activation_mb").asDouble(), m.get("pd").asDouble(), problems, bits, acted.isEmpty() ? "none" : String.join("; ", acted));
+    String bits =
+        weightBits.isEmpty()
+            ? "-"
+            : weightBits.first().equals(weightBits.last())
+                ? fmt(weightBits.first())
+                : fmt(weightBits.first()) + "-" + fmt(weightBits.last());
+    return new RunSummary(
+        dir.getFileName().toString(),
+        c,
+        metricName(m),
+        metric(m),
+        extras(m),
+        m.get("weight_mb").asDouble(),
+        m.get("activation_mb").asDouble(),
+        m.get("pd").asDouble(),
+        problems,
+        bits,
+        acted.isEmpty() ? "none" : String.join("; ", acted));
   }
 
-  /** The task metric of a metrics.json in its units (runs written before tasks existed hold a fraction "accuracy"). */
+  /**
+   * The task metric of a metrics.json in its units (runs written before tasks existed hold a
+   * fraction "accuracy").
+   */
   public static double metric(JsonNode m) {
     return m.has("metric") ? m.get("metric").asDouble() : 100 * m.get("accuracy").asDouble();
   }
@@ -106,7 +144,11 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
   private static String col(Path dir, java.util.Map<String, String> row, String column) {
     String v = row.get(column);
     if (v == null) {
-      throw new JqpException(dir.resolve("layers.csv") + " has no column '" + column + "' in a row; the run folder is damaged");
+      throw new JqpException(
+          dir.resolve("layers.csv")
+              + " has no column '"
+              + column
+              + "' in a row; the run folder is damaged");
     }
     return v;
   }
@@ -116,15 +158,31 @@ public record RunSummary(String name, TrainConfig config, String metricName, dou
   }
 
   public static String markdown(List<RunSummary> rows) {
-    StringBuilder s = new StringBuilder(
-        "| run | task | model | preset | weight bits | sparsity | pruned | strategies that acted | metric | weights Mb | activations Mb | PD | sparsity check |\n");
+    StringBuilder s =
+        new StringBuilder(
+            "| run | task | model | preset | weight bits | sparsity | pruned | strategies that acted | metric | weights Mb | activations Mb | PD | sparsity check |\n");
     s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (RunSummary r : rows) {
       TrainConfig c = r.config();
       String pruned = c.sparsity() == 0 ? "-" : c.pruneActivations() ? "w+a" : "w";
-      s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f | %s | %s | %.2f %s | %.4f | %.4f | %.2f | %s |%n", r.name(), c.task(), c.model(),
-          c.preset(), r.bits(), c.sparsity(), pruned, r.strategies().replace("|", "\\|"), r.metric(), r.metricName(), r.weightMb(), r.activationMb(), r.pd(),
-          r.sparsityOk() ? "ok" : String.join("; ", r.sparsityProblems())));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %s | %.2f | %s | %s | %.2f %s | %.4f | %.4f | %.2f | %s |%n",
+              r.name(),
+              c.task(),
+              c.model(),
+              c.preset(),
+              r.bits(),
+              c.sparsity(),
+              pruned,
+              r.strategies().replace("|", "\\|"),
+              r.metric(),
+              r.metricName(),
+              r.weightMb(),
+              r.activationMb(),
+              r.pd(),
+              r.sparsityOk() ? "ok" : String.join("; ", r.sparsityProblems())));
     }
     return s.toString();
   }

@@ -32,9 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one training configuration end to end: checks everything first, then trains with a progress bar,
- * evaluates after every epoch, and writes {@code config.yaml}, {@code metrics.json}, {@code layers.csv} and
- * {@code model.ckpt} into the run folder, each atomically.
+ * Runs one training configuration end to end: checks everything first, then trains with a progress
+ * bar, evaluates after every epoch, and writes {@code config.yaml}, {@code metrics.json}, {@code
+ * layers.csv} and {@code model.ckpt} into the run folder, each atomically.
  */
 public final class Runner {
   private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
@@ -42,15 +42,35 @@ public final class Runner {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** Per-epoch numbers; {@code metric} in the task's units (accuracy %, PSNR dB). */
-  public record Epoch(int epoch, double trainLoss, double testLoss, double metric, Map<String, Double> extras, double seconds) {}
+  public record Epoch(
+      int epoch,
+      double trainLoss,
+      double testLoss,
+      double metric,
+      Map<String, Double> extras,
+      double seconds) {}
 
   /**
-   * What a run measured: the task metric in its units (accuracy %, PSNR dB), further numbers the task reports,
-   * the footprint and performance density.
+   * What a run measured: the task metric in its units (accuracy %, PSNR dB), further numbers the
+   * task reports, the footprint and performance density.
    */
-  public record Result(TrainConfig config, String metricName, double metric, Map<String, Double> extras, double testLoss, long steps,
-      double seconds, double trainSeconds, double imagesPerSecond, List<Epoch> epochs, Footprint footprint, double pd, String pdUnit,
-      List<TfModel.SiteReport> sites, List<LayerBops> bops, long parameters) {}
+  public record Result(
+      TrainConfig config,
+      String metricName,
+      double metric,
+      Map<String, Double> extras,
+      double testLoss,
+      long steps,
+      double seconds,
+      double trainSeconds,
+      double imagesPerSecond,
+      List<Epoch> epochs,
+      Footprint footprint,
+      double pd,
+      String pdUnit,
+      List<TfModel.SiteReport> sites,
+      List<LayerBops> bops,
+      long parameters) {}
 
   private final Plugins plugins;
 
@@ -73,10 +93,11 @@ public final class Runner {
   }
 
   /**
-   * The recipe of a config: its quantizer on every weight (t_q of weights) and activation (t_q of activations,
-   * d* over a window of T samples when delayed) when bits &lt; 32; its pruner on weights and, with
-   * {@code pruneActivations}, the windowed pruner on activations, both on the same schedule (Zhu–Gupta with n
-   * repetitions from t_p, or the target at once at t_p). First and last layers are never pruned.
+   * The recipe of a config: its quantizer on every weight (t_q of weights) and activation (t_q of
+   * activations, d* over a window of T samples when delayed) when bits &lt; 32; its pruner on
+   * weights and, with {@code pruneActivations}, the windowed pruner on activations, both on the
+   * same schedule (Zhu–Gupta with n repetitions from t_p, or the target at once at t_p). First and
+   * last layers are never pruned.
    */
   public Recipe recipe(TrainConfig c, TrainConfig.Timing t) {
     if (!c.method().equals("jqp")) {
@@ -86,35 +107,64 @@ public final class Runner {
     Quantizer aq = Quantizer.identity();
     if (c.bits() < 32) {
       QuantizerProvider qp = plugins.quantizers().get(c.quantizer());
-      wq = plugins.quantizer(c.quantizer(), declared(qp, Map.of("bits", c.bits(), "delay", t.weightDelay())));
-      aq = plugins.quantizer(c.quantizer(), declared(qp, Map.of("bits", c.bits(), "delay", t.activationDelay(),
-          "window", t.activationDelay() > 0 ? c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window() : 0)));
+      wq =
+          plugins.quantizer(
+              c.quantizer(), declared(qp, Map.of("bits", c.bits(), "delay", t.weightDelay())));
+      aq =
+          plugins.quantizer(
+              c.quantizer(),
+              declared(
+                  qp,
+                  Map.of(
+                      "bits",
+                      c.bits(),
+                      "delay",
+                      t.activationDelay(),
+                      "window",
+                      t.activationDelay() > 0
+                          ? c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window()
+                          : 0)));
     }
     Map<String, Object> prune = new LinkedHashMap<>();
     prune.put("sparsity", c.sparsity());
     prune.put("start", t.pruneStart());
     prune.put("interval", t.pruneInterval());
     prune.put("repetitions", t.pruneRepetitions());
-    Pruner wp = c.sparsity() > 0 ? plugins.pruner(c.pruner(), declared(plugins.pruners().get(c.pruner()), prune)) : Pruner.none();
+    Pruner wp =
+        c.sparsity() > 0
+            ? plugins.pruner(c.pruner(), declared(plugins.pruners().get(c.pruner()), prune))
+            : Pruner.none();
     Pruner ap = Pruner.none();
     if (c.pruneActivations()) {
       Map<String, Object> windowed = new LinkedHashMap<>(prune);
       windowed.put("window", c.window());
       ap = plugins.pruner("windowed", windowed);
     }
-    Recipe recipe = Recipe.fullPrecision().withWeightQuantizer(wq).withActivationQuantizer(aq).withWeightPruner(wp).withActivationPruner(ap);
+    Recipe recipe =
+        Recipe.fullPrecision()
+            .withWeightQuantizer(wq)
+            .withActivationQuantizer(aq)
+            .withWeightPruner(wp)
+            .withActivationPruner(ap);
     for (LayerOverride o : c.overrides()) {
       SiteRule rule = SiteRule.layers(o.layers());
-      rule = switch (o.site()) {
-        case "weight" -> rule.weights();
-        case "activation" -> rule.activations();
-        default -> rule;
-      };
+      rule =
+          switch (o.site()) {
+            case "weight" -> rule.weights();
+            case "activation" -> rule.activations();
+            default -> rule;
+          };
       if (o.quantizer() != null) {
-        rule = rule.quantizer(plugins.quantizer(o.quantizer(), o.quantizerOptions() == null ? Map.of() : o.quantizerOptions()));
+        rule =
+            rule.quantizer(
+                plugins.quantizer(
+                    o.quantizer(), o.quantizerOptions() == null ? Map.of() : o.quantizerOptions()));
       }
       if (o.pruner() != null) {
-        rule = rule.pruner(plugins.pruner(o.pruner(), o.prunerOptions() == null ? Map.of() : o.prunerOptions()));
+        rule =
+            rule.pruner(
+                plugins.pruner(
+                    o.pruner(), o.prunerOptions() == null ? Map.of() : o.prunerOptions()));
       }
       recipe = recipe.withRule(rule);
     }
@@ -122,59 +172,105 @@ public final class Runner {
   }
 
   /**
-   * The run-level knobs (bits, delay, window; sparsity and schedule) a provider declares among its options: a
-   * provider receives only those, so one without {@code delay} is not handed it. An unknown id passes through
-   * for {@link Plugins} to report.
+   * The run-level knobs (bits, delay, window; sparsity and schedule) a provider declares among its
+   * options: a provider receives only those, so one without {@code delay} is not handed it. An
+   * unknown id passes through for {@link Plugins} to report.
    */
-  static Map<String, Object> declared(io.jqp.api.@org.jspecify.annotations.Nullable StrategyProvider<?> provider, Map<String, Object> knobs) {
+  static Map<String, Object> declared(
+      io.jqp.api.@org.jspecify.annotations.Nullable StrategyProvider<?> provider,
+      Map<String, Object> knobs) {
     if (provider == null) {
       return knobs;
     }
     Map<String, Object> m = new LinkedHashMap<>();
-    knobs.forEach((k, v) -> {
-      if (provider.options().containsKey(k)) {
-        m.put(k, v);
-      }
-    });
+    knobs.forEach(
+        (k, v) -> {
+          if (provider.options().containsKey(k)) {
+            m.put(k, v);
+          }
+        });
     return m;
   }
 
   /**
-   * DJPQ (SPEC §10): the learned-bits quantizer on every weight and activation (starting at {@code bits}, 8 for
-   * 32), VIB gates on every activation site (first layer included: gates prune channels, which the first
-   * layer's output has like any other) and the BOPs cost. {@code two-stage}: gates alone (with the BOPs cost at
-   * 32 bits) for the first half of training, then the gates freeze and the quantizer starts.
+   * DJPQ (SPEC §10): the learned-bits quantizer on every weight and activation (starting at {@code
+   * bits}, 8 for 32), VIB gates on every activation site (first layer included: gates prune
+   * channels, which the first layer's output has like any other) and the BOPs cost. {@code
+   * two-stage}: gates alone (with the BOPs cost at 32 bits) for the first half of training, then
+   * the gates freeze and the quantizer starts.
    */
   Recipe djpqRecipe(TrainConfig c, long totalSteps) {
     int initBits = c.bits() < 32 ? Math.min(16, c.bits()) : 8;
     boolean twoStage = c.method().equals("two-stage");
     long half = totalSteps / 2;
-    // the presets 'djpq' and 'two-stage' expand to plugins: quantizer 'djpq', pruner 'vib-gate', cost term 'bops'
-    Quantizer q = plugins.quantizer("djpq", Map.of("bits", initBits, "min-bits", 2, "max-bits", 16, "power-of-two", c.powerOfTwo(),
-        "delay", twoStage ? half : 0));
-    Pruner gate = plugins.pruner("vib-gate", Map.of("gamma", c.gamma(), "threshold", c.gateThreshold(), "mu-init", 1.0,
-        "log-sigma2-init", c.gateInit(), "freeze-at", twoStage ? half : -1));
-    return Recipe.fullPrecision().withWeightQuantizer(q).withActivationQuantizer(q).withActivationPruner(gate)
-        .withPruneFirstAndLast(true).withCost(plugins.costTerm("bops", Map.of("beta", c.beta(), "input-bits", 8)));
+    // the presets 'djpq' and 'two-stage' expand to plugins: quantizer 'djpq', pruner 'vib-gate',
+    // cost term 'bops'
+    Quantizer q =
+        plugins.quantizer(
+            "djpq",
+            Map.of(
+                "bits",
+                initBits,
+                "min-bits",
+                2,
+                "max-bits",
+                16,
+                "power-of-two",
+                c.powerOfTwo(),
+                "delay",
+                twoStage ? half : 0));
+    Pruner gate =
+        plugins.pruner(
+            "vib-gate",
+            Map.of(
+                "gamma",
+                c.gamma(),
+                "threshold",
+                c.gateThreshold(),
+                "mu-init",
+                1.0,
+                "log-sigma2-init",
+                c.gateInit(),
+                "freeze-at",
+                twoStage ? half : -1));
+    return Recipe.fullPrecision()
+        .withWeightQuantizer(q)
+        .withActivationQuantizer(q)
+        .withActivationPruner(gate)
+        .withPruneFirstAndLast(true)
+        .withCost(plugins.costTerm("bops", Map.of("beta", c.beta(), "input-bits", 8)));
   }
 
-  /** Checks that need the timing: a delayed activation quantizer must have seen T samples by its t_q. */
+  /**
+   * Checks that need the timing: a delayed activation quantizer must have seen T samples by its
+   * t_q.
+   */
   static void checkTiming(TrainConfig c, TrainConfig.Timing t) {
     int window = c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window();
     long needed = (window + c.batchSize() - 1) / c.batchSize();
     if (c.bits() < 32 && t.activationDelay() > 0 && t.activationDelay() < needed) {
-      throw new JqpException((c.quantizerWindow() > 0 ? "quantizerWindow: " : "window: ") + window + " samples need activation t_q >= " + needed + " steps at batch " + c.batchSize()
-          + ", but t_q is " + t.activationDelay() + "; lower window or raise activationDelay");
+      throw new JqpException(
+          (c.quantizerWindow() > 0 ? "quantizerWindow: " : "window: ")
+              + window
+              + " samples need activation t_q >= "
+              + needed
+              + " steps at batch "
+              + c.batchSize()
+              + ", but t_q is "
+              + t.activationDelay()
+              + "; lower window or raise activationDelay");
     }
   }
 
   public static Optimizer optimizer(TrainConfig c, long totalSteps) {
-    LearningRate lr = switch (c.lrSchedule()) {
-      case "step" -> LearningRate.step(c.learningRate(), Math.max(1, totalSteps / 4), 0.5);
-      case "cosine" -> LearningRate.cosine(c.learningRate(), totalSteps);
-      default -> LearningRate.constant(c.learningRate());
-    };
-    return io.jqp.experiments.providers.Training.optimizer(c.optimizer(), Map.of("momentum", c.momentum()), lr, c.weightDecay(), c.strategyLrScale());
+    LearningRate lr =
+        switch (c.lrSchedule()) {
+          case "step" -> LearningRate.step(c.learningRate(), Math.max(1, totalSteps / 4), 0.5);
+          case "cosine" -> LearningRate.cosine(c.learningRate(), totalSteps);
+          default -> LearningRate.constant(c.learningRate());
+        };
+    return io.jqp.experiments.providers.Training.optimizer(
+        c.optimizer(), Map.of("momentum", c.momentum()), lr, c.weightDecay(), c.strategyLrScale());
   }
 
   /** Refuses a folder that already holds a run, so nothing a user has is overwritten. */
@@ -184,7 +280,12 @@ public final class Runner {
     }
     for (String f : new String[] {"metrics.json", "config.yaml", "model.ckpt"}) {
       if (Files.exists(out.resolve(f))) {
-        throw new JqpException("--out " + out + " already holds a run (" + f + "); choose another folder or delete it");
+        throw new JqpException(
+            "--out "
+                + out
+                + " already holds a run ("
+                + f
+                + "); choose another folder or delete it");
       }
     }
   }
@@ -198,64 +299,95 @@ public final class Runner {
     return train(c, recipe, out, false, false);
   }
 
-  /** Runs a config with a recipe wired elsewhere (e.g. by Guice); the config still gives data, model and optimizer. */
+  /**
+   * Runs a config with a recipe wired elsewhere (e.g. by Guice); the config still gives data, model
+   * and optimizer.
+   */
   public Result run(TrainConfig c, Recipe recipe, Path out) throws IOException {
     checkOutput(out);
     return train(c, recipe, out, false, true);
   }
 
   /**
-   * Continues a run whose process died, from the newest readable checkpoint in {@code out/checkpoints} (an
-   * unreadable or mismatched one is reported and the one before it is used; none is deleted), with the resolved
-   * config in {@code out/config.yaml}. The data order is a function of seed and epoch and the checkpoint holds
-   * every variable (weights, optimizer slots, strategy state) and the step, so without random ops in the
-   * network (dropout, DJPQ's gate noise) the result is the uninterrupted run's.
+   * Continues a run whose process died, from the newest readable checkpoint in {@code
+   * out/checkpoints} (an unreadable or mismatched one is reported and the one before it is used;
+   * none is deleted), with the resolved config in {@code out/config.yaml}. The data order is a
+   * function of seed and epoch and the checkpoint holds every variable (weights, optimizer slots,
+   * strategy state) and the step, so without random ops in the network (dropout, DJPQ's gate noise)
+   * the result is the uninterrupted run's.
    */
   public Result resume(Path out) throws IOException {
     if (Files.isRegularFile(out.resolve("metrics.json"))) {
-      throw new JqpException("--out " + out + " holds a finished run (metrics.json); nothing to resume");
+      throw new JqpException(
+          "--out " + out + " holds a finished run (metrics.json); nothing to resume");
     }
     if (!Files.isRegularFile(out.resolve("config.yaml"))) {
       throw new JqpException("--out " + out + " holds no run to resume (no config.yaml)");
     }
     TrainConfig c = ConfigIo.readRun(out.resolve("config.yaml"));
     if (Checkpoints.list(out).isEmpty()) {
-      throw new JqpException("--out " + out + " holds no checkpoint to resume from; the run saved none (checkpointEvery is " + c.checkpointEvery()
-          + "); start it anew in another folder");
+      throw new JqpException(
+          "--out "
+              + out
+              + " holds no checkpoint to resume from; the run saved none (checkpointEvery is "
+              + c.checkpointEvery()
+              + "); start it anew in another folder");
     }
     return train(c, recipe(c, c.timing(stepsPerEpoch(c))), out, true);
   }
 
   /**
-   * What identifies a run for its checkpoints: a hash of the resolved spec (config.yaml as written), never a
-   * strategy's {@code toString()}, which for a lambda differs in every JVM. A recipe wired outside the config
-   * (Guice) adds its strategies' names.
+   * What identifies a run for its checkpoints: a hash of the resolved spec (config.yaml as
+   * written), never a strategy's {@code toString()}, which for a lambda differs in every JVM. A
+   * recipe wired outside the config (Guice) adds its strategies' names.
    */
-  static String fingerprint(TrainConfig c, @org.jspecify.annotations.Nullable Recipe external) throws IOException {
+  static String fingerprint(TrainConfig c, @org.jspecify.annotations.Nullable Recipe external)
+      throws IOException {
     String spec = YAML.writeValueAsString(c) + (external == null ? "" : "\nrecipe: " + external);
     try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(spec.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(spec.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return "spec-sha256:" + java.util.HexFormat.of().formatHex(h);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private Result train(TrainConfig c, Recipe recipe, Path out, boolean resuming) throws IOException {
+  private Result train(TrainConfig c, Recipe recipe, Path out, boolean resuming)
+      throws IOException {
     return train(c, recipe, out, resuming, false);
   }
 
-  private Result train(TrainConfig c, Recipe recipe, Path out, boolean resuming, boolean external) throws IOException {
+  private Result train(TrainConfig c, Recipe recipe, Path out, boolean resuming, boolean external)
+      throws IOException {
     Task task = Tasks.byId(c.task());
     task.checkData(c);
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
     checkTiming(c, timing);
-    c = c.copy(Map.of("weightDelay", timing.weightDelay(), "activationDelay", timing.activationDelay(), "pruneStart", timing.pruneStart(),
-        "pruneInterval", timing.pruneInterval(), "pruneRepetitions", timing.pruneRepetitions()));
-    TfModelDef def = io.jqp.experiments.models.Models.create(c.model(), task.modelInput(), c.modelOptions());
+    c =
+        c.copy(
+            Map.of(
+                "weightDelay",
+                timing.weightDelay(),
+                "activationDelay",
+                timing.activationDelay(),
+                "pruneStart",
+                timing.pruneStart(),
+                "pruneInterval",
+                timing.pruneInterval(),
+                "pruneRepetitions",
+                timing.pruneRepetitions()));
+    TfModelDef def =
+        io.jqp.experiments.models.Models.create(c.model(), task.modelInput(), c.modelOptions());
     try (Task.Data data = task.load(c)) {
       if (data.size() < c.batchSize()) {
-        throw new JqpException("batchSize: " + c.batchSize() + " is more than the " + data.size() + " training samples; lower batchSize or raise trainLimit");
+        throw new JqpException(
+            "batchSize: "
+                + c.batchSize()
+                + " is more than the "
+                + data.size()
+                + " training samples; lower batchSize or raise trainLimit");
       }
       if (!resuming) {
         Files.createDirectories(out);
@@ -267,11 +399,32 @@ public final class Runner {
       long t0 = System.nanoTime();
       double trainSeconds = 0;
       List<Epoch> epochs = new ArrayList<>();
-      LOG.info("training {} on {} for {} epochs ({} steps), preset {}: weights {} / {}, activations {} / {}", c.model(), c.task(), c.epochs(),
-          totalSteps, c.preset(), recipe.weightQuantizer(), recipe.weightPruner(), recipe.activationQuantizer(), recipe.activationPruner());
-      try (TfModel model = TfModel.build(def, data.sampleShape(),
-          io.jqp.experiments.providers.Training.loss(c.lossId(), c.task(), task.modelInput().kind().equals(io.jqp.engine.tf.ModelInput.CLASSIFICATION)), task.classes(), recipe,
-          optimizer(c, totalSteps), c.seed(), c.threads(), c.batchSize(), fingerprint)) {
+      LOG.info(
+          "training {} on {} for {} epochs ({} steps), preset {}: weights {} / {}, activations {} / {}",
+          c.model(),
+          c.task(),
+          c.epochs(),
+          totalSteps,
+          c.preset(),
+          recipe.weightQuantizer(),
+          recipe.weightPruner(),
+          recipe.activationQuantizer(),
+          recipe.activationPruner());
+      try (TfModel model =
+          TfModel.build(
+              def,
+              data.sampleShape(),
+              io.jqp.experiments.providers.Training.loss(
+                  c.lossId(),
+                  c.task(),
+                  task.modelInput().kind().equals(io.jqp.engine.tf.ModelInput.CLASSIFICATION)),
+              task.classes(),
+              recipe,
+              optimizer(c, totalSteps),
+              c.seed(),
+              c.threads(),
+              c.batchSize(),
+              fingerprint)) {
         Task.Evaluation eval = null;
         int firstEpoch = 0;
         int firstBatch = 0;
@@ -282,7 +435,12 @@ public final class Runner {
           resumedLoss = p.lossSum();
           firstEpoch = (int) (model.step() / perEpoch);
           firstBatch = (int) (model.step() % perEpoch);
-          LOG.info("resuming at step {} (epoch {}, batch {}) from {}", model.step(), firstEpoch + 1, firstBatch, p.file());
+          LOG.info(
+              "resuming at step {} (epoch {}, batch {}) from {}",
+              model.step(),
+              firstEpoch + 1,
+              firstBatch,
+              p.file());
         }
         History history = History.open(out, totalSteps, resuming ? model.step() : -1);
         for (int e = firstEpoch; e < c.epochs(); e++) {
@@ -290,15 +448,24 @@ public final class Runner {
           double lossSum = e == firstEpoch ? resumedLoss : 0;
           int from = e == firstEpoch ? firstBatch : 0;
           long start = System.nanoTime();
-          try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", e + 1, c.epochs()))
-              .setInitialMax(perEpoch).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate()
-              .setUnit(" steps", 1).build()) {
+          try (ProgressBar bar =
+              new ProgressBarBuilder()
+                  .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", e + 1, c.epochs()))
+                  .setInitialMax(perEpoch)
+                  .setStyle(ProgressBarStyle.ASCII)
+                  .setUpdateIntervalMillis(1000)
+                  .continuousUpdate()
+                  .setUnit(" steps", 1)
+                  .build()) {
             bar.stepTo(from);
             for (int b = from; b < perEpoch; b++) {
               float loss = model.trainStep(data.batch(order, b, c.batchSize()));
               List<String> switching = model.sitesUpdatedLastStep();
               if (!switching.isEmpty()) {
-                LOG.info("step {}: strategies update at {}", model.step() - 1, String.join(", ", switching));
+                LOG.info(
+                    "step {}: strategies update at {}",
+                    model.step() - 1,
+                    String.join(", ", switching));
               }
               if (!Float.isFinite(loss) || model.nonFiniteGradient() != null) {
                 throw new JqpException(diverged(model, loss, out));
@@ -306,15 +473,23 @@ public final class Runner {
               if (!switching.isEmpty()) {
                 String bad = nonFiniteState(model, switching);
                 if (bad != null) {
-                  throw new JqpException("training diverged at step " + (model.step() - 1) + ": strategy state at site " + bad
-                      + " is not finite after its update; " + kept(out) + "; check the strategy's options or lower learningRate");
+                  throw new JqpException(
+                      "training diverged at step "
+                          + (model.step() - 1)
+                          + ": strategy state at site "
+                          + bad
+                          + " is not finite after its update; "
+                          + kept(out)
+                          + "; check the strategy's options or lower learningRate");
                 }
               }
               lossSum += loss;
               if (history.due(model.step())) {
                 history.record(model.step(), bops(model.layerMacs(), model.siteReports()));
               }
-              if (c.checkpointEvery() > 0 && model.step() % c.checkpointEvery() == 0 && b < perEpoch - 1) {
+              if (c.checkpointEvery() > 0
+                  && model.step() % c.checkpointEvery() == 0
+                  && b < perEpoch - 1) {
                 Checkpoints.save(model, out, epochs, lossSum, c.keepCheckpoints());
               }
               bar.step();
@@ -324,12 +499,32 @@ public final class Runner {
           double epochSeconds = (System.nanoTime() - start) / 1e9;
           trainSeconds += epochSeconds;
           eval = data.evaluate(model);
-          Epoch ep = new Epoch(e + 1, lossSum / perEpoch, eval.loss(), eval.metric(), eval.extras(), epochSeconds);
+          Epoch ep =
+              new Epoch(
+                  e + 1,
+                  lossSum / perEpoch,
+                  eval.loss(),
+                  eval.metric(),
+                  eval.extras(),
+                  epochSeconds);
           epochs.add(ep);
-          LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.1f s, train loss %.5f, test loss %.5f, %s %.2f%s", ep.epoch(), c.epochs(),
-              ep.seconds(), ep.trainLoss(), ep.testLoss(), task.metricName(), ep.metric(), extras(eval.extras())));
-          if (c.checkpointEvery() > 0 && model.step() % c.checkpointEvery() == 0 && e < c.epochs() - 1) {
-            // at an epoch's end the checkpoint follows its evaluation, so a resumed run has every epoch's numbers
+          LOG.info(
+              String.format(
+                  Locale.ROOT,
+                  "epoch %d/%d: %.1f s, train loss %.5f, test loss %.5f, %s %.2f%s",
+                  ep.epoch(),
+                  c.epochs(),
+                  ep.seconds(),
+                  ep.trainLoss(),
+                  ep.testLoss(),
+                  task.metricName(),
+                  ep.metric(),
+                  extras(eval.extras())));
+          if (c.checkpointEvery() > 0
+              && model.step() % c.checkpointEvery() == 0
+              && e < c.epochs() - 1) {
+            // at an epoch's end the checkpoint follows its evaluation, so a resumed run has every
+            // epoch's numbers
             Checkpoints.save(model, out, epochs, 0, c.keepCheckpoints());
           }
         }
@@ -340,15 +535,31 @@ public final class Runner {
         history.plot(out);
         double total = bops.stream().mapToDouble(LayerBops::bops).sum();
         double fp32 = bops.stream().mapToDouble(b -> b.macs() * 32.0 * 32.0).sum();
-        Task.Evaluation last = java.util.Objects.requireNonNull(eval, "epochs >= 1, so one evaluation ran");
+        Task.Evaluation last =
+            java.util.Objects.requireNonNull(eval, "epochs >= 1, so one evaluation ran");
         Map<String, Double> extras = new LinkedHashMap<>(last.extras());
         extras.put("gbops", total / 1e9);
         extras.put("bop_reduction", fp32 / total);
         eval = new Task.Evaluation(last.loss(), last.metric(), extras);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Result result = new Result(c, task.metricName(), eval.metric(), eval.extras(), eval.loss(), model.step(), seconds, trainSeconds,
-            totalSteps * c.batchSize() / trainSeconds, epochs, footprint, data.performanceDensity(footprint, eval.metric()), task.pdUnit(),
-            sites, bops, model.parameterCount());
+        Result result =
+            new Result(
+                c,
+                task.metricName(),
+                eval.metric(),
+                eval.extras(),
+                eval.loss(),
+                model.step(),
+                seconds,
+                trainSeconds,
+                totalSteps * c.batchSize() / trainSeconds,
+                epochs,
+                footprint,
+                data.performanceDensity(footprint, eval.metric()),
+                task.pdUnit(),
+                sites,
+                bops,
+                model.parameterCount());
         model.save(out.resolve("model.ckpt"));
         writeResults(out, result);
         return result;
@@ -357,20 +568,35 @@ public final class Runner {
   }
 
   /**
-   * The one-line message for a non-finite loss: the step, the first site whose strategy state (bits, d, step,
-   * range, sparsity …) is no longer finite, else that the weights or gradients diverged; and the checkpoint
-   * that stays (none is written after it).
+   * The one-line message for a non-finite loss: the step, the first site whose strategy state
+   * (bits, d, step, range, sparsity …) is no longer finite, else that the weights or gradients
+   * diverged; and the checkpoint that stays (none is written after it).
    */
   static String diverged(TfModel model, float loss, Path out) {
     String site = nonFiniteState(model, null);
-    String cause = site != null ? "first non-finite strategy state at site " + site
-        : model.nonFiniteGradient() != null ? "first non-finite gradient is that of " + model.nonFiniteGradient()
-        : "every site's strategy state is finite, so the weights or gradients diverged";
-    return "training diverged at step " + (model.step() - 1) + ": loss is " + loss + "; " + cause + "; " + kept(out) + "; lower learningRate";
+    String cause =
+        site != null
+            ? "first non-finite strategy state at site " + site
+            : model.nonFiniteGradient() != null
+                ? "first non-finite gradient is that of " + model.nonFiniteGradient()
+                : "every site's strategy state is finite, so the weights or gradients diverged";
+    return "training diverged at step "
+        + (model.step() - 1)
+        + ": loss is "
+        + loss
+        + "; "
+        + cause
+        + "; "
+        + kept(out)
+        + "; lower learningRate";
   }
 
-  /** The first site (of {@code only}, or of all when null) with a non-finite reported value, as "site (key = value)", or null. */
-  static @org.jspecify.annotations.Nullable String nonFiniteState(TfModel model, @org.jspecify.annotations.Nullable List<String> only) {
+  /**
+   * The first site (of {@code only}, or of all when null) with a non-finite reported value, as
+   * "site (key = value)", or null.
+   */
+  static @org.jspecify.annotations.Nullable String nonFiniteState(
+      TfModel model, @org.jspecify.annotations.Nullable List<String> only) {
     for (TfModel.SiteReport r : model.siteReports()) {
       if (only != null && !only.contains(r.site().name())) {
         continue;
@@ -387,7 +613,9 @@ public final class Runner {
   private static String kept(Path out) {
     try {
       List<Path> ckpts = Checkpoints.list(out);
-      return ckpts.isEmpty() ? "no checkpoint was written" : "the last good checkpoint is " + ckpts.get(0);
+      return ckpts.isEmpty()
+          ? "no checkpoint was written"
+          : "the last good checkpoint is " + ckpts.get(0);
     } catch (IOException e) {
       return "no checkpoint was written";
     }
@@ -395,18 +623,37 @@ public final class Runner {
 
   /** One line summarising a finished run, as the CLI prints it. */
   public static String line(Result r, Path out) {
-    return String.format(Locale.ROOT, "%s %.2f%s | %d steps in %.1f s (%.0f samples/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f %s | %s",
-        r.metricName(), r.metric(), extras(r.extras()), r.steps(), r.seconds(), r.imagesPerSecond(), r.footprint().weightMegabits(),
-        r.footprint().activationMegabits(), r.pd(), r.pdUnit(), out);
+    return String.format(
+        Locale.ROOT,
+        "%s %.2f%s | %d steps in %.1f s (%.0f samples/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f %s | %s",
+        r.metricName(),
+        r.metric(),
+        extras(r.extras()),
+        r.steps(),
+        r.seconds(),
+        r.imagesPerSecond(),
+        r.footprint().weightMegabits(),
+        r.footprint().activationMegabits(),
+        r.pd(),
+        r.pdUnit(),
+        out);
   }
 
   /** One weighted layer's BOPs (SPEC §10) after training, with what they are made of. */
-  public record LayerBops(String layer, long macs, double weightBits, double weightDensity, double activationBits, double keptChannels,
-      double channels, double bops) {}
+  public record LayerBops(
+      String layer,
+      long macs,
+      double weightBits,
+      double weightDensity,
+      double activationBits,
+      double keptChannels,
+      double channels,
+      double bops) {}
 
   /**
-   * BOPs per layer from the site reports: weight bits and density, activation bits, and the kept fraction of
-   * output channels where channel gates report it ({@code kept}/{@code channels}); the input has 8 bits.
+   * BOPs per layer from the site reports: weight bits and density, activation bits, and the kept
+   * fraction of output channels where channel gates report it ({@code kept}/{@code channels}); the
+   * input has 8 bits.
    */
   static List<LayerBops> bops(Map<String, Long> macs, List<TfModel.SiteReport> sites) {
     Map<String, Map<String, Double>> byName = new LinkedHashMap<>();
@@ -421,15 +668,30 @@ public final class Runner {
       double ch = a.getOrDefault("channels", Double.NaN);
       double kept = a.getOrDefault("kept", ch);
       double keep = Double.isNaN(ch) ? 1 : kept / ch;
-      numbers.add(new io.jqp.plugins.djpq.BopsCost.LayerNumbers(e.getKey(), e.getValue(), w.getOrDefault("bits", 32.0),
-          1 - w.getOrDefault("sparsity", 0.0), a.getOrDefault("bits", 32.0), keep));
+      numbers.add(
+          new io.jqp.plugins.djpq.BopsCost.LayerNumbers(
+              e.getKey(),
+              e.getValue(),
+              w.getOrDefault("bits", 32.0),
+              1 - w.getOrDefault("sparsity", 0.0),
+              a.getOrDefault("bits", 32.0),
+              keep));
       channels.add(new double[] {kept, ch});
     }
     double[] b = io.jqp.plugins.djpq.BopsCost.perLayer(numbers, 8);
     List<LayerBops> out = new ArrayList<>();
     for (int i = 0; i < b.length; i++) {
       var n = numbers.get(i);
-      out.add(new LayerBops(n.name(), n.macs(), n.weightBits(), n.weightDensity(), n.activationBits(), channels.get(i)[0], channels.get(i)[1], b[i]));
+      out.add(
+          new LayerBops(
+              n.name(),
+              n.macs(),
+              n.weightBits(),
+              n.weightDensity(),
+              n.activationBits(),
+              channels.get(i)[0],
+              channels.get(i)[1],
+              b[i]));
     }
     return out;
   }
@@ -440,13 +702,17 @@ public final class Runner {
     return s.toString();
   }
 
-  /** Footprint from the sites' reported bits and measured sparsity (32 bits where no quantizer reports). */
+  /**
+   * Footprint from the sites' reported bits and measured sparsity (32 bits where no quantizer
+   * reports).
+   */
   public static Footprint footprint(List<TfModel.SiteReport> sites) {
     List<Footprint.Entry> entries = new ArrayList<>();
     for (TfModel.SiteReport s : sites) {
       double bits = s.values().getOrDefault("bits", 32.0);
       double sparsity = s.values().getOrDefault("sparsity", 0.0);
-      entries.add(new Footprint.Entry(s.site().name(), s.site().kind(), s.site().numel(), bits, sparsity));
+      entries.add(
+          new Footprint.Entry(s.site().name(), s.site().kind(), s.site().numel(), bits, sparsity));
     }
     return new Footprint(entries);
   }
@@ -469,17 +735,41 @@ public final class Runner {
     m.put("pd_unit", r.pdUnit());
     m.put("epochs", r.epochs());
     AtomicFiles.write(out.resolve("metrics.json"), JSON.writeValueAsString(m));
-    StringBuilder csv = new StringBuilder("name,layer,kind,layer_kind,bits,d,sparsity,numel,quantizer,pruner\n");
+    StringBuilder csv =
+        new StringBuilder("name,layer,kind,layer_kind,bits,d,sparsity,numel,quantizer,pruner\n");
     for (TfModel.SiteReport s : r.sites()) {
-      csv.append(String.join(",", s.site().name(), s.site().layer(), s.site().kind().label(), s.site().layerKind().label(),
-          fmt(s.values().getOrDefault("bits", 32.0)), s.values().containsKey("d") ? fmt(s.values().get("d")) : "",
-          fmt(s.values().getOrDefault("sparsity", 0.0)), Long.toString(s.site().numel()), quote(s.quantizer()), quote(s.pruner()))).append('\n');
+      csv.append(
+              String.join(
+                  ",",
+                  s.site().name(),
+                  s.site().layer(),
+                  s.site().kind().label(),
+                  s.site().layerKind().label(),
+                  fmt(s.values().getOrDefault("bits", 32.0)),
+                  s.values().containsKey("d") ? fmt(s.values().get("d")) : "",
+                  fmt(s.values().getOrDefault("sparsity", 0.0)),
+                  Long.toString(s.site().numel()),
+                  quote(s.quantizer()),
+                  quote(s.pruner())))
+          .append('\n');
     }
     AtomicFiles.write(out.resolve("layers.csv"), csv.toString());
-    StringBuilder b = new StringBuilder("layer,macs,weight_bits,weight_density,activation_bits,kept_channels,channels,bops\n");
+    StringBuilder b =
+        new StringBuilder(
+            "layer,macs,weight_bits,weight_density,activation_bits,kept_channels,channels,bops\n");
     for (LayerBops l : r.bops()) {
-      b.append(String.join(",", l.layer(), Long.toString(l.macs()), fmt(l.weightBits()), fmt(l.weightDensity()), fmt(l.activationBits()),
-          Double.isNaN(l.channels()) ? "" : fmt(l.keptChannels()), Double.isNaN(l.channels()) ? "" : fmt(l.channels()), fmt(l.bops()))).append('\n');
+      b.append(
+              String.join(
+                  ",",
+                  l.layer(),
+                  Long.toString(l.macs()),
+                  fmt(l.weightBits()),
+                  fmt(l.weightDensity()),
+                  fmt(l.activationBits()),
+                  Double.isNaN(l.channels()) ? "" : fmt(l.keptChannels()),
+                  Double.isNaN(l.channels()) ? "" : fmt(l.channels()),
+                  fmt(l.bops())))
+          .append('\n');
     }
     AtomicFiles.write(out.resolve("bops.csv"), b.toString());
   }

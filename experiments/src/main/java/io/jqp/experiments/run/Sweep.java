@@ -21,11 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A grid of runs: a base run config and axes (config keys mapped to lists of values), run as their cartesian
- * product, each in its own folder named by its axis values. Every combination is validated before the first
- * run starts. Re-running skips finished runs and restarts unfinished ones; a run that fails is recorded
- * ({@code error.txt}, status {@code failed}) and the others go on. Results: {@code sweep.csv} and the report of
- * {@link Report}.
+ * A grid of runs: a base run config and axes (config keys mapped to lists of values), run as their
+ * cartesian product, each in its own folder named by its axis values. Every combination is
+ * validated before the first run starts. Re-running skips finished runs and restarts unfinished
+ * ones; a run that fails is recorded ({@code error.txt}, status {@code failed}) and the others go
+ * on. Results: {@code sweep.csv} and the report of {@link Report}.
  *
  * <pre>
  * base: {epochs: 2, bits: 8, sparsity: 0.5}
@@ -42,7 +42,14 @@ public final class Sweep {
   public record Point(String name, Map<String, Object> values, TrainConfig config) {}
 
   /** What became of one point. */
-  public record Outcome(Point point, String status, double metric, double weightMb, double activationMb, double pd, String error) {}
+  public record Outcome(
+      Point point,
+      String status,
+      double metric,
+      double weightMb,
+      double activationMb,
+      double pd,
+      String error) {}
 
   private final TrainConfig base;
   private final Map<String, List<Object>> axes;
@@ -52,7 +59,9 @@ public final class Sweep {
     this.axes = new LinkedHashMap<>(axes);
   }
 
-  /** Reads a sweep file: {@code base} (run config keys) and {@code axes} (key → list), nothing else. */
+  /**
+   * Reads a sweep file: {@code base} (run config keys) and {@code axes} (key → list), nothing else.
+   */
   @SuppressWarnings("unchecked")
   public static Sweep load(Path file) {
     if (!Files.isRegularFile(file)) {
@@ -62,25 +71,33 @@ public final class Sweep {
     try {
       doc = ConfigIo.YAML.readValue(file.toFile(), Map.class);
     } catch (IOException e) {
-      throw new JqpException(file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\\n")[0]);
+      throw new JqpException(
+          file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\\n")[0]);
     }
     if (doc == null) {
       throw new JqpException(file + " is empty; give 'base' and 'axes'");
     }
     for (String key : doc.keySet()) {
       if (!key.equals("base") && !key.equals("axes")) {
-        throw new JqpException(file.getFileName() + ": unknown key '" + key + "'; known: axes, base");
+        throw new JqpException(
+            file.getFileName() + ": unknown key '" + key + "'; known: axes, base");
       }
     }
     Object b = doc.getOrDefault("base", Map.of());
     Object a = doc.get("axes");
     if (!(b instanceof Map) || !(a instanceof Map) || ((Map<?, ?>) a).isEmpty()) {
-      throw new JqpException(file.getFileName() + ": 'base' must be a map of run config keys and 'axes' a non-empty map of key: [values]");
+      throw new JqpException(
+          file.getFileName()
+              + ": 'base' must be a map of run config keys and 'axes' a non-empty map of key: [values]");
     }
     Map<String, List<Object>> axes = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : ((Map<String, Object>) a).entrySet()) {
       if (!(e.getValue() instanceof List<?> l) || l.isEmpty()) {
-        throw new JqpException(file.getFileName() + ": axes." + e.getKey() + " must be a non-empty list, e.g. [1, 2, 3]");
+        throw new JqpException(
+            file.getFileName()
+                + ": axes."
+                + e.getKey()
+                + " must be a non-empty list, e.g. [1, 2, 3]");
       }
       axes.put(e.getKey(), (List<Object>) e.getValue());
     }
@@ -110,7 +127,10 @@ public final class Sweep {
       }
       StringBuilder name = new StringBuilder();
       for (Map.Entry<String, Object> e : chosen.entrySet()) {
-        name.append(name.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(String.valueOf(e.getValue()).replaceAll("[^A-Za-z0-9._-]", "_"));
+        name.append(name.length() == 0 ? "" : ",")
+            .append(e.getKey())
+            .append('=')
+            .append(String.valueOf(e.getValue()).replaceAll("[^A-Za-z0-9._-]", "_"));
       }
       out.add(new Point(name.toString(), new LinkedHashMap<>(chosen), c));
       return;
@@ -123,10 +143,11 @@ public final class Sweep {
   }
 
   /**
-   * Runs every point not finished yet, {@code parallel} at a time (TensorFlow threads split between them),
-   * and writes {@code sweep.csv}.
+   * Runs every point not finished yet, {@code parallel} at a time (TensorFlow threads split between
+   * them), and writes {@code sweep.csv}.
    */
-  public List<Outcome> run(Path out, int parallel, Plugins plugins) throws IOException, InterruptedException {
+  public List<Outcome> run(Path out, int parallel, Plugins plugins)
+      throws IOException, InterruptedException {
     if (parallel < 1) {
       throw new JqpException("--parallel must be >= 1, got " + parallel);
     }
@@ -158,7 +179,8 @@ public final class Sweep {
     return outcomes;
   }
 
-  private Outcome runOne(Runner runner, Point p, Path dir, int threads, int k, int total) throws IOException {
+  private Outcome runOne(Runner runner, Point p, Path dir, int threads, int k, int total)
+      throws IOException {
     if (Files.isRegularFile(dir.resolve("metrics.json"))) {
       LOG.info("[{}/{}] {}: finished before, kept", k, total, p.name());
       return read(p, dir);
@@ -176,14 +198,27 @@ public final class Sweep {
       Files.createDirectories(dir);
       AtomicFiles.write(dir.resolve("error.txt"), e.getMessage() + "\n\n" + trace);
       LOG.warn("[{}/{}] {} failed: {}", k, total, p.name(), e.getMessage());
-      return new Outcome(p, "failed", Double.NaN, Double.NaN, Double.NaN, Double.NaN, String.valueOf(e.getMessage()));
+      return new Outcome(
+          p,
+          "failed",
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          String.valueOf(e.getMessage()));
     }
   }
 
   private static Outcome read(Point p, Path dir) throws IOException {
     JsonNode m = Runner.JSON.readTree(dir.resolve("metrics.json").toFile());
-    return new Outcome(p, "ok", RunSummary.metric(m), m.get("weight_mb").asDouble(), m.get("activation_mb").asDouble(),
-        m.get("pd").asDouble(), "");
+    return new Outcome(
+        p,
+        "ok",
+        RunSummary.metric(m),
+        m.get("weight_mb").asDouble(),
+        m.get("activation_mb").asDouble(),
+        m.get("pd").asDouble(),
+        "");
   }
 
   private void writeCsv(Path file, List<Outcome> outcomes) throws IOException {
@@ -197,8 +232,16 @@ public final class Sweep {
       for (Iterator<Object> it = o.point().values().values().iterator(); it.hasNext(); ) {
         s.append(',').append(it.next());
       }
-      s.append(String.format(Locale.ROOT, ",%s,%.6f,%.6f,%.6f,%.4f,\"%s\"%n", o.status(), o.metric(), o.weightMb(), o.activationMb(), o.pd(),
-          o.error().replace("\"", "'").replace("\n", " ")));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              ",%s,%.6f,%.6f,%.6f,%.4f,\"%s\"%n",
+              o.status(),
+              o.metric(),
+              o.weightMb(),
+              o.activationMb(),
+              o.pd(),
+              o.error().replace("\"", "'").replace("\n", " ")));
     }
     AtomicFiles.write(file, s.toString());
   }

@@ -1,9 +1,8 @@
 package io.jqp.experiments.tasks;
 
 import io.jqp.api.Footprint;
-import io.jqp.api.JqpException;
-import io.jqp.engine.tf.TfModel;
 import io.jqp.engine.tf.ModelInput;
+import io.jqp.engine.tf.TfModel;
 import io.jqp.experiments.data.Dataset;
 import io.jqp.experiments.data.FashionMnist;
 import io.jqp.experiments.run.Runner;
@@ -14,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Classification on Fashion-MNIST (the paper's CIFAR-10 stand-in, DATA.md): 60k training and 10k test images,
- * 28×28, normalised; padded to 32×32 for MobileNetV2. Metric: top-1 accuracy in %; PD in accuracy % per Mb
- * (SPEC §8). Presets follow the paper's classification schedule (250 epochs; SPEC §11).
+ * Classification on Fashion-MNIST (the paper's CIFAR-10 stand-in, DATA.md): 60k training and 10k
+ * test images, 28×28, normalised; padded to 32×32 for MobileNetV2. Metric: top-1 accuracy in %; PD
+ * in accuracy % per Mb (SPEC §8). Presets follow the paper's classification schedule (250 epochs;
+ * SPEC §11).
  */
 public final class FashionMnistTask implements Task {
   public static final String ID = "fashion-mnist";
@@ -68,7 +68,8 @@ public final class FashionMnistTask implements Task {
 
   @Override
   public double @org.jspecify.annotations.Nullable [] paperSchedule(String preset) {
-    // 250 epochs; P-first: weight t_q 230, activation t_q 235, t_p 100; Q-first: 100, 110, 130; Δ 15, n 4
+    // 250 epochs; P-first: weight t_q 230, activation t_q 235, t_p 100; Q-first: 100, 110, 130; Δ
+    // 15, n 4
     return switch (preset) {
       case "prune-then-quantize" -> new double[] {250, 230, 235, 100, 15, 4};
       case "quantize-then-prune" -> new double[] {250, 100, 110, 130, 15, 4};

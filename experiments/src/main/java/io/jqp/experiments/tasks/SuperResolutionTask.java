@@ -1,10 +1,9 @@
 package io.jqp.experiments.tasks;
 
 import io.jqp.api.Footprint;
-import io.jqp.api.JqpException;
 import io.jqp.api.SiteKind;
-import io.jqp.engine.tf.TfModel;
 import io.jqp.engine.tf.ModelInput;
+import io.jqp.engine.tf.TfModel;
 import io.jqp.experiments.data.Bicubic;
 import io.jqp.experiments.data.Photos;
 import io.jqp.experiments.run.Runner;
@@ -18,22 +17,24 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * ×3 super-resolution of the luminance channel with ESPCN (the paper's SR task, DATA.md's protocol): the
- * low-resolution image is the high-resolution one (cropped to a multiple of 3) shrunk by bicubic resampling
- * with anti-aliasing. Training uses 17×17 low-resolution / 51×51 high-resolution patches cut with a stride of
- * 11 (low-resolution pixels) from the training photos of {@link Photos}, in a fixed shuffled order (so
- * {@code trainLimit} keeps a spread of images).
+ * ×3 super-resolution of the luminance channel with ESPCN (the paper's SR task, DATA.md's
+ * protocol): the low-resolution image is the high-resolution one (cropped to a multiple of 3)
+ * shrunk by bicubic resampling with anti-aliasing. Training uses 17×17 low-resolution / 51×51
+ * high-resolution patches cut with a stride of 11 (low-resolution pixels) from the training photos
+ * of {@link Photos}, in a fixed shuffled order (so {@code trainLimit} keeps a spread of images).
  *
- * <p>Metric: PSNR in dB on Y, after cropping a 3-pixel border, averaged over the five held-out images
- * evaluated whole. The network is trained on crops, so whole-image evaluation runs an inference copy of the
- * model whose activation masks are tiled and centred over the larger input (SPEC §6); the same test images
- * cut into 17×17 patches give the patch-wise PSNR, reported beside it ({@code psnr_patches}), as does bicubic
- * upsampling ({@code psnr_bicubic}) and each test image's PSNR.
+ * <p>Metric: PSNR in dB on Y, after cropping a 3-pixel border, averaged over the five held-out
+ * images evaluated whole. The network is trained on crops, so whole-image evaluation runs an
+ * inference copy of the model whose activation masks are tiled and centred over the larger input
+ * (SPEC §6); the same test images cut into 17×17 patches give the patch-wise PSNR, reported beside
+ * it ({@code psnr_patches}), as does bicubic upsampling ({@code psnr_bicubic}) and each test
+ * image's PSNR.
  *
- * <p>Performance density is PSNR per ln(Mb) (SPEC §8; the paper does not name the logarithm's base — the
- * natural one is used). Activations are counted for one reference input, the butterfly's 85×85 low-resolution
- * image (Set5's butterfly is the paper's reference), so a site's activation count is its per-patch count ×
- * 85²/17². Presets follow the paper's SR schedule (200 epochs; SPEC §11).
+ * <p>Performance density is PSNR per ln(Mb) (SPEC §8; the paper does not name the logarithm's base
+ * — the natural one is used). Activations are counted for one reference input, the butterfly's
+ * 85×85 low-resolution image (Set5's butterfly is the paper's reference), so a site's activation
+ * count is its per-patch count × 85²/17². Presets follow the paper's SR schedule (200 epochs; SPEC
+ * §11).
  */
 public final class SuperResolutionTask implements Task {
   public static final String ID = "sr-x3";
@@ -65,7 +66,8 @@ public final class SuperResolutionTask implements Task {
 
   @Override
   public ModelInput modelInput() {
-    return new ModelInput(ModelInput.IMAGE_TO_IMAGE, List.of((long) PATCH, (long) PATCH, 1L), SCALE);
+    return new ModelInput(
+        ModelInput.IMAGE_TO_IMAGE, List.of((long) PATCH, (long) PATCH, 1L), SCALE);
   }
 
   @Override
@@ -90,7 +92,8 @@ public final class SuperResolutionTask implements Task {
 
   @Override
   public double @org.jspecify.annotations.Nullable [] paperSchedule(String preset) {
-    // 200 epochs; Q-first: weight t_q 140, activation t_q 150, t_p 155; P-first: 160, 170, 140; Δ 5, n 4
+    // 200 epochs; Q-first: weight t_q 140, activation t_q 150, t_p 155; P-first: 160, 170, 140; Δ
+    // 5, n 4
     return switch (preset) {
       case "prune-then-quantize" -> new double[] {200, 160, 170, 140, 5, 4};
       case "quantize-then-prune" -> new double[] {200, 140, 150, 155, 5, 4};
@@ -128,7 +131,10 @@ public final class SuperResolutionTask implements Task {
     return p;
   }
 
-  /** A high-resolution image cropped to a multiple of the scale, and its bicubic low-resolution version. */
+  /**
+   * A high-resolution image cropped to a multiple of the scale, and its bicubic low-resolution
+   * version.
+   */
   record Pair(String name, float[] hr, int h, int w, float[] lr, int lh, int lw) {
     static Pair of(Photos.Gray g) {
       int h = g.height() - g.height() % SCALE;
@@ -137,7 +143,8 @@ public final class SuperResolutionTask implements Task {
       for (int y = 0; y < h; y++) {
         System.arraycopy(g.values(), y * g.width(), hr, y * w, w);
       }
-      return new Pair(g.name(), hr, h, w, Bicubic.resize(hr, h, w, h / SCALE, w / SCALE), h / SCALE, w / SCALE);
+      return new Pair(
+          g.name(), hr, h, w, Bicubic.resize(hr, h, w, h / SCALE, w / SCALE), h / SCALE, w / SCALE);
     }
 
     /** PSNR of a prediction of the whole high-resolution image. */
@@ -212,20 +219,26 @@ public final class SuperResolutionTask implements Task {
       Pair p = images.get(at[0]);
       int hp = PATCH * SCALE;
       for (int y = 0; y < PATCH; y++) {
-        System.arraycopy(p.lr(), (at[1] + y) * p.lw() + at[2], lr, slot * PATCH * PATCH + y * PATCH, PATCH);
+        System.arraycopy(
+            p.lr(), (at[1] + y) * p.lw() + at[2], lr, slot * PATCH * PATCH + y * PATCH, PATCH);
       }
       for (int y = 0; y < hp; y++) {
-        System.arraycopy(p.hr(), (at[1] * SCALE + y) * p.w() + at[2] * SCALE, hr, slot * hp * hp + y * hp, hp);
+        System.arraycopy(
+            p.hr(), (at[1] * SCALE + y) * p.w() + at[2] * SCALE, hr, slot * hp * hp + y * hp, hp);
       }
     }
   }
 
-  /** PSNR in dB of {@code prediction} (clipped to [0, 1]) against {@code truth}, both h×w, ignoring a border. */
+  /**
+   * PSNR in dB of {@code prediction} (clipped to [0, 1]) against {@code truth}, both h×w, ignoring
+   * a border.
+   */
   static double psnr(float[] prediction, float[] truth, int h, int w, int border) {
     return psnr(prediction, 0, truth, 0, h, w, border);
   }
 
-  private static double psnr(float[] prediction, int po, float[] truth, int to, int h, int w, int border) {
+  private static double psnr(
+      float[] prediction, int po, float[] truth, int to, int h, int w, int border) {
     double se = 0;
     long n = 0;
     for (int y = border; y < h - border; y++) {
@@ -288,7 +301,8 @@ public final class SuperResolutionTask implements Task {
         System.arraycopy(p.testLr, from * in, x, 0, x.length);
         float[] y = new float[k * out];
         System.arraycopy(p.testHr, from * out, y, 0, y.length);
-        // one forward pass gives both: the test loss is the MSE of the unclipped prediction, as in training
+        // one forward pass gives both: the test loss is the MSE of the unclipped prediction, as in
+        // training
         float[] pred = model.predict(x, k);
         double se = 0;
         for (int j = 0; j < pred.length; j++) {

@@ -7,17 +7,19 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * The tasks visible to the thread's context class loader (the shipped ones and those of plugin jars), found by
- * {@link ServiceLoader}; ids must be unique.
+ * The tasks visible to the thread's context class loader (the shipped ones and those of plugin
+ * jars), found by {@link ServiceLoader}; ids must be unique.
  */
 public final class Tasks {
-  private static final Map<ClassLoader, Map<String, Task>> BY_LOADER = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<ClassLoader, Map<String, Task>> BY_LOADER =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Tasks() {}
 
   private static Map<String, Task> all0() {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    return BY_LOADER.computeIfAbsent(loader == null ? Tasks.class.getClassLoader() : loader, Tasks::load);
+    return BY_LOADER.computeIfAbsent(
+        loader == null ? Tasks.class.getClassLoader() : loader, Tasks::load);
   }
 
   private static Map<String, Task> load(ClassLoader loader) {
@@ -25,7 +27,13 @@ public final class Tasks {
     for (Task t : ServiceLoader.load(Task.class, loader)) {
       Task before = m.putIfAbsent(t.id(), t);
       if (before != null) {
-        throw new JqpException("two tasks have the id '" + t.id() + "': " + before.getClass().getName() + " and " + t.getClass().getName());
+        throw new JqpException(
+            "two tasks have the id '"
+                + t.id()
+                + "': "
+                + before.getClass().getName()
+                + " and "
+                + t.getClass().getName());
       }
     }
     return m;
@@ -43,7 +51,8 @@ public final class Tasks {
   public static Task byId(String id) {
     Task t = all0().get(id);
     if (t == null) {
-      throw new JqpException("task: unknown task '" + id + "'; known: " + String.join(", ", all0().keySet()));
+      throw new JqpException(
+          "task: unknown task '" + id + "'; known: " + String.join(", ", all0().keySet()));
     }
     return t;
   }

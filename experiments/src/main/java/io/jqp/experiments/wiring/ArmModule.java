@@ -15,7 +15,11 @@ public final class ArmModule extends AbstractModule {
 
   /** Full precision, nothing pruned. */
   public static ArmModule fp32(TrainConfig base) {
-    return new ArmModule("fp32", base.copy(java.util.Map.of("bits", 32, "sparsity", 0.0, "pruneActivations", false, "preset", "none")));
+    return new ArmModule(
+        "fp32",
+        base.copy(
+            java.util.Map.of(
+                "bits", 32, "sparsity", 0.0, "pruneActivations", false, "preset", "none")));
   }
 
   /** The paper's P→Q schedule (t_p &lt; t_q), scaled to the base config's epochs. */

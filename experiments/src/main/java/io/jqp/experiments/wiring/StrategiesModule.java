@@ -12,8 +12,8 @@ import io.jqp.experiments.run.Runner;
 import io.jqp.experiments.run.TrainConfig;
 
 /**
- * Binds the plugins found by ServiceLoader, the four strategies of the bound {@link TrainConfig} by role
- * (resolved by id through {@link Plugins}) and the {@link Recipe} made of them.
+ * Binds the plugins found by ServiceLoader, the four strategies of the bound {@link TrainConfig} by
+ * role (resolved by id through {@link Plugins}) and the {@link Recipe} made of them.
  */
 public final class StrategiesModule extends AbstractModule {
 
@@ -61,8 +61,19 @@ public final class StrategiesModule extends AbstractModule {
 
   @Provides
   @Named("wired")
-  Recipe wiredRecipe(@Named(Roles.WEIGHT_QUANTIZER) Quantizer wq, @Named(Roles.WEIGHT_PRUNER) Pruner wp,
-      @Named(Roles.ACTIVATION_QUANTIZER) Quantizer aq, @Named(Roles.ACTIVATION_PRUNER) Pruner ap) {
-    return new Recipe(wq, wp, aq, ap, false);
+  Recipe wiredRecipe(
+      Recipe configRecipe,
+      @Named(Roles.WEIGHT_QUANTIZER) Quantizer wq,
+      @Named(Roles.WEIGHT_PRUNER) Pruner wp,
+      @Named(Roles.ACTIVATION_QUANTIZER) Quantizer aq,
+      @Named(Roles.ACTIVATION_PRUNER) Pruner ap) {
+    // the config's recipe with the four roles as bound: its per-layer rules, cost terms (DJPQ's
+    // BOPs) and
+    // first/last-layer rule stay
+    return configRecipe
+        .withWeightQuantizer(wq)
+        .withWeightPruner(wp)
+        .withActivationQuantizer(aq)
+        .withActivationPruner(ap);
   }
 }

@@ -11,8 +11,9 @@ import io.jqp.api.Quantizer;
 import java.util.Map;
 
 /**
- * Rebinds one role to the plugin with the given id and options; use it with
- * {@code Modules.override(arm, new StrategiesModule()).with(SwapModule.quantizer(Roles.ACTIVATION_QUANTIZER, "saturated", opts))}.
+ * Rebinds one role to the plugin with the given id and options; use it with {@code
+ * Modules.override(arm, new
+ * StrategiesModule()).with(SwapModule.quantizer(Roles.ACTIVATION_QUANTIZER, "saturated", opts))}.
  */
 public final class SwapModule extends AbstractModule {
   private final String role;
@@ -37,7 +38,10 @@ public final class SwapModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    Key<?> key = quantizer ? Key.get(Quantizer.class, Names.named(role)) : Key.get(Pruner.class, Names.named(role));
+    Key<?> key =
+        quantizer
+            ? Key.get(Quantizer.class, Names.named(role))
+            : Key.get(Pruner.class, Names.named(role));
     bindRole(key, new ById(quantizer, id, options));
   }
 
@@ -46,7 +50,10 @@ public final class SwapModule extends AbstractModule {
     bind(key).toProvider((Provider<T>) provider);
   }
 
-  /** Resolves the strategy through the bound {@link Plugins}, so unknown ids fail naming the known ones. */
+  /**
+   * Resolves the strategy through the bound {@link Plugins}, so unknown ids fail naming the known
+   * ones.
+   */
   private static final class ById implements Provider<Object> {
     private final boolean quantizer;
     private final String id;

@@ -7,16 +7,16 @@ import io.jqp.api.Tensor;
 import java.util.List;
 
 /**
- * DJPQ's BOPs cost (SPEC §10): β · Σ_l BOPs_l / BOPs_fp32 with BOPs_l = MACs_l · (1 − p_{l−1}) · (1 − p_l) ·
- * b_w,l · b_a,l−1 and BOPs_fp32 = Σ_l MACs_l · 32 · 32. Bits and kept fractions are what the sites published
- * ("bits" by {@link DjpqQuantizer}, "keep" by {@link VibGate}); a site without them counts 32 bits and keeps
- * every channel.
+ * DJPQ's BOPs cost (SPEC §10): β · Σ_l BOPs_l / BOPs_fp32 with BOPs_l = MACs_l · (1 − p_{l−1}) · (1
+ * − p_l) · b_w,l · b_a,l−1 and BOPs_fp32 = Σ_l MACs_l · 32 · 32. Bits and kept fractions are what
+ * the sites published ("bits" by {@link DjpqQuantizer}, "keep" by {@link VibGate}); a site without
+ * them counts 32 bits and keeps every channel.
  *
- * <p>Choices of ours: layers are taken as a chain in build order (layer l−1 feeds layer l; a residual branch
- * is counted along that order); the network input has {@code inputBits} (8: images are 8-bit data) and no
- * pruned channels.
+ * <p>Choices of ours: layers are taken as a chain in build order (layer l−1 feeds layer l; a
+ * residual branch is counted along that order); the network input has {@code inputBits} (8: images
+ * are 8-bit data) and no pruned channels.
  *
- * @param beta      weight of the cost, &gt;= 0
+ * @param beta weight of the cost, &gt;= 0
  * @param inputBits bits of the network input
  */
 public record BopsCost(double beta, double inputBits) implements CostTerm {
@@ -37,7 +37,8 @@ public record BopsCost(double beta, double inputBits) implements CostTerm {
       fp32 += l.macs() * 32.0 * 32.0;
       Tensor bw = l.weight().getOrDefault("bits", ops.constant(32));
       Tensor keep = l.activation().getOrDefault("keep", ops.constant(1));
-      Tensor bops = ops.mul(ops.constant(l.macs()), ops.mul(ops.mul(prevKeep, keep), ops.mul(bw, prevBits)));
+      Tensor bops =
+          ops.mul(ops.constant(l.macs()), ops.mul(ops.mul(prevKeep, keep), ops.mul(bw, prevBits)));
       total = ops.add(total, bops);
       prevKeep = keep;
       prevBits = l.activation().getOrDefault("bits", ops.constant(32));
@@ -49,14 +50,20 @@ public record BopsCost(double beta, double inputBits) implements CostTerm {
   }
 
   /**
-   * One layer's numbers as reported after training: MACs, weight bits and density (1 − unstructured weight
-   * sparsity), activation bits, kept fraction of output channels.
+   * One layer's numbers as reported after training: MACs, weight bits and density (1 − unstructured
+   * weight sparsity), activation bits, kept fraction of output channels.
    */
-  public record LayerNumbers(String name, long macs, double weightBits, double weightDensity, double activationBits, double keep) {}
+  public record LayerNumbers(
+      String name,
+      long macs,
+      double weightBits,
+      double weightDensity,
+      double activationBits,
+      double keep) {}
 
   /**
-   * Per-layer BOPs on the host, with the same chain rule as the cost; unstructured weight sparsity counts as
-   * skipped MACs (for the magnitude-pruning baseline).
+   * Per-layer BOPs on the host, with the same chain rule as the cost; unstructured weight sparsity
+   * counts as skipped MACs (for the magnitude-pruning baseline).
    */
   public static double[] perLayer(List<LayerNumbers> layers, double inputBits) {
     double[] out = new double[layers.size()];

@@ -5,7 +5,10 @@ import io.jqp.api.QuantizerProvider;
 import io.jqp.api.StrategyOptions;
 import java.util.Map;
 
-/** Provides delayed quantization (JQP Eqs. 3–4) as {@code delayed}: identity until t_q, then d* frozen ({@link io.jqp.plugins.FixedPointQuantizer}). */
+/**
+ * Provides delayed quantization (JQP Eqs. 3–4) as {@code delayed}: identity until t_q, then d*
+ * frozen ({@link io.jqp.plugins.FixedPointQuantizer}).
+ */
 public final class DelayedQuantizerProvider implements QuantizerProvider {
   @Override
   public String id() {

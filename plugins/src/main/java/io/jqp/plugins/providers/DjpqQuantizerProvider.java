@@ -7,7 +7,10 @@ import io.jqp.plugins.djpq.DjpqQuantizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Provides {@link DjpqQuantizer} as {@code djpq}: learned step and range, derived bit-width (SPEC §10). */
+/**
+ * Provides {@link DjpqQuantizer} as {@code djpq}: learned step and range, derived bit-width (SPEC
+ * §10).
+ */
 public final class DjpqQuantizerProvider implements QuantizerProvider {
   @Override
   public String id() {
@@ -26,14 +29,20 @@ public final class DjpqQuantizerProvider implements QuantizerProvider {
     m.put("min-bits", "2 — lowest bit-width");
     m.put("max-bits", "16 — highest bit-width");
     m.put("power-of-two", "false — restrict b to {2, 4, 8, 16}");
-    m.put("delay", "0 — step at which d and q_max are initialised from the data and the quantizer switches on");
+    m.put(
+        "delay",
+        "0 — step at which d and q_max are initialised from the data and the quantizer switches on");
     return m;
   }
 
   @Override
   public Quantizer create(StrategyOptions o) {
     o.requireKnown(options().keySet());
-    return new DjpqQuantizer(o.getInt("bits", 8), o.getInt("min-bits", 2), o.getInt("max-bits", 16), o.getBoolean("power-of-two", false),
+    return new DjpqQuantizer(
+        o.getInt("bits", 8),
+        o.getInt("min-bits", 2),
+        o.getInt("max-bits", 16),
+        o.getBoolean("power-of-two", false),
         o.getLong("delay", 0));
   }
 }

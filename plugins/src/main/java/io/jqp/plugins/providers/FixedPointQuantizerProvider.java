@@ -6,7 +6,10 @@ import io.jqp.api.StrategyOptions;
 import io.jqp.plugins.FixedPointQuantizer;
 import java.util.Map;
 
-/** Provides {@link FixedPointQuantizer} as {@code fixed}: on from step 0, d given or searched on the first batch. */
+/**
+ * Provides {@link FixedPointQuantizer} as {@code fixed}: on from step 0, d given or searched on the
+ * first batch.
+ */
 public final class FixedPointQuantizerProvider implements QuantizerProvider {
   @Override
   public String id() {

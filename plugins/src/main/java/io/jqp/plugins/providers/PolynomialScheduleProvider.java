@@ -34,7 +34,12 @@ public final class PolynomialScheduleProvider implements ScheduleProvider {
   @Override
   public Schedule create(StrategyOptions o) {
     o.requireKnown(options().keySet());
-    return Schedules.polynomial(o.getLong("begin", 0), o.getLong("end", 1000), o.getDouble("initial", 0), o.getDouble("target", 0.5),
-        o.getDouble("power", 3), o.getLong("frequency", 100));
+    return Schedules.polynomial(
+        o.getLong("begin", 0),
+        o.getLong("end", 1000),
+        o.getDouble("initial", 0),
+        o.getDouble("target", 0.5),
+        o.getDouble("power", 3),
+        o.getLong("frequency", 100));
   }
 }

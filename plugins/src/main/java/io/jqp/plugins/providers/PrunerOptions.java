@@ -6,7 +6,10 @@ import io.jqp.plugins.Schedules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Sparsity options shared by the pruners: a constant target from step {@code start}, or Zhu–Gupta with repetitions. */
+/**
+ * Sparsity options shared by the pruners: a constant target from step {@code start}, or Zhu–Gupta
+ * with repetitions.
+ */
 final class PrunerOptions {
   private PrunerOptions() {}
 
@@ -15,7 +18,9 @@ final class PrunerOptions {
     m.put("sparsity", "0.5 — target sparsity S, in [0, 1)");
     m.put("start", "0 — t_p: the step the schedule starts from");
     m.put("interval", "1 — Δ: steps between mask updates (Zhu-Gupta)");
-    m.put("repetitions", "0 — n: Zhu-Gupta updates at t_p + kΔ, k = 1..n; 0 = reach S at once at t_p");
+    m.put(
+        "repetitions",
+        "0 — n: Zhu-Gupta updates at t_p + kΔ, k = 1..n; 0 = reach S at once at t_p");
     return m;
   }
 

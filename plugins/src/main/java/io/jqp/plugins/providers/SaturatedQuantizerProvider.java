@@ -5,7 +5,10 @@ import io.jqp.api.QuantizerProvider;
 import io.jqp.api.StrategyOptions;
 import java.util.Map;
 
-/** Provides saturated delayed quantization (JQP Eqs. 5–7) as {@code saturated}: quantile clipping before the d* search. */
+/**
+ * Provides saturated delayed quantization (JQP Eqs. 5–7) as {@code saturated}: quantile clipping
+ * before the d* search.
+ */
 public final class SaturatedQuantizerProvider implements QuantizerProvider {
   @Override
   public String id() {

@@ -32,7 +32,8 @@ public final class StepScheduleProvider implements ScheduleProvider {
   public Schedule create(StrategyOptions o) {
     o.requireKnown(options().keySet());
     if (!o.has("steps") || !o.has("values")) {
-      throw new JqpException("schedule 'step' needs both 'steps' and 'values', e.g. steps: 100,200 and values: 0.25,0.5");
+      throw new JqpException(
+          "schedule 'step' needs both 'steps' and 'values', e.g. steps: 100,200 and values: 0.25,0.5");
     }
     String[] s = o.getString("steps", "").split(",");
     String[] v = o.getString("values", "").split(",");
@@ -46,7 +47,12 @@ public final class StepScheduleProvider implements ScheduleProvider {
         values[i] = Double.parseDouble(v[i].trim());
       }
     } catch (NumberFormatException e) {
-      throw new JqpException("schedule 'step': steps must be whole numbers and values numbers, comma-separated; got '" + o.getString("steps", "") + "' and '" + o.getString("values", "") + "'");
+      throw new JqpException(
+          "schedule 'step': steps must be whole numbers and values numbers, comma-separated; got '"
+              + o.getString("steps", "")
+              + "' and '"
+              + o.getString("values", "")
+              + "'");
     }
     return Schedules.step(steps, values);
   }

@@ -7,7 +7,10 @@ import io.jqp.plugins.djpq.VibGate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Provides {@link VibGate} as {@code vib-gate}: DJPQ's information-bottleneck channel gates at activation sites. */
+/**
+ * Provides {@link VibGate} as {@code vib-gate}: DJPQ's information-bottleneck channel gates at
+ * activation sites.
+ */
 public final class VibGateProvider implements PrunerProvider {
   @Override
   public String id() {
@@ -33,7 +36,11 @@ public final class VibGateProvider implements PrunerProvider {
   @Override
   public Pruner create(StrategyOptions o) {
     o.requireKnown(options().keySet());
-    return new VibGate(o.getDouble("gamma", 1e-5), o.getDouble("threshold", 0), o.getDouble("mu-init", 1), o.getDouble("log-sigma2-init", -9),
+    return new VibGate(
+        o.getDouble("gamma", 1e-5),
+        o.getDouble("threshold", 0),
+        o.getDouble("mu-init", 1),
+        o.getDouble("log-sigma2-init", -9),
         o.getLong("freeze-at", -1));
   }
 }

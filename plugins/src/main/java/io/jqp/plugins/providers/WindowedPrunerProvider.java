@@ -23,13 +23,16 @@ public final class WindowedPrunerProvider implements PrunerProvider {
   public Map<String, String> options() {
     Map<String, String> m = new LinkedHashMap<>(PrunerOptions.describe());
     m.put("window", "128 — T: samples whose |h| is summed into the importance");
-    m.put("channelwise", "false — prune whole channels (mask C, importance averaged over the spatial axes)");
+    m.put(
+        "channelwise",
+        "false — prune whole channels (mask C, importance averaged over the spatial axes)");
     return m;
   }
 
   @Override
   public Pruner create(StrategyOptions o) {
     o.requireKnown(options().keySet());
-    return new WindowedActivationPruner(PrunerOptions.schedule(o), o.getInt("window", 128), o.getBoolean("channelwise", false));
+    return new WindowedActivationPruner(
+        PrunerOptions.schedule(o), o.getInt("window", 128), o.getBoolean("channelwise", false));
   }
 }

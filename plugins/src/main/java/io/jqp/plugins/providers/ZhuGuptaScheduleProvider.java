@@ -32,6 +32,10 @@ public final class ZhuGuptaScheduleProvider implements ScheduleProvider {
   @Override
   public Schedule create(StrategyOptions o) {
     o.requireKnown(options().keySet());
-    return Schedules.zhuGupta(o.getLong("start", 0), o.getLong("interval", 1), o.getInt("repetitions", 4), o.getDouble("target", 0.5));
+    return Schedules.zhuGupta(
+        o.getLong("start", 0),
+        o.getLong("interval", 1),
+        o.getInt("repetitions", 4),
+        o.getDouble("target", 0.5));
   }
 }

@@ -1,0 +1,439 @@
+package io.jqp.engine.tf;
+
+import io.jqp.api.LayerKind;
+import io.jqp.api.Pruner;
+import io.jqp.api.Quantizer;
+import io.jqp.api.Recipe;
+import io.jqp.api.Schedule;
+import io.jqp.api.Site;
+import io.jqp.api.SiteKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.LongPredicate;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The site and state machinery under {@link TfNetwork}'s layers: variables and their initialisers,
+ * trainables, strategy state, parameters, updates and observers, loss terms and published values,
+ * and the sites themselves (a recipe's pruner then quantizer at every weight and marked
+ * activation). Layers live in {@link TfNetwork}.
+ */
+abstract class TfSites {
+
+  /**
+   * A trainable variable and the read the forward pass uses (gradients are taken with respect to
+   * the read).
+   */
+  record Trainable(
+      String name,
+      Variable<TFloat32> variable,
+      Operand<TFloat32> read,
+      boolean decay,
+      boolean strategy,
+      String network) {}
+
+  /** A strategy update registered by a site. */
+  record SiteUpdate(Site site, LongPredicate when, Op op) {}
+
+  /** A host schedule fed into the graph on update runs. */
+  record Scheduled(PlaceholderWithDefault<TFloat32> placeholder, Schedule schedule) {}
+
+  /** A site as built: its description and its reported quantities. */
+  record SiteInfo(
+      Site site, Map<String, Operand<TFloat32>> reports, String quantizer, String pruner) {}
+
+  final String name;
+  final Graph graph;
+  final Ops tf;
+  final TfGraphOps ops;
+  final Recipe recipe;
+  final Random random;
+  final long seed;
+  final Map<String, Integer> layerIndex;
+  final int layerCount;
+  final boolean discovery;
+
+  final List<String> weightedLayers = new ArrayList<>();
+  final Map<String, LayerKind> layerKinds = new LinkedHashMap<>();
+  final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
+  final List<Op> initializers = new ArrayList<>();
+  final List<Trainable> trainables = new ArrayList<>();
+  final List<Op> trainingUpdates = new ArrayList<>();
+  final List<SiteUpdate> siteUpdates = new ArrayList<>();
+  final List<SiteUpdate> observers = new ArrayList<>();
+  final int batchSize;
+  final List<Scheduled> scheduled = new ArrayList<>();
+  final Map<String, SiteInfo> sites = new LinkedHashMap<>();
+  final PlaceholderWithDefault<TFloat32> training;
+  Map<String, List<Long>> activationShapes = Map.of();
+  final List<Operand<TFloat32>> losses = new ArrayList<>();
+  final Map<String, Map<String, io.jqp.api.Tensor>> published = new LinkedHashMap<>();
+  final Map<String, Long> macs = new LinkedHashMap<>();
+
+  /**
+   * @param layerOrder weighted layer names in build order, from a first discovery pass; null for
+   *     that pass
+   */
+  /**
+   * @param name the network's name in a graph that holds several (a name scope for its ops); "" for
+   *     a model's only network
+   */
+  TfSites(
+      Graph graph,
+      String name,
+      Recipe recipe,
+      long seed,
+      int batchSize,
+      List<String> layerOrder,
+      boolean discovery) {
+    this.name = name;
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    }
+    this.batchSize = batchSize;
+    this.graph = graph;
+    this.tf = name.isEmpty() ? Ops.create(graph) : Ops.create(graph).withSubScope(name);
+    this.ops = new TfGraphOps(tf, graph, seed);
+    this.recipe = recipe;
+    this.seed = seed;
+    this.random = new Random(seed);
+    this.discovery = discovery;
+    this.layerIndex = new LinkedHashMap<>();
+    for (int i = 0; i < layerOrder.size(); i++) {
+      layerIndex.put(layerOrder.get(i), i);
+    }
+    this.layerCount = layerOrder.size();
+    this.training = tf.withName("training").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+  }
+
+  Recipe recipe() {
+    return recipe;
+  }
+
+  /** The network's name ("" for a model's only network). */
+  public String name() {
+    return name;
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** 1 while training (batch statistics, dropout), 0 in evaluation; fed by the trainer. */
+  public Operand<TFloat32> trainingFlag() {
+    return training;
+  }
+
+  // ---------------------------------------------------------------- variables and state
+
+  Variable<TFloat32> newVariable(String name, Operand<TFloat32> initial) {
+    if (variables.containsKey(name)) {
+      throw new IllegalArgumentException(
+          "duplicate variable name '" + name + "': layer and state names must be unique");
+    }
+    // graph op names may not contain '/' through withName; the map keeps the readable name
+    Variable<TFloat32> v =
+        tf.withName(name.replace('/', '.')).variable(initial.shape(), TFloat32.class);
+    initializers.add(tf.assign(v, initial));
+    variables.put(name, v);
+    return v;
+  }
+
+  Operand<TFloat32> trainable(String name, float[] values, long[] shape, boolean decay) {
+    Variable<TFloat32> v =
+        newVariable(name, tf.constant(Shape.of(shape), DataBuffers.of(values, true, false)));
+    Operand<TFloat32> read = tf.identity(v);
+    trainables.add(new Trainable(name, v, read, decay, false, this.name));
+    return read;
+  }
+
+  float[] heNormal(long[] shape, long fanIn) {
+    int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    float[] w = new float[n];
+    double std = Math.sqrt(2.0 / fanIn);
+    for (int i = 0; i < n; i++) {
+      w[i] = (float) (random.nextGaussian() * std);
+    }
+    return w;
+  }
+
+  static float[] filled(long[] shape, float value) {
+    float[] a = new float[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+    Arrays.fill(a, value);
+    return a;
+  }
+
+  TfStateVariable stateVariable(String name, Operand<TFloat32> initial) {
+    return new TfStateVariable(tf, newVariable(name, initial));
+  }
+
+  TfTensor scheduled(Schedule schedule) {
+    PlaceholderWithDefault<TFloat32> p = tf.placeholderWithDefault(tf.constant(0f), Shape.scalar());
+    scheduled.add(new Scheduled(p, schedule));
+    return new TfTensor(p);
+  }
+
+  void addSiteUpdate(Site site, LongPredicate when, Op op) {
+    siteUpdates.add(new SiteUpdate(site, when, op));
+  }
+
+  void addObserver(Site site, LongPredicate when, Op op) {
+    observers.add(new SiteUpdate(site, when, op));
+  }
+
+  int batchSize() {
+    return batchSize;
+  }
+
+  List<SiteUpdate> observers() {
+    return observers;
+  }
+
+  /** A trainable parameter of a strategy (no weight decay), readable and assignable like state. */
+  TfStateVariable parameter(String name, Operand<TFloat32> initial) {
+    Variable<TFloat32> v = newVariable(name, initial);
+    Operand<TFloat32> read = tf.identity(v);
+    trainables.add(new Trainable(name, v, read, false, true, this.name));
+    return new TfStateVariable(tf, v, read);
+  }
+
+  void addLoss(Operand<TFloat32> term) {
+    losses.add(term);
+  }
+
+  /** Terms strategies added to the training loss. */
+  List<Operand<TFloat32>> losses() {
+    return losses;
+  }
+
+  void publish(Site site, String key, Operand<TFloat32> value) {
+    published
+        .computeIfAbsent(site.name(), k -> new LinkedHashMap<>())
+        .put(key, new TfTensor(value));
+  }
+
+  /** Records the multiply-accumulates of one example through a layer (at the built input size). */
+  void macs(String layer, long value) {
+    macs.put(layer, value);
+  }
+
+  /**
+   * The weighted layers with their MACs and what their sites published, for network-level cost
+   * terms.
+   */
+  List<io.jqp.api.CostTerm.Layer> costLayers() {
+    List<io.jqp.api.CostTerm.Layer> out = new ArrayList<>();
+    for (String layer : weightedLayers) {
+      out.add(
+          new io.jqp.api.CostTerm.Layer(
+              layer,
+              java.util.Objects.requireNonNull(layerKinds.get(layer)),
+              macs.getOrDefault(layer, 0L),
+              published.getOrDefault(layer + "/" + SiteKind.WEIGHT.label(), Map.of()),
+              published.getOrDefault(layer + "/" + SiteKind.ACTIVATION.label(), Map.of())));
+    }
+    return out;
+  }
+
+  TfGraphOps ops() {
+    return ops;
+  }
+
+  void report(Site site, String key, Operand<TFloat32> value) {
+    java.util.Objects.requireNonNull(sites.get(site.name()), () -> "no site " + site.name())
+        .reports()
+        .put(key, value);
+  }
+
+  // ---------------------------------------------------------------- sites
+
+  int registerLayer(String name, LayerKind kind) {
+    if (layerKinds.containsKey(name)) {
+      throw new IllegalArgumentException("duplicate layer name '" + name + "'");
+    }
+    layerKinds.put(name, kind);
+    weightedLayers.add(name);
+    if (discovery) {
+      return 0;
+    }
+    Integer i = layerIndex.get(name);
+    if (i == null) {
+      throw new IllegalStateException(
+          "layer '"
+              + name
+              + "' was not seen in the discovery pass: the model must build the same layers every time");
+    }
+    return i;
+  }
+
+  /**
+   * Applies the recipe's pruner, then quantizer, at an explicitly described site (for custom layers
+   * and harnesses; the built-in layers call it for you).
+   */
+  public Operand<TFloat32> applySite(Site site, Operand<TFloat32> x) {
+    if (discovery) {
+      return x;
+    }
+    Pruner pruner = recipe.prunerFor(site);
+    Quantizer quantizer = recipe.quantizerFor(site);
+    sites.put(
+        site.name(),
+        new SiteInfo(site, new LinkedHashMap<>(), quantizer.toString(), pruner.toString()));
+    TfTensor pruned =
+        TfTensor.class.cast(
+            pruner.prune(ops, new TfTensor(x), new TfSiteContext(this, site, "pruner")));
+    TfTensor quantized =
+        TfTensor.class.cast(
+            quantizer.quantize(ops, pruned, new TfSiteContext(this, site, "quantizer")));
+    return quantized.operand();
+  }
+
+  Operand<TFloat32> weightSite(String layer, int index, long[] shape, Operand<TFloat32> w) {
+    if (discovery) {
+      return w;
+    }
+    List<Long> dims = Arrays.stream(shape).boxed().toList();
+    return applySite(
+        new Site(
+            layer,
+            java.util.Objects.requireNonNull(layerKinds.get(layer)),
+            SiteKind.WEIGHT,
+            dims,
+            index,
+            layerCount),
+        w);
+  }
+
+  /**
+   * Marks the activation site of {@code layer} (a weighted layer built before): x is pruned, then
+   * quantized. Call it where JQP §3 puts it: after the layer's batch norm, before its
+   * non-linearity.
+   */
+  public Operand<TFloat32> activationSite(String layer, Operand<TFloat32> x) {
+    if (discovery) {
+      return x;
+    }
+    LayerKind kind = layerKinds.get(layer);
+    if (kind == null) {
+      throw new IllegalArgumentException("activation site names unknown layer '" + layer + "'");
+    }
+    long[] shape = x.shape().asArray();
+    List<Long> sample =
+        activationShapes.getOrDefault(
+            layer, Arrays.stream(shape, 1, shape.length).boxed().toList());
+    if (sample.stream().anyMatch(d -> d < 0)) {
+      throw new IllegalArgumentException(
+          "activation site of '"
+              + layer
+              + "' has no static shape "
+              + sample
+              + "; build the training model with a static sample shape and evaluate larger inputs through TfModel.inferenceCopy");
+    }
+    return applySite(
+        new Site(
+            layer,
+            kind,
+            SiteKind.ACTIVATION,
+            sample,
+            java.util.Objects.requireNonNull(
+                layerIndex.get(layer), () -> "layer " + layer + " was not numbered"),
+            layerCount),
+        x);
+  }
+
+  /**
+   * The public hook for a weighted layer a user writes: registers layer {@code name} of {@code
+   * kind}, creates its kernel of {@code shape} (He normal over {@code fanIn}, with weight decay)
+   * and returns it through the layer's weight site, Q(P(W)) as the recipe says. Record the layer's
+   * multiply-accumulates per example with {@link #recordMacs} (they feed BOPs), and mark its output
+   * with {@link #activationSite} like any built-in layer.
+   */
+  public Operand<TFloat32> weight(String name, LayerKind kind, long[] shape, long fanIn) {
+    int index = registerLayer(name, kind);
+    return weightSite(
+        name, index, shape, trainable(name + "/kernel", heNormal(shape, fanIn), shape, true));
+  }
+
+  /**
+   * A bias (or any other) trainable vector of a user's layer, zero-initialised, no weight decay, no
+   * site.
+   */
+  public Operand<TFloat32> bias(String name, int size) {
+    return trainable(name + "/bias", new float[size], new long[] {size}, false);
+  }
+
+  /**
+   * Records the multiply-accumulates of one example through a user's weighted layer (for BOPs, SPEC
+   * §10).
+   */
+  public void recordMacs(String layer, long perExample) {
+    if (!layerKinds.containsKey(layer)) {
+      throw new IllegalArgumentException(
+          "recordMacs names unknown layer '" + layer + "'; create it with weight(...) first");
+    }
+    macs(layer, perExample);
+  }
+
+  // ---------------------------------------------------------------- accessors for the model
+
+  List<String> weightedLayers() {
+    return weightedLayers;
+  }
+
+  Map<String, Variable<TFloat32>> variables() {
+    return variables;
+  }
+
+  List<Op> initializers() {
+    return initializers;
+  }
+
+  List<Trainable> trainables() {
+    return trainables;
+  }
+
+  List<Op> trainingUpdates() {
+    return trainingUpdates;
+  }
+
+  List<SiteUpdate> siteUpdates() {
+    return siteUpdates;
+  }
+
+  List<Scheduled> scheduledValues() {
+    return scheduled;
+  }
+
+  /**
+   * Gives activation sites the sample shape they had in training (by layer name), so that a copy of
+   * the network built for inputs of another or unknown size keeps the strategies' state shapes
+   * (masks are then tiled to the input, SPEC §6).
+   */
+  void activationShapes(Map<String, List<Long>> shapes) {
+    this.activationShapes = Map.copyOf(shapes);
+  }
+
+  Map<String, SiteInfo> sites() {
+    return sites;
+  }
+
+  Variable<TFloat32> slot(String name, Operand<TFloat32> initial) {
+    return newVariable(name, initial);
+  }
+}
