@@ -19,7 +19,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -146,19 +145,7 @@ public final class TfModel implements AutoCloseable {
               : new TfTrainStep(graph, tf, "", trainingLoss, List.of(net), List.of(net), optimizer);
       this.variables = new TfVariables(tf, net.variables());
       Op init = tf.withControlDependencies(net.initializers()).noOp();
-      ConfigProto config =
-          ConfigProto.newBuilder()
-              .setIntraOpParallelismThreads(threads)
-              .setInterOpParallelismThreads(Math.max(1, threads))
-              .build();
-      Session s = new Session(graph, config);
-      try {
-        s.run(init);
-      } catch (RuntimeException e) {
-        s.close();
-        throw e;
-      }
-      this.session = s;
+      this.session = TfVariables.openSession(graph, threads, init);
     } catch (RuntimeException e) {
       graph.close();
       throw e;

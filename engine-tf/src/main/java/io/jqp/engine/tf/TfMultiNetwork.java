@@ -20,7 +20,6 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -202,20 +201,8 @@ public final class TfMultiNetwork implements AutoCloseable {
       }
       this.variables = new TfVariables(tf, all);
       built.steps.keySet().forEach(s -> stepCounts.put(s, 0L));
-      Session s =
-          new Session(
-              graph,
-              ConfigProto.newBuilder()
-                  .setIntraOpParallelismThreads(threads)
-                  .setInterOpParallelismThreads(Math.max(1, threads))
-                  .build());
-      try {
-        s.run(tf.withControlDependencies(inits).noOp());
-      } catch (RuntimeException e) {
-        s.close();
-        throw e;
-      }
-      this.session = s;
+      this.session =
+          TfVariables.openSession(graph, threads, tf.withControlDependencies(inits).noOp());
     } catch (RuntimeException e) {
       graph.close();
       throw e;

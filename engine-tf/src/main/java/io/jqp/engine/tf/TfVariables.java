@@ -71,6 +71,28 @@ final class TfVariables {
     return values;
   }
 
+  /**
+   * A session on {@code graph} with {@code threads} intra-op threads, its variables initialised by
+   * {@code init}; closed again if the initialisation fails (a failed init left open hangs {@code
+   * Graph.close}).
+   */
+  static Session openSession(org.tensorflow.Graph graph, int threads, Op init) {
+    Session s =
+        new Session(
+            graph,
+            org.tensorflow.proto.ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(threads)
+                .setInterOpParallelismThreads(Math.max(1, threads))
+                .build());
+    try {
+      s.run(init);
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return s;
+  }
+
   /** A tensor's values, row-major. */
   static float[] read(TFloat32 t) {
     float[] a = new float[(int) t.shape().size()];
