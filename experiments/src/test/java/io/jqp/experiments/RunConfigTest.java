@@ -54,7 +54,7 @@ class RunConfigTest {
     assertTrue(
         layers.stream().anyMatch(l -> l.startsWith("fc2/weight,") && l.contains(",0.250000,1280,")),
         all);
-    assertTrue(Files.readString(out.resolve("config.yaml")).contains("overrides:"));
+    assertTrue(Files.readString(out.resolve("config.yaml")).contains("rules:"));
   }
 
   @ParameterizedTest(name = "{1}")

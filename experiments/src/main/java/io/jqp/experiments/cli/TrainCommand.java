@@ -205,7 +205,9 @@ final class TrainCommand implements Callable<Integer> {
             checkpointEvery,
             D.keepCheckpoints(),
             java.util.Map.of(),
-            "");
+            "",
+            java.util.Map.of(),
+            java.util.Map.of());
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
     System.out.println(Runner.line(r, out));
     return 0;

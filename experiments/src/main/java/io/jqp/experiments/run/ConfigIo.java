@@ -38,23 +38,62 @@ public final class ConfigIo {
           file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\n")[0]);
     }
     try {
-      return copy(TrainConfig.defaults(), given);
+      return fromDocument(given);
     } catch (JqpException e) {
       throw new JqpException(file.getFileName() + ": " + e.getMessage());
     }
   }
 
   /**
-   * Reads a run folder's resolved {@code config.yaml}; keys added since the run was written take
-   * their defaults.
+   * A config from a parsed document: a run spec (sections; see {@link RunSpec}) or, as run folders
+   * written before the spec have it, the flat keys of {@link TrainConfig}.
    */
+  static TrainConfig fromDocument(Map<String, Object> doc) {
+    return RunSpec.isSpec(doc) ? fromSpec(doc) : copy(TrainConfig.defaults(), doc);
+  }
+
+  /** A config from a run spec document; errors name the spec path. */
+  static TrainConfig fromSpec(Map<String, Object> doc) {
+    return copyNamingPaths(TrainConfig.defaults(), RunSpec.flatten(doc));
+  }
+
+  /** {@link #copy}, with a failing field named by its spec path ({@code pruning.window: ...}). */
+  static TrainConfig copyNamingPaths(TrainConfig base, Map<String, Object> changes) {
+    try {
+      return copy(base, changes);
+    } catch (JqpException e) {
+      String msg = String.valueOf(e.getMessage());
+      int colon = msg.indexOf(':');
+      if (colon > 0) {
+        String head = msg.substring(0, colon);
+        String field = head.contains(".") ? head.substring(0, head.indexOf('.')) : head;
+        if (RunSpec.PATHS.containsKey(field)) {
+          String rest = head.substring(field.length());
+          return rethrow(RunSpec.path(field) + rest + msg.substring(colon));
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static TrainConfig rethrow(String message) {
+    throw new JqpException(message);
+  }
+
+  /** Reads a run folder's resolved {@code config.yaml} (a spec, or flat keys of older runs). */
   static TrainConfig readRun(java.nio.file.Path file) throws java.io.IOException {
     @SuppressWarnings("unchecked")
     Map<String, Object> given = YAML.readValue(file.toFile(), Map.class);
-    return copy(TrainConfig.defaults(), given == null ? Map.of() : given);
+    return fromDocument(given == null ? Map.of() : given);
   }
 
-  static TrainConfig copy(TrainConfig base, Map<String, Object> changes) {
+  /**
+   * A copy of {@code base} with some values replaced; keys are flat fields ({@code window}) or spec
+   * paths ({@code pruning.window}), so a Guice arm or a sweep axis overrides part of a spec.
+   */
+  static TrainConfig copy(TrainConfig base, Map<String, Object> given) {
+    Map<String, Object> changes = new java.util.LinkedHashMap<>();
+    given.forEach((k, v) -> changes.put(k.contains(".") ? RunSpec.field(k) : k, v));
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = YAML.convertValue(base, Map.class);
     Object task = changes.get("task");

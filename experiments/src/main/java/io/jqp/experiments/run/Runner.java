@@ -109,7 +109,9 @@ public final class Runner {
       QuantizerProvider qp = plugins.quantizers().get(c.quantizer());
       wq =
           plugins.quantizer(
-              c.quantizer(), declared(qp, Map.of("bits", c.bits(), "delay", t.weightDelay())));
+              c.quantizer(),
+              declared(
+                  qp, Map.of("bits", c.bits(), "delay", t.weightDelay()), c.quantizerOptions()));
       aq =
           plugins.quantizer(
               c.quantizer(),
@@ -123,7 +125,8 @@ public final class Runner {
                       "window",
                       t.activationDelay() > 0
                           ? c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window()
-                          : 0)));
+                          : 0),
+                  c.quantizerOptions()));
     }
     Map<String, Object> prune = new LinkedHashMap<>();
     prune.put("sparsity", c.sparsity());
@@ -132,7 +135,8 @@ public final class Runner {
     prune.put("repetitions", t.pruneRepetitions());
     Pruner wp =
         c.sparsity() > 0
-            ? plugins.pruner(c.pruner(), declared(plugins.pruners().get(c.pruner()), prune))
+            ? plugins.pruner(
+                c.pruner(), declared(plugins.pruners().get(c.pruner()), prune, c.prunerOptions()))
             : Pruner.none();
     Pruner ap = Pruner.none();
     if (c.pruneActivations()) {
@@ -173,22 +177,22 @@ public final class Runner {
 
   /**
    * The run-level knobs (bits, delay, window; sparsity and schedule) a provider declares among its
-   * options: a provider receives only those, so one without {@code delay} is not handed it. An
-   * unknown id passes through for {@link Plugins} to report.
+   * options, then the spec's own options of the strategy (which win): a provider receives only
+   * those, so one without {@code delay} is not handed it. An unknown id passes through for {@link
+   * Plugins} to report.
    */
   static Map<String, Object> declared(
       io.jqp.api.@org.jspecify.annotations.Nullable StrategyProvider<?> provider,
-      Map<String, Object> knobs) {
-    if (provider == null) {
-      return knobs;
-    }
+      Map<String, Object> knobs,
+      Map<String, Object> options) {
     Map<String, Object> m = new LinkedHashMap<>();
     knobs.forEach(
         (k, v) -> {
-          if (provider.options().containsKey(k)) {
+          if (provider == null || provider.options().containsKey(k)) {
             m.put(k, v);
           }
         });
+    m.putAll(options);
     return m;
   }
 
@@ -343,7 +347,8 @@ public final class Runner {
    */
   static String fingerprint(TrainConfig c, @org.jspecify.annotations.Nullable Recipe external)
       throws IOException {
-    String spec = YAML.writeValueAsString(c) + (external == null ? "" : "\nrecipe: " + external);
+    String spec =
+        YAML.writeValueAsString(RunSpec.of(c)) + (external == null ? "" : "\nrecipe: " + external);
     try {
       byte[] h =
           java.security.MessageDigest.getInstance("SHA-256")
@@ -391,7 +396,7 @@ public final class Runner {
       }
       if (!resuming) {
         Files.createDirectories(out);
-        AtomicFiles.write(out.resolve("config.yaml"), YAML.writeValueAsString(c));
+        AtomicFiles.write(out.resolve("config.yaml"), YAML.writeValueAsString(RunSpec.of(c)));
       }
       int perEpoch = data.size() / c.batchSize();
       long totalSteps = (long) perEpoch * c.epochs();

@@ -99,11 +99,12 @@ public final class Sweep {
                 + e.getKey()
                 + " must be a non-empty list, e.g. [1, 2, 3]");
       }
-      axes.put(e.getKey(), (List<Object>) e.getValue());
+      // an axis is a spec path (pruning.window) or, as before the spec, a flat key (window)
+      axes.put(RunSpec.field(e.getKey()), (List<Object>) e.getValue());
     }
     TrainConfig base;
     try {
-      base = ConfigIo.copy(TrainConfig.defaults(), (Map<String, Object>) b);
+      base = ConfigIo.fromDocument((Map<String, Object>) b);
     } catch (JqpException e) {
       throw new JqpException(file.getFileName() + ": base." + e.getMessage());
     }

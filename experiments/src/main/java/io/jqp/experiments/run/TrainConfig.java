@@ -99,7 +99,9 @@ public record TrainConfig(
     int checkpointEvery,
     int keepCheckpoints,
     java.util.Map<String, Object> modelOptions,
-    String loss) {
+    String loss,
+    java.util.Map<String, Object> quantizerOptions,
+    java.util.Map<String, Object> prunerOptions) {
 
   public static final java.util.List<String> METHODS =
       java.util.List.of("jqp", "djpq", "two-stage");
@@ -121,6 +123,14 @@ public record TrainConfig(
         batchSize >= 1 && batchSize <= 4096, "batchSize", "must be in [1, 4096], got " + batchSize);
     io.jqp.experiments.providers.Training.OPTIMIZERS.byId("optimizer", optimizer);
     loss = loss == null ? "" : loss;
+    quantizerOptions =
+        quantizerOptions == null
+            ? java.util.Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(quantizerOptions));
+    prunerOptions =
+        prunerOptions == null
+            ? java.util.Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(prunerOptions));
     if (!loss.isEmpty()) {
       io.jqp.experiments.providers.Training.loss(
           loss, task, t.modelInput().kind().equals(io.jqp.engine.tf.ModelInput.CLASSIFICATION));
@@ -306,7 +316,9 @@ public record TrainConfig(
         0,
         2,
         java.util.Map.of(),
-        "");
+        "",
+        java.util.Map.of(),
+        java.util.Map.of());
   }
 
   public TrainConfig withEpochs(int e) {
