@@ -4,21 +4,19 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The house's arrows (DESIGN.md): paper-repro → experiments → plugins, engine-tf → api, never back;
  * api knows nothing but the JDK and JSpecify; no cycles between packages. The poms' enforcer rules
- * keep modules apart; this test also sees packages inside a module. Package cycles that predate
- * this test are frozen in {@code src/test/resources/archunit-store} (the run ↔ tasks cycle of
- * TrainConfig and Task, to go with the run spec): a new cycle fails, a removed one leaves the
- * store.
+ * keep modules apart; this test also sees packages inside a module. One known cycle (tasks → run)
+ * is ignored by name in {@link #noPackageCycles}; any other fails.
  */
 class ArchitectureTest {
   private static JavaClasses jqp;
@@ -95,6 +93,15 @@ class ArchitectureTest {
 
   @Test
   void noPackageCycles() {
-    FreezingArchRule.freeze(slices().matching("io.jqp.(**)").should().beFreeOfCycles()).check(jqp);
+    // one known cycle, named here rather than hidden: tasks take the runner's TrainConfig and the
+    // runner asks tasks for their data; it goes when tasks read the RunSpec instead
+    slices()
+        .matching("io.jqp.(**)")
+        .should()
+        .beFreeOfCycles()
+        .ignoreDependency(
+            JavaClass.Predicates.resideInAPackage("io.jqp.experiments.tasks.."),
+            JavaClass.Predicates.resideInAPackage("io.jqp.experiments.run.."))
+        .check(jqp);
   }
 }
