@@ -61,6 +61,10 @@ class RunSpecTest {
   @Test
   void armsAndSweepAxesOverridePartsOfASpecByPath(@TempDir Path dir) throws Exception {
     assertEquals(64, TrainConfig.defaults().copy(Map.of("pruning.window", 64)).window());
+    TrainConfig adam =
+        TrainConfig.defaults().copy(Map.of("optimization.optimizer.options", Map.of("beta1", 0.8)));
+    assertEquals(0.8, adam.optimizerOptions().get("beta1"));
+    assertEquals(RunSpec.of(adam), RunSpec.of(RunSpec.of(adam).toConfig()), "round trip");
     Path sweep = dir.resolve("sweep.yaml");
     Files.writeString(
         sweep,
@@ -81,6 +85,7 @@ class RunSpecTest {
         "model: {options: {width: 9}}|model.options.width: must be in [1, 8], got 9 (model 'small-cnn')",
         "optimization: {epochs: 0}|optimization.epochs: must be >= 1, got 0",
         "quantization: {quantizer: {id: fixed, options: {bitz: 4}}, bits: 8}|unknown option 'bitz' for quantizer 'fixed'",
+        "optimization: {optimizer: {id: adam, options: {betta: 0.95}}}|unknown option 'betta' for optimizer 'adam'; known: beta1, beta2, epsilon",
         "rules: [{layers: conv1, colour: red}]|unknown key 'rules.colour'; known in rules: layers, pruner, quantizer, site",
         "{data: {task: sr-x3}, model: {id: small-cnn}}|model.id: 'small-cnn' does not accept the input of task sr-x3"
       })

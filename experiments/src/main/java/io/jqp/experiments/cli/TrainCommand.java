@@ -207,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
             java.util.Map.of(),
             "",
             java.util.Map.of(),
+            java.util.Map.of(),
             java.util.Map.of());
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
     System.out.println(Runner.line(r, out));

@@ -44,6 +44,16 @@ public final class Training {
   }
 
   /**
+   * The run-level {@code momentum} knob, then the spec's own options of the optimizer (which win).
+   */
+  public static Map<String, Object> knobs(double momentum, Map<String, Object> options) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("momentum", momentum);
+    m.putAll(options);
+    return m;
+  }
+
+  /**
    * The optimizer of an id: its update rule from the run-level knobs it declares (e.g. {@code
    * momentum} for {@code sgd}), with the schedule, weight decay and the strategies' rate scale.
    */
@@ -57,7 +67,8 @@ public final class Training {
     Map<String, Object> declared = new LinkedHashMap<>();
     knobs.forEach(
         (k, v) -> {
-          if (p.options().containsKey(k)) {
+          // momentum is a run-level knob: only an optimizer that declares it receives it
+          if (!k.equals("momentum") || p.options().containsKey(k)) {
             declared.put(k, v);
           }
         });

@@ -114,7 +114,7 @@ public record RunSpec(
     m.put("model", "model.id");
     m.put("modelOptions", "model.options");
     m.put("optimizer", "optimization.optimizer.id");
-    m.put("momentum", "optimization.optimizer.options.momentum");
+    m.put("optimizerOptions", "optimization.optimizer.options");
     m.put("loss", "optimization.loss.id");
     m.put("epochs", "optimization.epochs");
     m.put("batchSize", "optimization.batchSize");
@@ -298,8 +298,15 @@ public record RunSpec(
                   : new Strategy(o.quantizer(), orEmpty(o.quantizerOptions())),
               o.pruner() == null ? null : new Strategy(o.pruner(), orEmpty(o.prunerOptions()))));
     }
-    Map<String, Object> optimizerOptions =
-        c.optimizer().equals("sgd") ? Map.of("momentum", c.momentum()) : Map.of();
+    // momentum, a flat knob of the command line, is an option of the optimizers that declare it
+    Map<String, Object> optimizerOptions = new LinkedHashMap<>();
+    if (io.jqp.experiments.providers.Training.OPTIMIZERS
+        .byId("optimizer", c.optimizer())
+        .options()
+        .containsKey("momentum")) {
+      optimizerOptions.put("momentum", c.momentum());
+    }
+    optimizerOptions.putAll(c.optimizerOptions());
     return new RunSpec(
         new Data(c.task(), c.data(), c.trainLimit(), c.testLimit()),
         new Model(c.model(), c.modelOptions()),

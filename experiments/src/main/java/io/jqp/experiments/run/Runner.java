@@ -274,7 +274,11 @@ public final class Runner {
           default -> LearningRate.constant(c.learningRate());
         };
     return io.jqp.experiments.providers.Training.optimizer(
-        c.optimizer(), Map.of("momentum", c.momentum()), lr, c.weightDecay(), c.strategyLrScale());
+        c.optimizer(),
+        io.jqp.experiments.providers.Training.knobs(c.momentum(), c.optimizerOptions()),
+        lr,
+        c.weightDecay(),
+        c.strategyLrScale());
   }
 
   /** Refuses a folder that already holds a run, so nothing a user has is overwritten. */

@@ -101,7 +101,8 @@ public record TrainConfig(
     java.util.Map<String, Object> modelOptions,
     String loss,
     java.util.Map<String, Object> quantizerOptions,
-    java.util.Map<String, Object> prunerOptions) {
+    java.util.Map<String, Object> prunerOptions,
+    java.util.Map<String, Object> optimizerOptions) {
 
   public static final java.util.List<String> METHODS =
       java.util.List.of("jqp", "djpq", "two-stage");
@@ -121,6 +122,10 @@ public record TrainConfig(
     check(epochs >= 1, "epochs", "must be >= 1, got " + epochs);
     check(
         batchSize >= 1 && batchSize <= 4096, "batchSize", "must be in [1, 4096], got " + batchSize);
+    optimizerOptions =
+        optimizerOptions == null
+            ? java.util.Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(optimizerOptions));
     io.jqp.experiments.providers.Training.OPTIMIZERS.byId("optimizer", optimizer);
     loss = loss == null ? "" : loss;
     quantizerOptions =
@@ -222,6 +227,13 @@ public record TrainConfig(
         "method",
         method + " prunes channels with its gates; set sparsity 0 and pruneActivations false");
     overrides = overrides == null ? java.util.List.of() : java.util.List.copyOf(overrides);
+    // the update rule is cheap to make: its options are checked here, before any data is read
+    io.jqp.experiments.providers.Training.optimizer(
+        optimizer,
+        io.jqp.experiments.providers.Training.knobs(momentum, optimizerOptions),
+        io.jqp.engine.tf.LearningRate.constant(learningRate),
+        weightDecay,
+        1);
   }
 
   /**
@@ -317,6 +329,7 @@ public record TrainConfig(
         2,
         java.util.Map.of(),
         "",
+        java.util.Map.of(),
         java.util.Map.of(),
         java.util.Map.of());
   }
