@@ -2,6 +2,7 @@ package io.jqp.experiments.cli;
 
 import io.jqp.api.Plugins;
 import io.jqp.experiments.run.ConfigIo;
+import io.jqp.experiments.run.RunResults;
 import io.jqp.experiments.run.Runner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
         resume
             ? new Runner(Plugins.load()).resume(out)
             : new Runner(Plugins.load()).run(ConfigIo.load(config), out);
-    System.out.println(Runner.line(r, out));
+    System.out.println(RunResults.line(r, out));
     return 0;
   }
 }

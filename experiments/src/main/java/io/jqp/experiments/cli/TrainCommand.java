@@ -1,6 +1,7 @@
 package io.jqp.experiments.cli;
 
 import io.jqp.api.Plugins;
+import io.jqp.experiments.run.RunResults;
 import io.jqp.experiments.run.Runner;
 import io.jqp.experiments.run.TrainConfig;
 import java.nio.file.Path;
@@ -210,7 +211,7 @@ final class TrainCommand implements Callable<Integer> {
             java.util.Map.of(),
             java.util.Map.of());
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
-    System.out.println(Runner.line(r, out));
+    System.out.println(RunResults.line(r, out));
     return 0;
   }
 }

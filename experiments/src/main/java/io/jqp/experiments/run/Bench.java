@@ -108,7 +108,7 @@ public final class Bench {
                 io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
                 10,
                 recipes.get(i),
-                Runner.optimizer(TrainConfig.defaults(), totalSteps),
+                RunRecipes.optimizer(TrainConfig.defaults(), totalSteps),
                 1,
                 threads,
                 batch,

@@ -69,15 +69,11 @@ public final class ConfigIo {
         String field = head.contains(".") ? head.substring(0, head.indexOf('.')) : head;
         if (RunSpec.PATHS.containsKey(field)) {
           String rest = head.substring(field.length());
-          return rethrow(RunSpec.path(field) + rest + msg.substring(colon));
+          throw new JqpException(RunSpec.path(field) + rest + msg.substring(colon));
         }
       }
       throw e;
     }
-  }
-
-  private static TrainConfig rethrow(String message) {
-    throw new JqpException(message);
   }
 
   /** Reads a run folder's resolved {@code config.yaml} (a spec, or flat keys of older runs). */

@@ -54,10 +54,10 @@ final class History {
     return step % every == 0;
   }
 
-  void record(long step, List<Runner.LayerBops> layers) throws IOException {
+  void record(long step, List<RunResults.LayerBops> layers) throws IOException {
     String prefix = step + ",";
     rows.removeIf(r -> r.startsWith(prefix));
-    for (Runner.LayerBops l : layers) {
+    for (RunResults.LayerBops l : layers) {
       rows.add(
           String.join(
               ",",

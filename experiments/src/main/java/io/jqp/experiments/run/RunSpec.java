@@ -367,17 +367,10 @@ public record RunSpec(
 
     /** Sets the value at a spec path (e.g. {@code "pruning.window"}). */
     public Builder set(String path, Object value) {
-      String field = null;
-      for (Map.Entry<String, String> e : PATHS.entrySet()) {
-        if (e.getValue().equals(path)) {
-          field = e.getKey();
-        }
+      if (path.equals("rules")) {
+        throw new JqpException("rules: add them with rule(...) or pruningRule(...)");
       }
-      if (field == null || field.equals("overrides")) {
-        throw new JqpException(
-            "unknown spec path '" + path + "'; known: " + String.join(", ", PATHS.values()));
-      }
-      changes.put(field, value);
+      changes.put(field(path), value);
       return this;
     }
 

@@ -6,13 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jqp.api.Footprint;
 import io.jqp.api.JqpException;
 import io.jqp.api.Plugins;
-import io.jqp.api.Pruner;
-import io.jqp.api.Quantizer;
-import io.jqp.api.QuantizerProvider;
 import io.jqp.api.Recipe;
-import io.jqp.api.SiteRule;
-import io.jqp.engine.tf.LearningRate;
-import io.jqp.engine.tf.Optimizer;
 import io.jqp.engine.tf.TfModel;
 import io.jqp.engine.tf.TfModelDef;
 import io.jqp.experiments.tasks.Task;
@@ -69,7 +63,7 @@ public final class Runner {
       double pd,
       String pdUnit,
       List<TfModel.SiteReport> sites,
-      List<LayerBops> bops,
+      List<RunResults.LayerBops> bops,
       long parameters) {}
 
   private final Plugins plugins;
@@ -92,193 +86,9 @@ public final class Runner {
     return recipe(c, c.timing(stepsPerEpoch(c)));
   }
 
-  /**
-   * The recipe of a config: its quantizer on every weight (t_q of weights) and activation (t_q of
-   * activations, d* over a window of T samples when delayed) when bits &lt; 32; its pruner on
-   * weights and, with {@code pruneActivations}, the windowed pruner on activations, both on the
-   * same schedule (Zhu–Gupta with n repetitions from t_p, or the target at once at t_p). First and
-   * last layers are never pruned.
-   */
+  /** The recipe of a config with its timing given (see {@link RunRecipes#recipe}). */
   public Recipe recipe(TrainConfig c, TrainConfig.Timing t) {
-    if (!c.method().equals("jqp")) {
-      return djpqRecipe(c, stepsPerEpoch(c) * c.epochs());
-    }
-    Quantizer wq = Quantizer.identity();
-    Quantizer aq = Quantizer.identity();
-    if (c.bits() < 32) {
-      QuantizerProvider qp = plugins.quantizers().get(c.quantizer());
-      wq =
-          plugins.quantizer(
-              c.quantizer(),
-              declared(
-                  qp, Map.of("bits", c.bits(), "delay", t.weightDelay()), c.quantizerOptions()));
-      aq =
-          plugins.quantizer(
-              c.quantizer(),
-              declared(
-                  qp,
-                  Map.of(
-                      "bits",
-                      c.bits(),
-                      "delay",
-                      t.activationDelay(),
-                      "window",
-                      t.activationDelay() > 0
-                          ? c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window()
-                          : 0),
-                  c.quantizerOptions()));
-    }
-    Map<String, Object> prune = new LinkedHashMap<>();
-    prune.put("sparsity", c.sparsity());
-    prune.put("start", t.pruneStart());
-    prune.put("interval", t.pruneInterval());
-    prune.put("repetitions", t.pruneRepetitions());
-    Pruner wp =
-        c.sparsity() > 0
-            ? plugins.pruner(
-                c.pruner(), declared(plugins.pruners().get(c.pruner()), prune, c.prunerOptions()))
-            : Pruner.none();
-    Pruner ap = Pruner.none();
-    if (c.pruneActivations()) {
-      Map<String, Object> windowed = new LinkedHashMap<>(prune);
-      windowed.put("window", c.window());
-      ap = plugins.pruner("windowed", windowed);
-    }
-    Recipe recipe =
-        Recipe.fullPrecision()
-            .withWeightQuantizer(wq)
-            .withActivationQuantizer(aq)
-            .withWeightPruner(wp)
-            .withActivationPruner(ap);
-    for (LayerOverride o : c.overrides()) {
-      SiteRule rule = SiteRule.layers(o.layers());
-      rule =
-          switch (o.site()) {
-            case "weight" -> rule.weights();
-            case "activation" -> rule.activations();
-            default -> rule;
-          };
-      if (o.quantizer() != null) {
-        rule =
-            rule.quantizer(
-                plugins.quantizer(
-                    o.quantizer(), o.quantizerOptions() == null ? Map.of() : o.quantizerOptions()));
-      }
-      if (o.pruner() != null) {
-        rule =
-            rule.pruner(
-                plugins.pruner(
-                    o.pruner(), o.prunerOptions() == null ? Map.of() : o.prunerOptions()));
-      }
-      recipe = recipe.withRule(rule);
-    }
-    return recipe;
-  }
-
-  /**
-   * The run-level knobs (bits, delay, window; sparsity and schedule) a provider declares among its
-   * options, then the spec's own options of the strategy (which win): a provider receives only
-   * those, so one without {@code delay} is not handed it. An unknown id passes through for {@link
-   * Plugins} to report.
-   */
-  static Map<String, Object> declared(
-      io.jqp.api.@org.jspecify.annotations.Nullable StrategyProvider<?> provider,
-      Map<String, Object> knobs,
-      Map<String, Object> options) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    knobs.forEach(
-        (k, v) -> {
-          if (provider == null || provider.options().containsKey(k)) {
-            m.put(k, v);
-          }
-        });
-    m.putAll(options);
-    return m;
-  }
-
-  /**
-   * DJPQ (SPEC §10): the learned-bits quantizer on every weight and activation (starting at {@code
-   * bits}, 8 for 32), VIB gates on every activation site (first layer included: gates prune
-   * channels, which the first layer's output has like any other) and the BOPs cost. {@code
-   * two-stage}: gates alone (with the BOPs cost at 32 bits) for the first half of training, then
-   * the gates freeze and the quantizer starts.
-   */
-  Recipe djpqRecipe(TrainConfig c, long totalSteps) {
-    int initBits = c.bits() < 32 ? Math.min(16, c.bits()) : 8;
-    boolean twoStage = c.method().equals("two-stage");
-    long half = totalSteps / 2;
-    // the presets 'djpq' and 'two-stage' expand to plugins: quantizer 'djpq', pruner 'vib-gate',
-    // cost term 'bops'
-    Quantizer q =
-        plugins.quantizer(
-            "djpq",
-            Map.of(
-                "bits",
-                initBits,
-                "min-bits",
-                2,
-                "max-bits",
-                16,
-                "power-of-two",
-                c.powerOfTwo(),
-                "delay",
-                twoStage ? half : 0));
-    Pruner gate =
-        plugins.pruner(
-            "vib-gate",
-            Map.of(
-                "gamma",
-                c.gamma(),
-                "threshold",
-                c.gateThreshold(),
-                "mu-init",
-                1.0,
-                "log-sigma2-init",
-                c.gateInit(),
-                "freeze-at",
-                twoStage ? half : -1));
-    return Recipe.fullPrecision()
-        .withWeightQuantizer(q)
-        .withActivationQuantizer(q)
-        .withActivationPruner(gate)
-        .withPruneFirstAndLast(true)
-        .withCost(plugins.costTerm("bops", Map.of("beta", c.beta(), "input-bits", 8)));
-  }
-
-  /**
-   * Checks that need the timing: a delayed activation quantizer must have seen T samples by its
-   * t_q.
-   */
-  static void checkTiming(TrainConfig c, TrainConfig.Timing t) {
-    int window = c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window();
-    long needed = (window + c.batchSize() - 1) / c.batchSize();
-    if (c.bits() < 32 && t.activationDelay() > 0 && t.activationDelay() < needed) {
-      throw new JqpException(
-          (c.quantizerWindow() > 0 ? "quantizerWindow: " : "window: ")
-              + window
-              + " samples need activation t_q >= "
-              + needed
-              + " steps at batch "
-              + c.batchSize()
-              + ", but t_q is "
-              + t.activationDelay()
-              + "; lower window or raise activationDelay");
-    }
-  }
-
-  public static Optimizer optimizer(TrainConfig c, long totalSteps) {
-    LearningRate lr =
-        switch (c.lrSchedule()) {
-          case "step" -> LearningRate.step(c.learningRate(), Math.max(1, totalSteps / 4), 0.5);
-          case "cosine" -> LearningRate.cosine(c.learningRate(), totalSteps);
-          default -> LearningRate.constant(c.learningRate());
-        };
-    return io.jqp.experiments.providers.Training.optimizer(
-        c.optimizer(),
-        io.jqp.experiments.providers.Training.knobs(c.momentum(), c.optimizerOptions()),
-        lr,
-        c.weightDecay(),
-        c.strategyLrScale());
+    return new RunRecipes(plugins).recipe(c, t);
   }
 
   /** Refuses a folder that already holds a run, so nothing a user has is overwritten. */
@@ -301,7 +111,7 @@ public final class Runner {
   /** Validates, trains, evaluates and writes the run folder. */
   public Result run(TrainConfig c, Path out) throws IOException {
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
-    checkTiming(c, timing);
+    RunRecipes.checkTiming(c, timing);
     Recipe recipe = recipe(c, timing);
     checkOutput(out);
     return train(c, recipe, out, false, false);
@@ -373,7 +183,7 @@ public final class Runner {
     Task task = Tasks.byId(c.task());
     task.checkData(c);
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
-    checkTiming(c, timing);
+    RunRecipes.checkTiming(c, timing);
     c =
         c.copy(
             Map.of(
@@ -429,7 +239,7 @@ public final class Runner {
                   task.modelInput().kind().equals(io.jqp.engine.tf.ModelInput.CLASSIFICATION)),
               task.classes(),
               recipe,
-              optimizer(c, totalSteps),
+              RunRecipes.optimizer(c, totalSteps),
               c.seed(),
               c.threads(),
               c.batchSize(),
@@ -494,7 +304,8 @@ public final class Runner {
               }
               lossSum += loss;
               if (history.due(model.step())) {
-                history.record(model.step(), bops(model.layerMacs(), model.siteReports()));
+                history.record(
+                    model.step(), RunResults.bops(model.layerMacs(), model.siteReports()));
               }
               if (c.checkpointEvery() > 0
                   && model.step() % c.checkpointEvery() == 0
@@ -528,7 +339,7 @@ public final class Runner {
                   ep.testLoss(),
                   task.metricName(),
                   ep.metric(),
-                  extras(eval.extras())));
+                  RunResults.extras(eval.extras())));
           if (c.checkpointEvery() > 0
               && model.step() % c.checkpointEvery() == 0
               && e < c.epochs() - 1) {
@@ -539,10 +350,10 @@ public final class Runner {
         }
         List<TfModel.SiteReport> sites = model.siteReports();
         Footprint footprint = data.footprint(sites);
-        List<LayerBops> bops = bops(model.layerMacs(), sites);
+        List<RunResults.LayerBops> bops = RunResults.bops(model.layerMacs(), sites);
         history.record(model.step(), bops);
         history.plot(out);
-        double total = bops.stream().mapToDouble(LayerBops::bops).sum();
+        double total = bops.stream().mapToDouble(RunResults.LayerBops::bops).sum();
         double fp32 = bops.stream().mapToDouble(b -> b.macs() * 32.0 * 32.0).sum();
         Task.Evaluation last =
             java.util.Objects.requireNonNull(eval, "epochs >= 1, so one evaluation ran");
@@ -570,7 +381,7 @@ public final class Runner {
                 bops,
                 model.parameterCount());
         model.save(out.resolve("model.ckpt"));
-        writeResults(out, result);
+        RunResults.writeResults(out, result);
         return result;
       }
     }
@@ -628,166 +439,5 @@ public final class Runner {
     } catch (IOException e) {
       return "no checkpoint was written";
     }
-  }
-
-  /** One line summarising a finished run, as the CLI prints it. */
-  public static String line(Result r, Path out) {
-    return String.format(
-        Locale.ROOT,
-        "%s %.2f%s | %d steps in %.1f s (%.0f samples/s training) | weights %.3f Mb, activations %.4f Mb, PD %.2f %s | %s",
-        r.metricName(),
-        r.metric(),
-        extras(r.extras()),
-        r.steps(),
-        r.seconds(),
-        r.imagesPerSecond(),
-        r.footprint().weightMegabits(),
-        r.footprint().activationMegabits(),
-        r.pd(),
-        r.pdUnit(),
-        out);
-  }
-
-  /** One weighted layer's BOPs (SPEC §10) after training, with what they are made of. */
-  public record LayerBops(
-      String layer,
-      long macs,
-      double weightBits,
-      double weightDensity,
-      double activationBits,
-      double keptChannels,
-      double channels,
-      double bops) {}
-
-  /**
-   * BOPs per layer from the site reports: weight bits and density, activation bits, and the kept
-   * fraction of output channels where channel gates report it ({@code kept}/{@code channels}); the
-   * input has 8 bits.
-   */
-  static List<LayerBops> bops(Map<String, Long> macs, List<TfModel.SiteReport> sites) {
-    Map<String, Map<String, Double>> byName = new LinkedHashMap<>();
-    for (TfModel.SiteReport s : sites) {
-      byName.put(s.site().name(), s.values());
-    }
-    List<io.jqp.plugins.djpq.BopsCost.LayerNumbers> numbers = new ArrayList<>();
-    List<double[]> channels = new ArrayList<>();
-    for (Map.Entry<String, Long> e : macs.entrySet()) {
-      Map<String, Double> w = byName.getOrDefault(e.getKey() + "/weight", Map.of());
-      Map<String, Double> a = byName.getOrDefault(e.getKey() + "/activation", Map.of());
-      double ch = a.getOrDefault("channels", Double.NaN);
-      double kept = a.getOrDefault("kept", ch);
-      double keep = Double.isNaN(ch) ? 1 : kept / ch;
-      numbers.add(
-          new io.jqp.plugins.djpq.BopsCost.LayerNumbers(
-              e.getKey(),
-              e.getValue(),
-              w.getOrDefault("bits", 32.0),
-              1 - w.getOrDefault("sparsity", 0.0),
-              a.getOrDefault("bits", 32.0),
-              keep));
-      channels.add(new double[] {kept, ch});
-    }
-    double[] b = io.jqp.plugins.djpq.BopsCost.perLayer(numbers, 8);
-    List<LayerBops> out = new ArrayList<>();
-    for (int i = 0; i < b.length; i++) {
-      var n = numbers.get(i);
-      out.add(
-          new LayerBops(
-              n.name(),
-              n.macs(),
-              n.weightBits(),
-              n.weightDensity(),
-              n.activationBits(),
-              channels.get(i)[0],
-              channels.get(i)[1],
-              b[i]));
-    }
-    return out;
-  }
-
-  private static String extras(Map<String, Double> extras) {
-    StringBuilder s = new StringBuilder();
-    extras.forEach((k, v) -> s.append(String.format(Locale.ROOT, ", %s %.2f", k, v)));
-    return s.toString();
-  }
-
-  /**
-   * Footprint from the sites' reported bits and measured sparsity (32 bits where no quantizer
-   * reports).
-   */
-  public static Footprint footprint(List<TfModel.SiteReport> sites) {
-    List<Footprint.Entry> entries = new ArrayList<>();
-    for (TfModel.SiteReport s : sites) {
-      double bits = s.values().getOrDefault("bits", 32.0);
-      double sparsity = s.values().getOrDefault("sparsity", 0.0);
-      entries.add(
-          new Footprint.Entry(s.site().name(), s.site().kind(), s.site().numel(), bits, sparsity));
-    }
-    return new Footprint(entries);
-  }
-
-  static void writeResults(Path out, Result r) throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("task", r.config().task());
-    m.put("metric_name", r.metricName());
-    m.put("metric", r.metric());
-    m.put("extras", r.extras());
-    m.put("test_loss", r.testLoss());
-    m.put("steps", r.steps());
-    m.put("seconds", r.seconds());
-    m.put("train_seconds", r.trainSeconds());
-    m.put("images_per_second", r.imagesPerSecond());
-    m.put("parameters", r.parameters());
-    m.put("weight_mb", r.footprint().weightMegabits());
-    m.put("activation_mb", r.footprint().activationMegabits());
-    m.put("pd", r.pd());
-    m.put("pd_unit", r.pdUnit());
-    m.put("epochs", r.epochs());
-    AtomicFiles.write(out.resolve("metrics.json"), JSON.writeValueAsString(m));
-    StringBuilder csv =
-        new StringBuilder("name,layer,kind,layer_kind,bits,d,sparsity,numel,quantizer,pruner\n");
-    for (TfModel.SiteReport s : r.sites()) {
-      csv.append(
-              String.join(
-                  ",",
-                  s.site().name(),
-                  s.site().layer(),
-                  s.site().kind().label(),
-                  s.site().layerKind().label(),
-                  fmt(s.values().getOrDefault("bits", 32.0)),
-                  s.values().containsKey("d") ? fmt(s.values().get("d")) : "",
-                  fmt(s.values().getOrDefault("sparsity", 0.0)),
-                  Long.toString(s.site().numel()),
-                  quote(s.quantizer()),
-                  quote(s.pruner())))
-          .append('\n');
-    }
-    AtomicFiles.write(out.resolve("layers.csv"), csv.toString());
-    StringBuilder b =
-        new StringBuilder(
-            "layer,macs,weight_bits,weight_density,activation_bits,kept_channels,channels,bops\n");
-    for (LayerBops l : r.bops()) {
-      b.append(
-              String.join(
-                  ",",
-                  l.layer(),
-                  Long.toString(l.macs()),
-                  fmt(l.weightBits()),
-                  fmt(l.weightDensity()),
-                  fmt(l.activationBits()),
-                  Double.isNaN(l.channels()) ? "" : fmt(l.keptChannels()),
-                  Double.isNaN(l.channels()) ? "" : fmt(l.channels()),
-                  fmt(l.bops())))
-          .append('\n');
-    }
-    AtomicFiles.write(out.resolve("bops.csv"), b.toString());
-  }
-
-  private static String fmt(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6f", v);
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\"", "\"\"") + "\"";
   }
 }

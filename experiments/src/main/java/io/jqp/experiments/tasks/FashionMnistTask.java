@@ -5,7 +5,7 @@ import io.jqp.engine.tf.ModelInput;
 import io.jqp.engine.tf.TfModel;
 import io.jqp.experiments.data.Dataset;
 import io.jqp.experiments.data.FashionMnist;
-import io.jqp.experiments.run.Runner;
+import io.jqp.experiments.run.RunResults;
 import io.jqp.experiments.run.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -136,7 +136,7 @@ public final class FashionMnistTask implements Task {
 
     @Override
     public Footprint footprint(List<TfModel.SiteReport> sites) {
-      return Runner.footprint(sites);
+      return RunResults.footprint(sites);
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.jqp.engine.tf.ModelInput;
 import io.jqp.engine.tf.TfModel;
 import io.jqp.experiments.data.Bicubic;
 import io.jqp.experiments.data.Photos;
-import io.jqp.experiments.run.Runner;
+import io.jqp.experiments.run.RunResults;
 import io.jqp.experiments.run.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -336,7 +336,7 @@ public final class SuperResolutionTask implements Task {
       Pair ref = p.testImages.get(0);
       double factor = (double) ref.lh() * ref.lw() / (PATCH * PATCH);
       List<Footprint.Entry> entries = new ArrayList<>();
-      for (Footprint.Entry e : Runner.footprint(sites).entries()) {
+      for (Footprint.Entry e : RunResults.footprint(sites).entries()) {
         long numel = e.kind() == SiteKind.ACTIVATION ? Math.round(e.numel() * factor) : e.numel();
         entries.add(new Footprint.Entry(e.name(), e.kind(), numel, e.bits(), e.sparsity()));
       }

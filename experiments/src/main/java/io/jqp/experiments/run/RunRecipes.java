@@ -1,0 +1,214 @@
+package io.jqp.experiments.run;
+
+import io.jqp.api.JqpException;
+import io.jqp.api.Plugins;
+import io.jqp.api.Pruner;
+import io.jqp.api.Quantizer;
+import io.jqp.api.QuantizerProvider;
+import io.jqp.api.Recipe;
+import io.jqp.api.SiteRule;
+import io.jqp.engine.tf.LearningRate;
+import io.jqp.engine.tf.Optimizer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns a run config into what trains: the recipe of strategies at the sites (JQP presets and
+ * per-layer rules, or the DJPQ presets), the optimizer, and the checks that need the schedule.
+ */
+final class RunRecipes {
+  private final Plugins plugins;
+
+  RunRecipes(Plugins plugins) {
+    this.plugins = plugins;
+  }
+
+  /**
+   * The recipe of a config: its quantizer on every weight (t_q of weights) and activation (t_q of
+   * activations, d* over a window of T samples when delayed) when bits &lt; 32; its pruner on
+   * weights and, with {@code pruneActivations}, the windowed pruner on activations, both on the
+   * same schedule (Zhu–Gupta with n repetitions from t_p, or the target at once at t_p). First and
+   * last layers are never pruned.
+   */
+  public Recipe recipe(TrainConfig c, TrainConfig.Timing t) {
+    if (!c.method().equals("jqp")) {
+      return djpqRecipe(c, Runner.stepsPerEpoch(c) * c.epochs());
+    }
+    Quantizer wq = Quantizer.identity();
+    Quantizer aq = Quantizer.identity();
+    if (c.bits() < 32) {
+      QuantizerProvider qp = plugins.quantizers().get(c.quantizer());
+      wq =
+          plugins.quantizer(
+              c.quantizer(),
+              declared(
+                  qp, Map.of("bits", c.bits(), "delay", t.weightDelay()), c.quantizerOptions()));
+      aq =
+          plugins.quantizer(
+              c.quantizer(),
+              declared(
+                  qp,
+                  Map.of(
+                      "bits",
+                      c.bits(),
+                      "delay",
+                      t.activationDelay(),
+                      "window",
+                      t.activationDelay() > 0
+                          ? c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window()
+                          : 0),
+                  c.quantizerOptions()));
+    }
+    Map<String, Object> prune = new LinkedHashMap<>();
+    prune.put("sparsity", c.sparsity());
+    prune.put("start", t.pruneStart());
+    prune.put("interval", t.pruneInterval());
+    prune.put("repetitions", t.pruneRepetitions());
+    Pruner wp =
+        c.sparsity() > 0
+            ? plugins.pruner(
+                c.pruner(), declared(plugins.pruners().get(c.pruner()), prune, c.prunerOptions()))
+            : Pruner.none();
+    Pruner ap = Pruner.none();
+    if (c.pruneActivations()) {
+      Map<String, Object> windowed = new LinkedHashMap<>(prune);
+      windowed.put("window", c.window());
+      ap = plugins.pruner("windowed", windowed);
+    }
+    Recipe recipe =
+        Recipe.fullPrecision()
+            .withWeightQuantizer(wq)
+            .withActivationQuantizer(aq)
+            .withWeightPruner(wp)
+            .withActivationPruner(ap);
+    for (LayerOverride o : c.overrides()) {
+      SiteRule rule = SiteRule.layers(o.layers());
+      rule =
+          switch (o.site()) {
+            case "weight" -> rule.weights();
+            case "activation" -> rule.activations();
+            default -> rule;
+          };
+      if (o.quantizer() != null) {
+        rule =
+            rule.quantizer(
+                plugins.quantizer(
+                    o.quantizer(), o.quantizerOptions() == null ? Map.of() : o.quantizerOptions()));
+      }
+      if (o.pruner() != null) {
+        rule =
+            rule.pruner(
+                plugins.pruner(
+                    o.pruner(), o.prunerOptions() == null ? Map.of() : o.prunerOptions()));
+      }
+      recipe = recipe.withRule(rule);
+    }
+    return recipe;
+  }
+
+  /**
+   * The run-level knobs (bits, delay, window; sparsity and schedule) a provider declares among its
+   * options, then the spec's own options of the strategy (which win): a provider receives only
+   * those, so one without {@code delay} is not handed it. An unknown id passes through for {@link
+   * Plugins} to report.
+   */
+  static Map<String, Object> declared(
+      io.jqp.api.@org.jspecify.annotations.Nullable StrategyProvider<?> provider,
+      Map<String, Object> knobs,
+      Map<String, Object> options) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    knobs.forEach(
+        (k, v) -> {
+          if (provider == null || provider.options().containsKey(k)) {
+            m.put(k, v);
+          }
+        });
+    m.putAll(options);
+    return m;
+  }
+
+  /**
+   * DJPQ (SPEC §10): the learned-bits quantizer on every weight and activation (starting at {@code
+   * bits}, 8 for 32), VIB gates on every activation site (first layer included: gates prune
+   * channels, which the first layer's output has like any other) and the BOPs cost. {@code
+   * two-stage}: gates alone (with the BOPs cost at 32 bits) for the first half of training, then
+   * the gates freeze and the quantizer starts.
+   */
+  Recipe djpqRecipe(TrainConfig c, long totalSteps) {
+    int initBits = c.bits() < 32 ? Math.min(16, c.bits()) : 8;
+    boolean twoStage = c.method().equals("two-stage");
+    long half = totalSteps / 2;
+    // the presets 'djpq' and 'two-stage' expand to plugins: quantizer 'djpq', pruner 'vib-gate',
+    // cost term 'bops'
+    Quantizer q =
+        plugins.quantizer(
+            "djpq",
+            Map.of(
+                "bits",
+                initBits,
+                "min-bits",
+                2,
+                "max-bits",
+                16,
+                "power-of-two",
+                c.powerOfTwo(),
+                "delay",
+                twoStage ? half : 0));
+    Pruner gate =
+        plugins.pruner(
+            "vib-gate",
+            Map.of(
+                "gamma",
+                c.gamma(),
+                "threshold",
+                c.gateThreshold(),
+                "mu-init",
+                1.0,
+                "log-sigma2-init",
+                c.gateInit(),
+                "freeze-at",
+                twoStage ? half : -1));
+    return Recipe.fullPrecision()
+        .withWeightQuantizer(q)
+        .withActivationQuantizer(q)
+        .withActivationPruner(gate)
+        .withPruneFirstAndLast(true)
+        .withCost(plugins.costTerm("bops", Map.of("beta", c.beta(), "input-bits", 8)));
+  }
+
+  /**
+   * Checks that need the timing: a delayed activation quantizer must have seen T samples by its
+   * t_q.
+   */
+  static void checkTiming(TrainConfig c, TrainConfig.Timing t) {
+    int window = c.quantizerWindow() > 0 ? c.quantizerWindow() : c.window();
+    long needed = (window + c.batchSize() - 1) / c.batchSize();
+    if (c.bits() < 32 && t.activationDelay() > 0 && t.activationDelay() < needed) {
+      throw new JqpException(
+          (c.quantizerWindow() > 0 ? "quantizerWindow: " : "window: ")
+              + window
+              + " samples need activation t_q >= "
+              + needed
+              + " steps at batch "
+              + c.batchSize()
+              + ", but t_q is "
+              + t.activationDelay()
+              + "; lower window or raise activationDelay");
+    }
+  }
+
+  static Optimizer optimizer(TrainConfig c, long totalSteps) {
+    LearningRate lr =
+        switch (c.lrSchedule()) {
+          case "step" -> LearningRate.step(c.learningRate(), Math.max(1, totalSteps / 4), 0.5);
+          case "cosine" -> LearningRate.cosine(c.learningRate(), totalSteps);
+          default -> LearningRate.constant(c.learningRate());
+        };
+    return io.jqp.experiments.providers.Training.optimizer(
+        c.optimizer(),
+        io.jqp.experiments.providers.Training.knobs(c.momentum(), c.optimizerOptions()),
+        lr,
+        c.weightDecay(),
+        c.strategyLrScale());
+  }
+}
