@@ -35,6 +35,40 @@ class GuiceWiringTest {
   }
 
   @Test
+  void theGuiceRoleNamesAreTheSpecsRoleNames() {
+    assertEquals(
+        TrainConfig.ROLES,
+        List.of(
+            Roles.WEIGHT_QUANTIZER,
+            Roles.WEIGHT_PRUNER,
+            Roles.ACTIVATION_QUANTIZER,
+            Roles.ACTIVATION_PRUNER));
+  }
+
+  @Test
+  void aSwapByIdIsRecordedInTheArmsConfig() {
+    Experiment e =
+        Guice.createInjector(
+                Modules.override(ArmModule.quantizeThenPrune(BASE), new StrategiesModule())
+                    .with(
+                        SwapModule.pruner(
+                            Roles.WEIGHT_PRUNER, "magnitude", Map.of("sparsity", 0.25))))
+            .getInstance(Experiment.class);
+    assertEquals(
+        Map.of(
+            Roles.WEIGHT_PRUNER,
+            new io.jqp.experiments.run.RunSpec.Strategy("magnitude", Map.of("sparsity", 0.25))),
+        e.config().roles());
+    assertTrue(
+        Guice.createInjector(ArmModule.quantizeThenPrune(BASE), new StrategiesModule())
+            .getInstance(Experiment.class)
+            .config()
+            .roles()
+            .isEmpty(),
+        "an arm without swaps records no roles");
+  }
+
+  @Test
   void theWholeWiringValidatesInToolStage() {
     Guice.createInjector(
         Stage.TOOL,

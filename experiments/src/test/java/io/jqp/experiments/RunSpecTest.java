@@ -30,6 +30,7 @@ class RunSpecTest {
           "schedule: {preset: prune-then-quantize}",
           "rules:",
           "  - {layers: conv2, site: weight, quantizer: {id: fixed, options: {bits: 4}}}",
+          "roles: {activation-quantizer: {id: saturated, options: {bits: 6}}}",
           "");
 
   @Test
@@ -49,6 +50,7 @@ class RunSpecTest {
             .window(64)
             .preset("prune-then-quantize")
             .rule("conv2", "weight", "fixed", Map.of("bits", 4))
+            .role("activation-quantizer", "saturated", Map.of("bits", 6))
             .build();
     assertEquals(fromFile, built);
     assertEquals(2, built.model().options().get("width"));
@@ -81,12 +83,14 @@ class RunSpecTest {
       value = {
         "pruning: {window: 0}|pruning.window: must be in [1, 65536] samples, got 0",
         "pruning: {windw: 3}|unknown key 'pruning.windw'; known in pruning: activations, pruner, sparsity, window",
-        "{quantisation: {bits: 8}, pruning: {sparsity: 0.5}}|unknown key 'quantisation'; known: checkpoints, data, method, model, optimization, pruning, quantization, rules, schedule",
+        "{quantisation: {bits: 8}, pruning: {sparsity: 0.5}}|unknown key 'quantisation'; known: checkpoints, data, method, model, optimization, pruning, quantization, roles, rules, schedule",
         "model: {options: {width: 9}}|model.options.width: must be in [1, 8], got 9 (model 'small-cnn')",
         "optimization: {epochs: 0}|optimization.epochs: must be >= 1, got 0",
         "quantization: {quantizer: {id: fixed, options: {bitz: 4}}, bits: 8}|unknown option 'bitz' for quantizer 'fixed'",
         "optimization: {optimizer: {id: adam, options: {betta: 0.95}}}|unknown option 'betta' for optimizer 'adam'; known: beta1, beta2, epsilon",
         "rules: [{layers: conv1, colour: red}]|unknown key 'rules.colour'; known in rules: layers, pruner, quantizer, site",
+        "roles: {weight-quantiser: {id: fixed}}|roles: unknown role 'weight-quantiser'; known: weight-quantizer, weight-pruner, activation-quantizer, activation-pruner",
+        "roles: {weight-quantizer: {id: fixd}}|unknown quantizer 'fixd'",
         "{data: {task: sr-x3}, model: {id: small-cnn}}|model.id: 'small-cnn' does not accept the input of task sr-x3"
       })
   void errorsNameTheSpecPath(String yaml, String message, @TempDir Path dir) throws Exception {

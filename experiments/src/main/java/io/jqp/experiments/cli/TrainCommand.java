@@ -209,6 +209,7 @@ final class TrainCommand implements Callable<Integer> {
             "",
             java.util.Map.of(),
             java.util.Map.of(),
+            java.util.Map.of(),
             java.util.Map.of());
     Runner.Result r = new Runner(Plugins.load()).run(c, out);
     System.out.println(RunResults.line(r, out));

@@ -32,7 +32,7 @@ final class RunRecipes {
    */
   public Recipe recipe(TrainConfig c, TrainConfig.Timing t) {
     if (!c.method().equals("jqp")) {
-      return djpqRecipe(c, Runner.stepsPerEpoch(c) * c.epochs());
+      return withRoles(djpqRecipe(c, Runner.stepsPerEpoch(c) * c.epochs()), c);
     }
     Quantizer wq = Quantizer.identity();
     Quantizer aq = Quantizer.identity();
@@ -103,7 +103,37 @@ final class RunRecipes {
       }
       recipe = recipe.withRule(rule);
     }
-    return recipe;
+    return withRoles(recipe, c);
+  }
+
+  /** The config's {@code roles}: each replaces its role's strategy, options verbatim. */
+  private Recipe withRoles(Recipe recipe, TrainConfig c) {
+    Recipe r = recipe;
+    for (Map.Entry<String, RunSpec.Strategy> e : c.roles().entrySet()) {
+      String role = e.getKey();
+      RunSpec.Strategy s = e.getValue();
+      if (s.id().equals(TrainConfig.BOUND_IN_CODE)) {
+        throw new JqpException(
+            "roles."
+                + role
+                + ": was bound in code ("
+                + s.options().getOrDefault("binding", "an instance")
+                + ") when this run was made, which a config cannot rebuild; bind it by id"
+                + " (SwapModule) or drop roles."
+                + role);
+      }
+      r =
+          switch (role) {
+            case "weight-quantizer" ->
+                r.withWeightQuantizer(plugins.quantizer(s.id(), s.options()));
+            case "activation-quantizer" ->
+                r.withActivationQuantizer(plugins.quantizer(s.id(), s.options()));
+            case "weight-pruner" -> r.withWeightPruner(plugins.pruner(s.id(), s.options()));
+            case "activation-pruner" -> r.withActivationPruner(plugins.pruner(s.id(), s.options()));
+            default -> throw new JqpException("roles: unknown role '" + role + "'");
+          };
+    }
+    return r;
   }
 
   /**

@@ -29,7 +29,12 @@ import org.jspecify.annotations.Nullable;
  * method:       {id: jqp, beta: 0.1, gamma: 1e-5, powerOfTwo: false, gateThreshold: 0, gateInit: -9}
  * rules:        [{layers: "conv2", site: weight, quantizer: {id: fixed, options: {bits: 4}}}]
  * checkpoints:  {every: 0, keep: 2}
+ * roles:        {activation-quantizer: {id: saturated, options: {bits: 8, delay: 824}}}   # optional
  * </pre>
+ *
+ * <p>{@code roles} binds a strategy to a whole role by id, with its options verbatim (no run-level
+ * knob is added), in place of what the presets give it; a Guice arm that swaps a role by id ({@code
+ * SwapModule}) records its swap there, so its folder re-runs and resumes like any other.
  *
  * <p>{@link TrainConfig} is the runner's flat view of a spec ({@link #toConfig}, {@link #of}).
  */
@@ -42,7 +47,8 @@ public record RunSpec(
     Schedule schedule,
     Method method,
     List<Rule> rules,
-    Checkpoints checkpoints) {
+    Checkpoints checkpoints,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Strategy> roles) {
 
   /** The task and its data. */
   public record Data(String task, String path, int trainLimit, int testLimit) {}
@@ -53,7 +59,7 @@ public record RunSpec(
   /** A plugin by id with its options. */
   public record Strategy(String id, Map<String, Object> options) {
     public Strategy {
-      options = Map.copyOf(options);
+      options = options == null ? Map.of() : Map.copyOf(options);
     }
   }
 
@@ -148,6 +154,7 @@ public record RunSpec(
     m.put("overrides", "rules");
     m.put("checkpointEvery", "checkpoints.every");
     m.put("keepCheckpoints", "checkpoints.keep");
+    m.put("roles", "roles");
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -179,6 +186,7 @@ public record RunSpec(
       String key = e.getKey();
       boolean section = PATHS.values().stream().anyMatch(p -> p.startsWith(key + "."));
       if (key.equals("rules")
+          || key.equals("roles")
           || section && (e.getValue() instanceof Map<?, ?> || !PATHS.containsKey(key))) {
         return true;
       }
@@ -338,7 +346,8 @@ public record RunSpec(
         new Method(
             c.method(), c.beta(), c.gamma(), c.powerOfTwo(), c.gateThreshold(), c.gateInit()),
         rules,
-        new Checkpoints(c.checkpointEvery(), c.keepCheckpoints()));
+        new Checkpoints(c.checkpointEvery(), c.keepCheckpoints()),
+        c.roles());
   }
 
   /** The runner's flat view, validated; errors name the spec path. */
@@ -362,6 +371,7 @@ public record RunSpec(
   public static final class Builder {
     private final Map<String, Object> changes = new LinkedHashMap<>();
     private final List<Object> rules = new ArrayList<>();
+    private final Map<String, Strategy> roles = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -434,6 +444,15 @@ public record RunSpec(
       return set("method.id", id);
     }
 
+    /**
+     * Binds a strategy to a whole role ({@link TrainConfig#ROLES}) by id, options verbatim, in
+     * place of what the presets give it.
+     */
+    public Builder role(String role, String id, Map<String, Object> options) {
+      roles.put(role, new Strategy(id, options));
+      return this;
+    }
+
     /** A per-layer quantizer rule (the last matching rule wins). */
     public Builder rule(String layers, String site, String quantizer, Map<String, Object> options) {
       Map<String, Object> r = new LinkedHashMap<>();
@@ -462,6 +481,9 @@ public record RunSpec(
       Map<String, Object> all = new LinkedHashMap<>(changes);
       if (!rules.isEmpty()) {
         all.put("overrides", rules);
+      }
+      if (!roles.isEmpty()) {
+        all.put("roles", roles);
       }
       return RunSpec.of(ConfigIo.copyNamingPaths(TrainConfig.defaults(), all));
     }

@@ -59,6 +59,11 @@ import java.util.Set;
  *     jar's); "" = the task's own
  * @param modelOptions options of the model plugin (e.g. {@code width} of {@code small-cnn}); only
  *     those it declares
+ * @param quantizerOptions the quantizer plugin's own options
+ * @param prunerOptions the pruner plugin's own options
+ * @param optimizerOptions the optimizer plugin's own options
+ * @param roles strategies bound to whole roles ({@link #ROLES}) by id with verbatim options,
+ *     replacing what the presets give that role (what a Guice {@code SwapModule} arm records)
  */
 public record TrainConfig(
     String task,
@@ -102,10 +107,19 @@ public record TrainConfig(
     String loss,
     java.util.Map<String, Object> quantizerOptions,
     java.util.Map<String, Object> prunerOptions,
-    java.util.Map<String, Object> optimizerOptions) {
+    java.util.Map<String, Object> optimizerOptions,
+    java.util.Map<String, RunSpec.Strategy> roles) {
 
   public static final java.util.List<String> METHODS =
       java.util.List.of("jqp", "djpq", "two-stage");
+
+  /** The four roles a strategy can be bound to as a whole (the Guice names too). */
+  public static final java.util.List<String> ROLES =
+      java.util.List.of(
+          "weight-quantizer", "weight-pruner", "activation-quantizer", "activation-pruner");
+
+  /** The id a role bound in code (an instance, not an id) is recorded under; it cannot re-run. */
+  public static final String BOUND_IN_CODE = "bound-in-code";
 
   public static final java.util.List<String> PRESETS =
       java.util.List.of("none", "prune-then-quantize", "quantize-then-prune");
@@ -227,6 +241,20 @@ public record TrainConfig(
         "method",
         method + " prunes channels with its gates; set sparsity 0 and pruneActivations false");
     overrides = overrides == null ? java.util.List.of() : java.util.List.copyOf(overrides);
+    roles =
+        roles == null
+            ? java.util.Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(roles));
+    for (java.util.Map.Entry<String, RunSpec.Strategy> r : roles.entrySet()) {
+      check(
+          ROLES.contains(r.getKey()),
+          "roles",
+          "unknown role '" + r.getKey() + "'; known: " + String.join(", ", ROLES));
+      check(
+          r.getValue() != null && r.getValue().id() != null && !r.getValue().id().isEmpty(),
+          "roles." + r.getKey(),
+          "needs {id, options}");
+    }
     // the update rule is cheap to make: its options are checked here, before any data is read
     io.jqp.experiments.providers.Training.optimizer(
         optimizer,
@@ -329,6 +357,7 @@ public record TrainConfig(
         2,
         java.util.Map.of(),
         "",
+        java.util.Map.of(),
         java.util.Map.of(),
         java.util.Map.of(),
         java.util.Map.of());

@@ -1,6 +1,9 @@
 package io.jqp.experiments.wiring;
 
-/** The names strategies are bound under. */
+/**
+ * The names strategies are bound under; a config's {@code roles} uses the same names ({@link
+ * io.jqp.experiments.run.TrainConfig#ROLES}).
+ */
 public final class Roles {
   private Roles() {}
 

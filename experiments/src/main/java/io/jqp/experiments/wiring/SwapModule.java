@@ -54,7 +54,7 @@ public final class SwapModule extends AbstractModule {
    * Resolves the strategy through the bound {@link Plugins}, so unknown ids fail naming the known
    * ones.
    */
-  private static final class ById implements Provider<Object> {
+  static final class ById implements Provider<Object> {
     private final boolean quantizer;
     private final String id;
     private final Map<String, ?> options;
@@ -64,6 +64,14 @@ public final class SwapModule extends AbstractModule {
       this.quantizer = quantizer;
       this.id = id;
       this.options = options;
+    }
+
+    String id() {
+      return id;
+    }
+
+    Map<String, ?> options() {
+      return options;
     }
 
     @Override
