@@ -26,6 +26,9 @@ class ArchitectureTest {
     jqp =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // the experiments' test-jar (generated data sets) when it comes from the local
+            // repository
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("io.jqp");
   }
 
