@@ -91,6 +91,8 @@ class RunSpecTest {
         "rules: [{layers: conv1, colour: red}]|unknown key 'rules.colour'; known in rules: layers, pruner, quantizer, site",
         "roles: {weight-quantiser: {id: fixed}}|roles: unknown role 'weight-quantiser'; known: weight-quantizer, weight-pruner, activation-quantizer, activation-pruner",
         "roles: {weight-quantizer: {id: fixd}}|unknown quantizer 'fixd'",
+        "output: {folder: runs/a, plots: false}|unknown key 'output.plots'; known in output: folder",
+        "output: {folder: ''}|output.folder: must be a folder path",
         "{data: {task: sr-x3}, model: {id: small-cnn}}|model.id: 'small-cnn' does not accept the input of task sr-x3"
       })
   void errorsNameTheSpecPath(String yaml, String message, @TempDir Path dir) throws Exception {
@@ -115,9 +117,11 @@ class RunSpecTest {
             "data: {path: " + data + ", trainLimit: 256}",
             "optimization: {epochs: 1, batchSize: 64, threads: 1}",
             "quantization: {bits: 8, quantizer: {id: fixed, options: {rounding: half-even}}}",
+            "output: {folder: " + dir.resolve("run") + "}",
             ""));
     Path out = dir.resolve("run");
-    CliTest.Outcome o = CliTest.run("run", "--config", cfg.toString(), "--out", out.toString());
+    // no --out: the spec's output section names the folder
+    CliTest.Outcome o = CliTest.run("run", "--config", cfg.toString());
     assertEquals(0, o.code(), o.err());
     String written = Files.readString(out.resolve("config.yaml"));
     for (String section :
@@ -135,6 +139,7 @@ class RunSpecTest {
       assertTrue(written.contains("\n" + section) || written.startsWith(section), written);
     }
     assertTrue(written.contains("weightDelay: 0"), "resolved schedule steps:\n" + written);
+    assertTrue(!written.contains("output"), "where a run went is not part of what it is");
     assertTrue(
         Files.readString(out.resolve("layers.csv")).contains("withRounding(HALF_EVEN)"),
         "the quantizer's own option from the spec acted");

@@ -30,8 +30,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      required = true,
-      description = "run folder to create (must not hold a run)")
+      description =
+          "run folder to create (must not hold a run); default: the config's output.folder")
   Path out;
 
   @Override
@@ -41,6 +41,16 @@ final class RunCommand implements Callable<Integer> {
           resume
               ? "--resume continues the run in --out with its own config; drop --config"
               : "--config is required (or --resume to continue the run in --out)");
+    }
+    // the output section is checked even when --out wins over it
+    java.util.Optional<Path> named =
+        config == null ? java.util.Optional.empty() : ConfigIo.outputFolder(config);
+    if (out == null) {
+      out =
+          named.orElseThrow(
+              () ->
+                  new io.jqp.api.JqpException(
+                      "--out is required (or output: {folder: PATH} in the config)"));
     }
     Runner.Result r =
         resume

@@ -25,22 +25,54 @@ public final class ConfigIo {
    * train}); an unknown key, a wrong type or an out-of-range value fails naming the field.
    */
   public static TrainConfig load(java.nio.file.Path file) {
-    if (!java.nio.file.Files.isRegularFile(file)) {
-      throw new JqpException("--config " + file + " does not exist");
-    }
-    Map<String, Object> given;
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> m = YAML.readValue(file.toFile(), Map.class);
-      given = m == null ? Map.of() : m;
-    } catch (java.io.IOException e) {
-      throw new JqpException(
-          file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\n")[0]);
-    }
+    Map<String, Object> given = new java.util.LinkedHashMap<>(read(file));
+    given.remove("output");
     try {
       return fromDocument(given);
     } catch (JqpException e) {
       throw new JqpException(file.getFileName() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The run folder a spec file names in its {@code output} section ({@code output: {folder:
+   * runs/a}}, relative to the working folder like {@code --out}), if any. The output section says
+   * where a run goes, not what it is: it is not part of the run's identity and its {@code
+   * config.yaml} does not hold it.
+   */
+  public static java.util.Optional<java.nio.file.Path> outputFolder(java.nio.file.Path file) {
+    Object output = read(file).get("output");
+    if (output == null) {
+      return java.util.Optional.empty();
+    }
+    if (!(output instanceof Map<?, ?> m)) {
+      throw new JqpException(
+          file.getFileName() + ": output: must be a section {folder: PATH}, got " + output);
+    }
+    for (Object k : m.keySet()) {
+      if (!"folder".equals(k)) {
+        throw new JqpException(
+            file.getFileName() + ": unknown key 'output." + k + "'; known in output: folder");
+      }
+    }
+    if (!(m.get("folder") instanceof String folder) || folder.isBlank()) {
+      throw new JqpException(
+          file.getFileName() + ": output.folder: must be a folder path, got " + m.get("folder"));
+    }
+    return java.util.Optional.of(java.nio.file.Path.of(folder));
+  }
+
+  private static Map<String, Object> read(java.nio.file.Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new JqpException("--config " + file + " does not exist");
+    }
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = YAML.readValue(file.toFile(), Map.class);
+      return m == null ? Map.of() : m;
+    } catch (java.io.IOException e) {
+      throw new JqpException(
+          file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\n")[0]);
     }
   }
 

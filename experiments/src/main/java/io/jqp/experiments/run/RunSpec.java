@@ -30,7 +30,12 @@ import org.jspecify.annotations.Nullable;
  * rules:        [{layers: "conv2", site: weight, quantizer: {id: fixed, options: {bits: 4}}}]
  * checkpoints:  {every: 0, keep: 2}
  * roles:        {activation-quantizer: {id: saturated, options: {bits: 8, delay: 824}}}   # optional
+ * output:       {folder: runs/a}                   # optional, in a file given to jqp run
  * </pre>
+ *
+ * <p>{@code output} says where {@code jqp run --config FILE} writes when {@code --out} is not given
+ * ({@code --out} wins); it is not part of the run's identity, so a run folder's {@code config.yaml}
+ * does not hold it ({@link ConfigIo#outputFolder}).
  *
  * <p>{@code roles} binds a strategy to a whole role by id, with its options verbatim (no run-level
  * knob is added), in place of what the presets give it; a Guice arm that swaps a role by id ({@code
