@@ -13,14 +13,12 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * A network built for training and evaluation in one TensorFlow graph and session: the forward pass
@@ -67,8 +65,7 @@ public final class TfModel implements AutoCloseable {
   private final int batchSize;
   private final int classes;
   private final Placeholder<TFloat32> input;
-  private final Placeholder<TInt32> labels;
-  private final Placeholder<TFloat32> targets;
+  private final TfFeeds feeds;
   private final Operand<TFloat32> output;
   private final Operand<TFloat32> loss;
   private final Operand<TFloat32> trainingLoss;
@@ -103,7 +100,7 @@ public final class TfModel implements AutoCloseable {
     try (Graph scratch = new Graph()) {
       TfNetwork discovery =
           new TfNetwork(scratch, Recipe.fullPrecision(), seed, batchSize, List.of(), true);
-      def.build(discovery, placeholderIn(Ops.create(scratch), sampleShape));
+      def.build(discovery, TfFeeds.input(Ops.create(scratch), sampleShape));
       order = List.copyOf(discovery.weightedLayers());
     }
     this.graph = new Graph();
@@ -114,22 +111,17 @@ public final class TfModel implements AutoCloseable {
         net.activationShapes(activationShapes);
       }
       Ops tf = net.tf();
-      this.input = placeholderIn(tf, sampleShape);
+      this.input = TfFeeds.input(tf, sampleShape);
       this.output = def.build(net, input);
-      this.labels =
-          tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      long[] outShape = output.shape().asArray();
-      outShape[0] = -1;
-      this.targets =
-          tf.withName("targets").placeholder(TFloat32.class, Placeholder.shape(Shape.of(outShape)));
+      this.feeds = new TfFeeds(tf, input, sampleShape, output.shape(), lossKind.classification());
       if (lossKind.classification()
           && (output.shape().numDimensions() != 2 || output.shape().get(1) != classes)) {
         throw new IllegalArgumentException(
             "classification needs logits of shape [batch, " + classes + "], got " + output.shape());
       }
-      this.loss = lossKind.loss(tf, output, labels, targets);
+      this.loss = lossKind.loss(tf, output, feeds.labels, feeds.targets);
       this.correct =
-          lossKind.classification() ? lossKind.correct(tf, output, labels) : tf.constant(0f);
+          lossKind.classification() ? lossKind.correct(tf, output, feeds.labels) : tf.constant(0f);
       Operand<TFloat32> total = loss;
       for (Operand<TFloat32> term : net.losses()) {
         total = tf.math.add(total, term);
@@ -228,13 +220,6 @@ public final class TfModel implements AutoCloseable {
     this.step = source.step;
   }
 
-  private static Placeholder<TFloat32> placeholderIn(Ops tf, long[] sampleShape) {
-    long[] s = new long[sampleShape.length + 1];
-    s[0] = -1;
-    System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
-    return tf.withName("input").placeholder(TFloat32.class, Placeholder.shape(Shape.of(s)));
-  }
-
   // ---------------------------------------------------------------- running
 
   /** Steps taken so far (training steps only). */
@@ -244,13 +229,6 @@ public final class TfModel implements AutoCloseable {
 
   public long[] sampleShape() {
     return sampleShape.clone();
-  }
-
-  private TFloat32 inputTensor(Batch b) {
-    long[] s = new long[sampleShape.length + 1];
-    s[0] = b.size();
-    System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
-    return TFloat32.tensorOf(Shape.of(s), DataBuffers.of(b.inputs(), true, false));
   }
 
   /**
@@ -276,43 +254,22 @@ public final class TfModel implements AutoCloseable {
     if (trainStep == null) {
       throw new IllegalStateException("an inference copy cannot train");
     }
-    try (TFloat32 x = inputTensor(batch);
-        Tensor y = targetTensor(batch)) {
-      float value =
-          trainStep.run(
-              session,
-              step,
-              r -> {
-                r.feed(input, x);
-                return lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
-              });
+    try (TfFeeds.Feed f = feeds.open(batch)) {
+      float value = trainStep.run(session, step, f::into);
       step++;
       return value;
     }
-  }
-
-  private Tensor targetTensor(Batch b) {
-    if (lossKind.classification()) {
-      return TInt32.vectorOf(b.labels());
-    }
-    long[] s = output.shape().asArray();
-    s[0] = b.size();
-    return TFloat32.tensorOf(Shape.of(s), DataBuffers.of(b.targets(), true, false));
   }
 
   /**
    * Loss sum and number of correct predictions (classification) over one batch, in evaluation mode.
    */
   public double[] evaluate(Batch batch) {
-    try (TFloat32 x = inputTensor(batch);
-        Tensor y = targetTensor(batch)) {
-      Session.Runner r = session.runner().feed(input, x).fetch(loss).fetch(correct);
-      r = lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
-      try (Result res = r.run()) {
-        return new double[] {
-          ((TFloat32) res.get(0)).getFloat() * batch.size(), ((TFloat32) res.get(1)).getFloat()
-        };
-      }
+    try (TfFeeds.Feed f = feeds.open(batch);
+        Result res = f.into(session.runner()).fetch(loss).fetch(correct).run()) {
+      return new double[] {
+        ((TFloat32) res.get(0)).getFloat() * batch.size(), ((TFloat32) res.get(1)).getFloat()
+      };
     }
   }
 
@@ -352,10 +309,8 @@ public final class TfModel implements AutoCloseable {
       throw new IllegalStateException("an inference copy has no training loss");
     }
     Map<String, Operand<TFloat32>> gradients = trainStep.gradients();
-    try (TFloat32 x = inputTensor(batch);
-        Tensor y = targetTensor(batch)) {
-      Session.Runner r = session.runner().feed(input, x).fetch(trainingLoss);
-      r = lossKind.classification() ? r.feed(labels, y) : r.feed(targets, y);
+    try (TfFeeds.Feed f = feeds.open(batch)) {
+      Session.Runner r = f.into(session.runner()).fetch(trainingLoss);
       List<String> names = new ArrayList<>(gradients.keySet());
       for (String n : names) {
         r.fetch(gradients.get(n));

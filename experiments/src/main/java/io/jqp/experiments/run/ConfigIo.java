@@ -81,12 +81,12 @@ public final class ConfigIo {
    * written before the spec have it, the flat keys of {@link TrainConfig}.
    */
   static TrainConfig fromDocument(Map<String, Object> doc) {
-    return RunSpec.isSpec(doc) ? fromSpec(doc) : copy(TrainConfig.defaults(), doc);
+    return SpecPaths.isSpec(doc) ? fromSpec(doc) : copy(TrainConfig.defaults(), doc);
   }
 
   /** A config from a run spec document; errors name the spec path. */
   static TrainConfig fromSpec(Map<String, Object> doc) {
-    return copyNamingPaths(TrainConfig.defaults(), RunSpec.flatten(doc));
+    return copyNamingPaths(TrainConfig.defaults(), SpecPaths.flatten(doc));
   }
 
   /** {@link #copy}, with a failing field named by its spec path ({@code pruning.window: ...}). */
@@ -99,7 +99,7 @@ public final class ConfigIo {
       if (colon > 0) {
         String head = msg.substring(0, colon);
         String field = head.contains(".") ? head.substring(0, head.indexOf('.')) : head;
-        if (RunSpec.PATHS.containsKey(field)) {
+        if (SpecPaths.PATHS.containsKey(field)) {
           String rest = head.substring(field.length());
           throw new JqpException(RunSpec.path(field) + rest + msg.substring(colon));
         }

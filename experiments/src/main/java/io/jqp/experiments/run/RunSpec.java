@@ -1,12 +1,10 @@
 package io.jqp.experiments.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.jqp.api.JqpException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -113,185 +111,16 @@ public record RunSpec(
   /** Periodic checkpoints: every N steps (0 = only at the end), keeping the newest {@code keep}. */
   public record Checkpoints(int every, int keep) {}
 
-  /** Spec paths of the flat config fields (section.key, or section.strategy.id/options). */
-  static final Map<String, String> PATHS = paths();
-
-  private static Map<String, String> paths() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("task", "data.task");
-    m.put("data", "data.path");
-    m.put("trainLimit", "data.trainLimit");
-    m.put("testLimit", "data.testLimit");
-    m.put("model", "model.id");
-    m.put("modelOptions", "model.options");
-    m.put("optimizer", "optimization.optimizer.id");
-    m.put("optimizerOptions", "optimization.optimizer.options");
-    m.put("loss", "optimization.loss.id");
-    m.put("epochs", "optimization.epochs");
-    m.put("batchSize", "optimization.batchSize");
-    m.put("learningRate", "optimization.learningRate");
-    m.put("lrSchedule", "optimization.lrSchedule");
-    m.put("weightDecay", "optimization.weightDecay");
-    m.put("seed", "optimization.seed");
-    m.put("threads", "optimization.threads");
-    m.put("strategyLrScale", "optimization.strategyLrScale");
-    m.put("bits", "quantization.bits");
-    m.put("quantizer", "quantization.quantizer.id");
-    m.put("quantizerOptions", "quantization.quantizer.options");
-    m.put("quantizerWindow", "quantization.window");
-    m.put("sparsity", "pruning.sparsity");
-    m.put("pruner", "pruning.pruner.id");
-    m.put("prunerOptions", "pruning.pruner.options");
-    m.put("pruneActivations", "pruning.activations");
-    m.put("window", "pruning.window");
-    m.put("preset", "schedule.preset");
-    m.put("weightDelay", "schedule.weightDelay");
-    m.put("activationDelay", "schedule.activationDelay");
-    m.put("pruneStart", "schedule.pruneStart");
-    m.put("pruneInterval", "schedule.pruneInterval");
-    m.put("pruneRepetitions", "schedule.pruneRepetitions");
-    m.put("method", "method.id");
-    m.put("beta", "method.beta");
-    m.put("gamma", "method.gamma");
-    m.put("powerOfTwo", "method.powerOfTwo");
-    m.put("gateThreshold", "method.gateThreshold");
-    m.put("gateInit", "method.gateInit");
-    m.put("overrides", "rules");
-    m.put("checkpointEvery", "checkpoints.every");
-    m.put("keepCheckpoints", "checkpoints.keep");
-    m.put("roles", "roles");
-    return java.util.Collections.unmodifiableMap(m);
-  }
-
   /** The spec path of a flat field, or the field itself where it has none. */
   public static String path(String field) {
-    return PATHS.getOrDefault(field, field);
+    return SpecPaths.path(field);
   }
 
   /**
    * The flat field of a spec path ({@code pruning.window} → {@code window}); other keys as given.
    */
   public static String field(String path) {
-    for (Map.Entry<String, String> e : PATHS.entrySet()) {
-      if (e.getValue().equals(path)) {
-        return e.getKey();
-      }
-    }
-    if (path.contains(".")) {
-      throw new JqpException(
-          "unknown spec path '" + path + "'; known: " + String.join(", ", PATHS.values()));
-    }
-    return path;
-  }
-
-  /** Whether a parsed YAML document is a spec (sections) rather than a legacy flat config. */
-  static boolean isSpec(Map<String, Object> doc) {
-    // 'data' and 'model' are also flat keys (a path, an id): there a section is a map
-    for (Map.Entry<String, Object> e : doc.entrySet()) {
-      String key = e.getKey();
-      boolean section = PATHS.values().stream().anyMatch(p -> p.startsWith(key + "."));
-      if (key.equals("rules")
-          || key.equals("roles")
-          || section && (e.getValue() instanceof Map<?, ?> || !PATHS.containsKey(key))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The flat changes a spec document makes: every leaf path mapped to its field; an unknown key
-   * fails naming its path and the known keys there.
-   */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> flatten(Map<String, Object> doc) {
-    Map<String, String> byPath = new LinkedHashMap<>();
-    PATHS.forEach((field, path) -> byPath.put(path, field));
-    Map<String, Object> flat = new LinkedHashMap<>();
-    walk("", doc, byPath, flat);
-    return flat;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void walk(
-      String prefix,
-      Map<String, Object> node,
-      Map<String, String> byPath,
-      Map<String, Object> out) {
-    for (Map.Entry<String, Object> e : node.entrySet()) {
-      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      String field = byPath.get(path);
-      if (field != null) {
-        Object v = e.getValue();
-        out.put(field, field.equals("overrides") ? rulesToOverrides(v) : v);
-        continue;
-      }
-      if (e.getKey().equals("options") && e.getValue() instanceof Map<?, ?> m && m.isEmpty()) {
-        continue; // an empty options map of a strategy that takes none from the spec
-      }
-      boolean inner = byPath.keySet().stream().anyMatch(p -> p.startsWith(path + "."));
-      if (inner && e.getValue() instanceof Map<?, ?> m) {
-        walk(path, (Map<String, Object>) m, byPath, out);
-      } else if (inner && e.getValue() == null) {
-        throw new JqpException(path + ": is empty; give its keys or drop it");
-      } else {
-        TreeSet<String> known = new TreeSet<>();
-        String here = prefix.isEmpty() ? "" : prefix + ".";
-        for (String p : byPath.keySet()) {
-          if (p.startsWith(here)) {
-            known.add(p.substring(here.length()).split("\\.")[0]);
-          }
-        }
-        throw new JqpException(
-            "unknown key '"
-                + path
-                + "'; known"
-                + (prefix.isEmpty() ? "" : " in " + prefix)
-                + ": "
-                + String.join(", ", known));
-      }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object rulesToOverrides(@Nullable Object rules) {
-    if (!(rules instanceof List<?> list)) {
-      return rules == null ? List.of() : rules;
-    }
-    List<Object> out = new ArrayList<>();
-    for (Object r : list) {
-      if (!(r instanceof Map<?, ?> m)) {
-        throw new JqpException("rules: each rule is {layers, site, quantizer, pruner}, got " + r);
-      }
-      Map<String, Object> o = new LinkedHashMap<>();
-      for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-        switch (e.getKey()) {
-          case "layers", "site" -> o.put(e.getKey(), e.getValue());
-          case "quantizer", "pruner" -> {
-            if (e.getValue() instanceof Map<?, ?> s) {
-              o.put(e.getKey(), s.get("id"));
-              Object opts = s.get("options");
-              o.put(e.getKey() + "Options", opts == null ? Map.of() : opts);
-              for (Object k : s.keySet()) {
-                if (!k.equals("id") && !k.equals("options")) {
-                  throw new JqpException(
-                      "rules." + e.getKey() + ": unknown key '" + k + "'; known: id, options");
-                }
-              }
-            } else {
-              o.put(e.getKey(), e.getValue());
-            }
-          }
-          default ->
-              throw new JqpException(
-                  "unknown key 'rules."
-                      + e.getKey()
-                      + "'; known in rules: layers, pruner, quantizer, site");
-        }
-      }
-      out.add(o);
-    }
-    return out;
+    return SpecPaths.field(path);
   }
 
   private static Map<String, Object> orEmpty(@Nullable Map<String, Object> m) {
@@ -363,134 +192,7 @@ public record RunSpec(
   }
 
   /** A builder over the defaults of {@code jqp train}; each setter names a spec path. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Builds a spec from the defaults: {@code RunSpec.builder().model("small-cnn").bits(8)
-   * .quantizer("delayed").sparsity(0.5).pruneActivations(true).preset("prune-then-quantize")
-   * .rule("conv2", "weight", "fixed", Map.of("bits", 4)).build()}. {@link #set} takes any spec
-   * path.
-   */
-  public static final class Builder {
-    private final Map<String, Object> changes = new LinkedHashMap<>();
-    private final List<Object> rules = new ArrayList<>();
-    private final Map<String, Strategy> roles = new LinkedHashMap<>();
-
-    private Builder() {}
-
-    /** Sets the value at a spec path (e.g. {@code "pruning.window"}). */
-    public Builder set(String path, Object value) {
-      if (path.equals("rules")) {
-        throw new JqpException("rules: add them with rule(...) or pruningRule(...)");
-      }
-      changes.put(field(path), value);
-      return this;
-    }
-
-    public Builder task(String task) {
-      return set("data.task", task);
-    }
-
-    public Builder data(String path) {
-      return set("data.path", path);
-    }
-
-    public Builder model(String id) {
-      return set("model.id", id);
-    }
-
-    public Builder model(String id, Map<String, Object> options) {
-      return set("model.id", id).set("model.options", options);
-    }
-
-    public Builder epochs(int epochs) {
-      return set("optimization.epochs", epochs);
-    }
-
-    public Builder seed(long seed) {
-      return set("optimization.seed", seed);
-    }
-
-    public Builder bits(int bits) {
-      return set("quantization.bits", bits);
-    }
-
-    public Builder quantizer(String id) {
-      return set("quantization.quantizer.id", id);
-    }
-
-    public Builder quantizer(String id, Map<String, Object> options) {
-      return quantizer(id).set("quantization.quantizer.options", options);
-    }
-
-    public Builder sparsity(double sparsity) {
-      return set("pruning.sparsity", sparsity);
-    }
-
-    public Builder pruner(String id) {
-      return set("pruning.pruner.id", id);
-    }
-
-    public Builder pruneActivations(boolean on) {
-      return set("pruning.activations", on);
-    }
-
-    public Builder window(int samples) {
-      return set("pruning.window", samples);
-    }
-
-    public Builder preset(String preset) {
-      return set("schedule.preset", preset);
-    }
-
-    public Builder method(String id) {
-      return set("method.id", id);
-    }
-
-    /**
-     * Binds a strategy to a whole role ({@link TrainConfig#ROLES}) by id, options verbatim, in
-     * place of what the presets give it.
-     */
-    public Builder role(String role, String id, Map<String, Object> options) {
-      roles.put(role, new Strategy(id, options));
-      return this;
-    }
-
-    /** A per-layer quantizer rule (the last matching rule wins). */
-    public Builder rule(String layers, String site, String quantizer, Map<String, Object> options) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("layers", layers);
-      r.put("site", site);
-      r.put("quantizer", quantizer);
-      r.put("quantizerOptions", options);
-      rules.add(r);
-      return this;
-    }
-
-    /** A per-layer pruner rule (the last matching rule wins). */
-    public Builder pruningRule(
-        String layers, String site, String pruner, Map<String, Object> options) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("layers", layers);
-      r.put("site", site);
-      r.put("pruner", pruner);
-      r.put("prunerOptions", options);
-      rules.add(r);
-      return this;
-    }
-
-    /** The spec, validated like a file (errors name the spec path). */
-    public RunSpec build() {
-      Map<String, Object> all = new LinkedHashMap<>(changes);
-      if (!rules.isEmpty()) {
-        all.put("overrides", rules);
-      }
-      if (!roles.isEmpty()) {
-        all.put("roles", roles);
-      }
-      return RunSpec.of(ConfigIo.copyNamingPaths(TrainConfig.defaults(), all));
-    }
+  public static RunSpecBuilder builder() {
+    return new RunSpecBuilder();
   }
 }

@@ -29,7 +29,7 @@ fun runSpec(block: RunSpecScope.() -> Unit): RunSpec {
 
 /** A section of the spec: its keys are properties that write their spec path. */
 @RunSpecDsl
-open class SectionScope internal constructor(internal val builder: RunSpec.Builder, private val section: String) {
+open class SectionScope internal constructor(internal val builder: RunSpecBuilder, private val section: String) {
     private val values = mutableMapOf<String, Any>()
 
     /** A property stored at `section.key` (read back what this block set). */
@@ -49,14 +49,14 @@ open class SectionScope internal constructor(internal val builder: RunSpec.Build
         }
 }
 
-class DataScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "data") {
+class DataScope internal constructor(b: RunSpecBuilder) : SectionScope(b, "data") {
     var task: String by key()
     var path: String by key()
     var trainLimit: Int by key()
     var testLimit: Int by key()
 }
 
-class OptimizationScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "optimization") {
+class OptimizationScope internal constructor(b: RunSpecBuilder) : SectionScope(b, "optimization") {
     var epochs: Int by key()
     var batchSize: Int by key()
     var learningRate: Double by key()
@@ -75,7 +75,7 @@ class OptimizationScope internal constructor(b: RunSpec.Builder) : SectionScope(
     }
 }
 
-class QuantizationScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "quantization") {
+class QuantizationScope internal constructor(b: RunSpecBuilder) : SectionScope(b, "quantization") {
     var bits: Int by key()
     var window: Int by key()
 
@@ -84,7 +84,7 @@ class QuantizationScope internal constructor(b: RunSpec.Builder) : SectionScope(
     }
 }
 
-class PruningScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "pruning") {
+class PruningScope internal constructor(b: RunSpecBuilder) : SectionScope(b, "pruning") {
     var sparsity: Double by key()
     var activations: Boolean by key()
     var window: Int by key()
@@ -94,7 +94,7 @@ class PruningScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "p
     }
 }
 
-class ScheduleScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "schedule") {
+class ScheduleScope internal constructor(b: RunSpecBuilder) : SectionScope(b, "schedule") {
     var preset: String by key()
     var weightDelay: Long by key()
     var activationDelay: Long by key()
@@ -103,21 +103,21 @@ class ScheduleScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "
     var pruneRepetitions: Int by key()
 }
 
-class MethodScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "method") {
+class MethodScope internal constructor(b: RunSpecBuilder) : SectionScope(b, "method") {
     var id: String by key()
     var beta: Double by key()
     var gamma: Double by key()
     var powerOfTwo: Boolean by key()
 }
 
-class CheckpointsScope internal constructor(b: RunSpec.Builder) : SectionScope(b, "checkpoints") {
+class CheckpointsScope internal constructor(b: RunSpecBuilder) : SectionScope(b, "checkpoints") {
     var every: Int by key()
     var keep: Int by key()
 }
 
 /** The top level: one block per section, the model, and per-layer rules. */
 @RunSpecDsl
-class RunSpecScope internal constructor(internal val builder: RunSpec.Builder) {
+class RunSpecScope internal constructor(internal val builder: RunSpecBuilder) {
     fun data(block: DataScope.() -> Unit) = DataScope(builder).block()
 
     fun model(id: String, vararg options: Pair<String, Any>) {
