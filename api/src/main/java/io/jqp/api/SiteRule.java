@@ -52,6 +52,11 @@ public record SiteRule(
         && site.layer().matches(globToRegex(layers));
   }
 
+  /** Whether the layer name matches this rule's glob (site and layer kinds aside). */
+  public boolean matchesLayer(String layer) {
+    return layer.matches(globToRegex(layers));
+  }
+
   private static String globToRegex(String glob) {
     StringBuilder r = new StringBuilder();
     for (char c : glob.toCharArray()) {

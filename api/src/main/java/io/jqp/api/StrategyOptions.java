@@ -58,12 +58,8 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     if (v instanceof Number n) {
       return n.doubleValue();
     }
-    try {
-      return Double.parseDouble(v.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new JqpException(
-          "option '" + key + "' of " + owner + " must be a number, got '" + v + "'");
-    }
+    throw new JqpException(
+        "option '" + key + "' of " + owner + " must be a number, got " + shown(v));
   }
 
   public int getInt(String key, int fallback) {
@@ -71,10 +67,10 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     if (v == null) {
       return fallback;
     }
-    double d = v instanceof Number n ? n.doubleValue() : parseWhole(key, v);
-    if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+    long d = whole(key, v);
+    if (Math.abs(d) > Integer.MAX_VALUE) {
       throw new JqpException(
-          "option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
+          "option '" + key + "' of " + owner + " must be a whole number, got " + shown(v));
     }
     return (int) d;
   }
@@ -84,12 +80,7 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     if (v == null) {
       return fallback;
     }
-    double d = v instanceof Number n ? n.doubleValue() : parseWhole(key, v);
-    if (d != Math.rint(d)) {
-      throw new JqpException(
-          "option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
-    }
-    return (long) d;
+    return whole(key, v);
   }
 
   public @Nullable Integer getIntOrNull(String key) {
@@ -104,17 +95,16 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
     if (v instanceof Boolean b) {
       return b;
     }
-    String s = v.toString().trim().toLowerCase(java.util.Locale.ROOT);
-    if (s.equals("true") || s.equals("false")) {
-      return Boolean.parseBoolean(s);
-    }
     throw new JqpException(
-        "option '" + key + "' of " + owner + " must be true or false, got '" + v + "'");
+        "option '" + key + "' of " + owner + " must be true or false, got " + shown(v));
   }
 
   public String getString(String key, String fallback) {
     Object v = values.get(key);
-    return v == null ? fallback : v.toString();
+    if (v != null && !(v instanceof String)) {
+      throw new JqpException("option '" + key + "' of " + owner + " must be text, got " + shown(v));
+    }
+    return v == null ? fallback : (String) v;
   }
 
   /**
@@ -148,12 +138,20 @@ public record StrategyOptions(String owner, Map<String, Object> values) {
             + "'");
   }
 
-  private double parseWhole(String key, Object v) {
-    try {
-      return Double.parseDouble(v.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new JqpException(
-          "option '" + key + "' of " + owner + " must be a whole number, got '" + v + "'");
+  /** Whole numbers only: no text ("4"), no fractions (7.9 is not 7). */
+  private long whole(String key, Object v) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
     }
+    if (v instanceof java.math.BigInteger b && b.bitLength() < 64) {
+      return b.longValue();
+    }
+    throw new JqpException(
+        "option '" + key + "' of " + owner + " must be a whole number, got " + shown(v));
+  }
+
+  /** A value as a YAML file shows it: text quoted. */
+  private static String shown(Object v) {
+    return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
   }
 }

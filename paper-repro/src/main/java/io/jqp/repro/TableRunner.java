@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jqp.api.JqpException;
 import io.jqp.api.Plugins;
 import io.jqp.experiments.run.AtomicFiles;
+import io.jqp.experiments.run.OutputFolder;
 import io.jqp.experiments.run.Report;
 import io.jqp.experiments.run.RunSummary;
 import io.jqp.experiments.run.Runner;
@@ -97,14 +98,12 @@ public final class TableRunner {
         LOG.debug("{}: {}", arm.name(), needsEarlierRun.getMessage());
       }
     }
+    OutputFolder.check(out, OutputFolder.Kind.REPRO, "--out");
     for (TableSpec.Arm arm : spec.arms()) {
       io.jqp.experiments.tasks.Tasks.byId(arm.task())
           .checkData(java.util.Objects.requireNonNull(bases.get(arm.task())));
     }
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new JqpException("--out " + out + " is a file; give a folder");
-    }
-    Files.createDirectories(out);
+    OutputFolder.claim(out, OutputFolder.Kind.REPRO);
     int total = spec.arms().size() * seeds.size();
     int k = 0;
     Map<String, List<RunSummary>> byArm = new LinkedHashMap<>();
@@ -125,6 +124,7 @@ public final class TableRunner {
           if (Files.isDirectory(dir)) {
             deleteUnfinished(dir);
           }
+          OutputFolder.claim(dir, OutputFolder.Kind.RUN);
           LOG.info("[{}/{}] {} seed {} -> {}", k, total, arm.name(), seed, dir);
           runner.run(c, dir);
         }

@@ -145,6 +145,19 @@ public final class TfModel implements AutoCloseable {
   }
 
   /**
+   * The weighted layers a model definition builds for this input, in build order, from a scratch
+   * graph (no session, no data): what per-layer rules can match.
+   */
+  public static List<String> layerNames(TfModelDef def, long[] sampleShape, long seed) {
+    try (Graph scratch = new Graph()) {
+      TfNetwork discovery =
+          new TfNetwork(scratch, Recipe.fullPrecision(), seed, 1, List.of(), true);
+      def.build(discovery, TfFeeds.input(Ops.create(scratch), sampleShape));
+      return List.copyOf(discovery.weightedLayers());
+    }
+  }
+
+  /**
    * Builds a model.
    *
    * @param sampleShape one input's shape (e.g. {28, 28, 1})

@@ -44,15 +44,23 @@ public final class Jqp {
   public static int execute(CommandLine cl, String... args) {
     cl.setExecutionExceptionHandler(
         (ex, line, parsed) -> {
-          Throwable t = ex;
-          while (t != null && !(t instanceof JqpException)) {
-            t = t.getCause();
-          }
-          if (t != null) {
-            line.getErr().println("error: " + t.getMessage());
+          String bad = UserErrors.message(ex);
+          if (bad != null) {
+            line.getErr().println("error: " + bad);
             return 2;
           }
-          throw ex;
+          if (System.getenv("JQP_DEBUG") != null) {
+            ex.printStackTrace(line.getErr());
+          }
+          line.getErr().println("error: " + UserErrors.internal(ex));
+          return 1;
+        });
+    cl.setParameterExceptionHandler(
+        (ex, given) -> {
+          // one line: picocli's usage help only with --help
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("error: " + UserErrors.usage(ex));
+          return 2;
         });
     cl.setExecutionStrategy(
         parsed -> {

@@ -14,12 +14,17 @@ import java.nio.file.StandardCopyOption;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   public static void write(Path file, byte[] content) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
+    Path dir =
+        java.util.Objects.requireNonNull(file.toAbsolutePath().getParent(), "a file has a folder");
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    // not createTempFile: its 0600 mode would stay on the result; this file gets the umask's mode
+    Path tmp =
+        dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     try {
-      Files.write(tmp, content);
+      Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

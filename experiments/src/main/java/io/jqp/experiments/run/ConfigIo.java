@@ -13,10 +13,68 @@ import java.util.Map;
  * the field.
  */
 public final class ConfigIo {
-  static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  static final ObjectMapper YAML = strict(new ObjectMapper(new YAMLFactory()));
+
+  /** The largest config file read, in bytes (a run spec is a few hundred). */
+  public static final long MAX_CONFIG_BYTES = 1 << 20;
+
+  /**
+   * No coercion and no truncation: {@code 7} is not a boolean, {@code 7.9} not an int, {@code "1"}
+   * not a number; a duplicate key is an error, not the last value.
+   */
+  static ObjectMapper strict(ObjectMapper m) {
+    m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    m.coercionConfigDefaults()
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+    for (com.fasterxml.jackson.databind.type.LogicalType t :
+        new com.fasterxml.jackson.databind.type.LogicalType[] {
+          com.fasterxml.jackson.databind.type.LogicalType.Integer,
+          com.fasterxml.jackson.databind.type.LogicalType.Float,
+          com.fasterxml.jackson.databind.type.LogicalType.Boolean,
+          com.fasterxml.jackson.databind.type.LogicalType.Textual
+        }) {
+      m.coercionConfigFor(t)
+          .setCoercion(
+              com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+              com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+          .setCoercion(
+              com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+              com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+          .setCoercion(
+              com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
+              com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+          .setCoercion(
+              com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+              com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+    }
+    // an int is a fine double (learningRate: 1)
+    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Float)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert);
+    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Integer)
+        .setCoercion(
+            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+            com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert);
+    return m;
+  }
 
   private ConfigIo() {}
 
@@ -63,8 +121,26 @@ public final class ConfigIo {
   }
 
   private static Map<String, Object> read(java.nio.file.Path file) {
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw new JqpException("--config " + file + " is a folder; give a YAML file");
+    }
     if (!java.nio.file.Files.isRegularFile(file)) {
       throw new JqpException("--config " + file + " does not exist");
+    }
+    try {
+      long size = java.nio.file.Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new JqpException(
+            "--config "
+                + file
+                + " is "
+                + size
+                + " bytes; a config is at most "
+                + MAX_CONFIG_BYTES
+                + " (is it the right file?)");
+      }
+    } catch (java.io.IOException e) {
+      throw new JqpException("--config " + file + " cannot be read; check its permissions");
     }
     try {
       @SuppressWarnings("unchecked")
@@ -121,7 +197,14 @@ public final class ConfigIo {
    */
   static TrainConfig copy(TrainConfig base, Map<String, Object> given) {
     Map<String, Object> changes = new java.util.LinkedHashMap<>();
-    given.forEach((k, v) -> changes.put(k.contains(".") ? RunSpec.field(k) : k, v));
+    given.forEach(
+        (k, v) -> {
+          String field = k.contains(".") ? RunSpec.field(k) : k;
+          if (v == null) {
+            throw new JqpException(field + ": is empty (null); give a value or drop the key");
+          }
+          changes.put(field, v);
+        });
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = YAML.convertValue(base, Map.class);
     Object task = changes.get("task");
@@ -138,6 +221,49 @@ public final class ConfigIo {
     } catch (IllegalArgumentException e) {
       throw translate(e);
     }
+  }
+
+  /** What a field of this Java type takes, in the words of a YAML file. */
+  static String expected(Class<?> type) {
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == double.class || type == Double.class || type == float.class) {
+      return "a number";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "a section of keys";
+    }
+    if (java.util.List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static String given(com.fasterxml.jackson.databind.exc.MismatchedInputException m) {
+    String msg = String.valueOf(m.getOriginalMessage());
+    java.util.regex.Matcher v =
+        java.util.regex.Pattern.compile("(?:value|token) \\(([^)]*)\\)").matcher(msg);
+    if (v.find()) {
+      String got = v.group(1);
+      return ", got "
+          + switch (got.replace("`", "").replace("JsonToken.", "")) {
+            case "START_ARRAY" -> "a list";
+            case "START_OBJECT" -> "a section";
+            case "VALUE_STRING" -> "text";
+            case "VALUE_NUMBER_INT", "VALUE_NUMBER_FLOAT" -> "a number";
+            case "VALUE_TRUE", "VALUE_FALSE" -> "true/false";
+            default -> got;
+          };
+    }
+    java.util.regex.Matcher tok = java.util.regex.Pattern.compile("from (\\w+) value").matcher(msg);
+    return tok.find() ? ", got " + tok.group(1).toLowerCase(java.util.Locale.ROOT) : "";
   }
 
   static JqpException translate(Exception e) {
@@ -164,9 +290,20 @@ public final class ConfigIo {
       if (c instanceof JqpException j) {
         return j;
       }
-      String field =
-          m.getPath().isEmpty() ? "config" : m.getPath().get(m.getPath().size() - 1).getFieldName();
-      return new JqpException(field + ": " + m.getOriginalMessage().split("\n")[0]);
+      StringBuilder field = new StringBuilder();
+      for (JsonMappingException.Reference r : m.getPath()) {
+        if (r.getFieldName() != null) {
+          field.append(field.length() == 0 ? "" : ".").append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          field.append('[').append(r.getIndex()).append(']');
+        }
+      }
+      String name = field.length() == 0 ? "config" : field.toString();
+      if (m instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+          && mi.getTargetType() != null) {
+        return new JqpException(name + ": must be " + expected(mi.getTargetType()) + given(mi));
+      }
+      return new JqpException(name + ": " + m.getOriginalMessage().split("\n")[0]);
     }
     return new JqpException("config: " + e.getMessage());
   }

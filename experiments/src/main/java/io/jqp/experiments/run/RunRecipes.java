@@ -137,6 +137,52 @@ final class RunRecipes {
   }
 
   /**
+   * Resolves every strategy the config names with its options, whether or not its stage is on (bits
+   * 32, sparsity 0), and checks that every rule's layer glob matches a layer of the model, so a
+   * misspelt id, option or glob fails in one line before any data is read.
+   */
+  void validate(TrainConfig c, java.util.List<String> layers) {
+    QuantizerProvider qp = plugins.quantizers().get(c.quantizer());
+    plugins.quantizer(
+        c.quantizer(),
+        declared(
+            qp,
+            Map.of("bits", c.bits() < 32 ? c.bits() : 8, "delay", 0L, "window", 0),
+            c.quantizerOptions()));
+    Map<String, Object> prune = new LinkedHashMap<>();
+    prune.put("sparsity", c.sparsity() > 0 ? c.sparsity() : 0.5);
+    prune.put("start", 0L);
+    prune.put("interval", 1L);
+    prune.put("repetitions", 0);
+    plugins.pruner(
+        c.pruner(), declared(plugins.pruners().get(c.pruner()), prune, c.prunerOptions()));
+    for (int i = 0; i < c.overrides().size(); i++) {
+      LayerOverride o = c.overrides().get(i);
+      SiteRule rule = SiteRule.layers(o.layers());
+      if (layers.stream().noneMatch(rule::matchesLayer)) {
+        throw new JqpException(
+            "rules["
+                + i
+                + "].layers: '"
+                + o.layers()
+                + "' matches no layer of "
+                + c.model()
+                + " ("
+                + String.join(", ", layers)
+                + "); fix the pattern");
+      }
+      if (o.quantizer() != null) {
+        plugins.quantizer(
+            o.quantizer(), o.quantizerOptions() == null ? Map.of() : o.quantizerOptions());
+      }
+      if (o.pruner() != null) {
+        plugins.pruner(o.pruner(), o.prunerOptions() == null ? Map.of() : o.prunerOptions());
+      }
+    }
+    withRoles(Recipe.fullPrecision(), c);
+  }
+
+  /**
    * The run-level knobs (bits, delay, window; sparsity and schedule) a provider declares among its
    * options, then the spec's own options of the strategy (which win): a provider receives only
    * those, so one without {@code delay} is not handed it. An unknown id passes through for {@link

@@ -91,11 +91,12 @@ public final class Runner {
     return new RunRecipes(plugins).recipe(c, t);
   }
 
-  /** Refuses a folder that already holds a run, so nothing a user has is overwritten. */
+  /**
+   * Refuses a folder that already holds a run, or that jqp may not write into ({@link
+   * OutputFolder}), so nothing a user has is overwritten.
+   */
   public static void checkOutput(Path out) {
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new JqpException("--out " + out + " is a file; give a folder");
-    }
+    OutputFolder.check(out, OutputFolder.Kind.RUN, "--out");
     for (String f : new String[] {"metrics.json", "config.yaml", "model.ckpt"}) {
       if (Files.exists(out.resolve(f))) {
         throw new JqpException(
@@ -108,8 +109,21 @@ public final class Runner {
     }
   }
 
+  /**
+   * Checks what a config names before any data is read: every strategy with its options (stages off
+   * included), every rule's glob against the model's layers, the roles.
+   */
+  public void validate(TrainConfig c) {
+    io.jqp.experiments.tasks.Task task = Tasks.byId(c.task());
+    TfModelDef def =
+        io.jqp.experiments.models.Models.create(c.model(), task.modelInput(), c.modelOptions());
+    long[] shape = task.modelInput().sampleShape().stream().mapToLong(Long::longValue).toArray();
+    new RunRecipes(plugins).validate(c, TfModel.layerNames(def, shape, c.seed()));
+  }
+
   /** Validates, trains, evaluates and writes the run folder. */
   public Result run(TrainConfig c, Path out) throws IOException {
+    validate(c);
     TrainConfig.Timing timing = c.timing(stepsPerEpoch(c));
     RunRecipes.checkTiming(c, timing);
     Recipe recipe = recipe(c, timing);
@@ -122,6 +136,7 @@ public final class Runner {
    * and optimizer.
    */
   public Result run(TrainConfig c, Recipe recipe, Path out) throws IOException {
+    validate(c);
     checkOutput(out);
     return train(c, recipe, out, false, true);
   }
@@ -209,7 +224,7 @@ public final class Runner {
                 + " training samples; lower batchSize or raise trainLimit");
       }
       if (!resuming) {
-        Files.createDirectories(out);
+        OutputFolder.claim(out, OutputFolder.Kind.RUN);
         AtomicFiles.write(out.resolve("config.yaml"), YAML.writeValueAsString(RunSpec.of(c)));
       }
       int perEpoch = data.size() / c.batchSize();

@@ -126,6 +126,9 @@ final class SpecPaths {
       String field = byPath.get(path);
       if (field != null) {
         Object v = e.getValue();
+        if (v == null) {
+          throw new JqpException(path + ": is empty (null); give a value or drop the key");
+        }
         out.put(field, field.equals("overrides") ? rulesToOverrides(v) : v);
         continue;
       }

@@ -153,12 +153,17 @@ public final class Sweep {
       throw new JqpException("--parallel must be >= 1, got " + parallel);
     }
     List<Point> points = points();
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new JqpException("--out " + out + " is a file; give a folder");
-    }
-    Files.createDirectories(out);
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+    OutputFolder.check(out, OutputFolder.Kind.SWEEP, "--out");
     Runner runner = new Runner(plugins);
+    for (Point p : points) {
+      try {
+        runner.validate(p.config());
+      } catch (JqpException e) {
+        throw new JqpException("point " + p.name() + ": " + e.getMessage());
+      }
+    }
+    OutputFolder.claim(out, OutputFolder.Kind.SWEEP);
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
     ExecutorService pool = Executors.newFixedThreadPool(parallel);
     List<Future<Outcome>> futures = new ArrayList<>();
     int total = points.size();
@@ -189,6 +194,8 @@ public final class Sweep {
     for (String f : new String[] {"config.yaml", "layers.csv", "model.ckpt", "error.txt"}) {
       Files.deleteIfExists(dir.resolve(f));
     }
+    // the sweep owns its points' folders, those of sweeps written before markers too
+    OutputFolder.claim(dir, OutputFolder.Kind.RUN);
     LOG.info("[{}/{}] {}", k, total, p.name());
     try {
       runner.run(p.config().copy(Map.of("threads", threads)), dir);

@@ -121,6 +121,9 @@ public record TrainConfig(
   /** The id a role bound in code (an instance, not an id) is recorded under; it cannot re-run. */
   public static final String BOUND_IN_CODE = "bound-in-code";
 
+  /** The most epochs a run may ask for (the paper trains 250). */
+  public static final int MAX_EPOCHS = 10_000;
+
   public static final java.util.List<String> PRESETS =
       java.util.List.of("none", "prune-then-quantize", "quantize-then-prune");
 
@@ -133,7 +136,10 @@ public record TrainConfig(
             ? java.util.Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(modelOptions));
     io.jqp.experiments.models.Models.check(model, task, t.modelInput(), modelOptions);
-    check(epochs >= 1, "epochs", "must be >= 1, got " + epochs);
+    check(
+        epochs >= 1 && epochs <= MAX_EPOCHS,
+        "epochs",
+        "must be in [1, " + MAX_EPOCHS + "], got " + epochs);
     check(
         batchSize >= 1 && batchSize <= 4096, "batchSize", "must be in [1, 4096], got " + batchSize);
     optimizerOptions =
