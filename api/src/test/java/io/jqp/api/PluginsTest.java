@@ -93,16 +93,23 @@ class PluginsTest {
         new StrategyOptions(
             "pruner 'magnitude'", Map.of("sparsity", "half", "n", 2.5, "mode", "fast"));
     assertEquals(
-        "option 'sparsity' of pruner 'magnitude' must be a number, got 'half'",
+        "option 'sparsity' of pruner 'magnitude' must be a number, got \"half\"",
         assertThrows(JqpException.class, () -> o.getDouble("sparsity", 0)).getMessage());
     assertEquals(
-        "option 'n' of pruner 'magnitude' must be a whole number, got '2.5'",
+        "option 'n' of pruner 'magnitude' must be a whole number, got 2.5",
         assertThrows(JqpException.class, () -> o.getInt("n", 0)).getMessage());
     assertEquals(
         "option 'mode' of pruner 'magnitude' must be one of kind, site-kind, got 'fast'",
         assertThrows(JqpException.class, () -> o.getEnum("mode", Mode.class, Mode.KIND))
             .getMessage());
     assertEquals(0.25, o.getDouble("missing", 0.25));
+    // no coercion: text is not a number, 7.9 is not 7, 4.0 is not a whole number either
+    StrategyOptions strict =
+        new StrategyOptions("quantizer 'fixed'", Map.of("bits", "8", "d", 7.9, "w", 4.0, "on", 1));
+    assertThrows(JqpException.class, () -> strict.getInt("bits", 0));
+    assertThrows(JqpException.class, () -> strict.getInt("d", 0));
+    assertThrows(JqpException.class, () -> strict.getLong("w", 0));
+    assertThrows(JqpException.class, () -> strict.getBoolean("on", false));
   }
 
   enum Mode {

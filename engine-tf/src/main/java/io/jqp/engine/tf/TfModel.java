@@ -397,7 +397,7 @@ public final class TfModel implements AutoCloseable {
   public void restore(Path file) throws IOException {
     TfCheckpoint.Content c = TfCheckpoint.read(file);
     if (!c.fingerprint().equals(fingerprint)) {
-      throw new JqpException(
+      throw new FingerprintMismatch(
           "checkpoint "
               + file
               + " belongs to another model or recipe (fingerprint "
@@ -414,6 +414,18 @@ public final class TfModel implements AutoCloseable {
     }
     variables.load(session, c.variables(), "checkpoint " + file);
     this.step = c.step();
+  }
+
+  /**
+   * A checkpoint whole and readable but saved for another model or recipe (the run's spec was
+   * edited): not damage, so it is not set aside.
+   */
+  public static final class FingerprintMismatch extends JqpException {
+    private static final long serialVersionUID = 1L;
+
+    FingerprintMismatch(String message) {
+      super(message);
+    }
   }
 
   @Override

@@ -55,6 +55,16 @@ public final class Jqp {
           line.getErr().println("error: " + UserErrors.internal(ex));
           return 1;
         });
+    cl.registerConverter(
+        java.nio.file.Path.class,
+        s -> {
+          try {
+            return java.nio.file.Path.of(s);
+          } catch (java.nio.file.InvalidPathException e) {
+            throw new CommandLine.TypeConversionException(
+                "'" + UserErrors.printable(s) + "' is not a usable path: " + e.getReason());
+          }
+        });
     cl.setParameterExceptionHandler(
         (ex, given) -> {
           // one line: picocli's usage help only with --help

@@ -24,10 +24,21 @@ final class SummarizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<RunSummary> rows = new ArrayList<>();
+    int skipped = 0;
     for (Path p : runs) {
-      rows.add(RunSummary.read(p));
+      try {
+        rows.add(RunSummary.read(p));
+      } catch (io.jqp.api.JqpException damaged) {
+        // one line per damaged folder; the others are still summarized
+        System.err.println("skipped: " + damaged.getMessage());
+        skipped++;
+      }
+    }
+    if (rows.isEmpty()) {
+      throw new io.jqp.api.JqpException(
+          "none of the " + runs.size() + " folders holds a readable finished run");
     }
     System.out.println(RunSummary.markdown(rows));
-    return rows.stream().allMatch(RunSummary::sparsityOk) ? 0 : 1;
+    return skipped == 0 && rows.stream().allMatch(RunSummary::sparsityOk) ? 0 : 1;
   }
 }

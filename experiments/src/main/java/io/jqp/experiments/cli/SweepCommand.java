@@ -38,9 +38,33 @@ final class SweepCommand implements Callable<Integer> {
           "runs at a time, TensorFlow threads split between them (default: ${DEFAULT-VALUE})")
   int parallel = 1;
 
+  @Option(
+      names = "--allow-large-grid",
+      description = "run a grid of more than 1000 points (each is a whole training run)")
+  boolean allowLarge;
+
   @Override
   public Integer call() throws Exception {
     Sweep sweep = Sweep.load(config);
+    long size;
+    try {
+      size = sweep.size();
+    } catch (ArithmeticException e) {
+      size = Long.MAX_VALUE;
+    }
+    if (size > Sweep.MAX_POINTS && !allowLarge) {
+      throw new io.jqp.api.JqpException(
+          "--config "
+              + config
+              + " is a grid of "
+              + (size == Long.MAX_VALUE ? "too many" : String.valueOf(size))
+              + " runs; more than "
+              + Sweep.MAX_POINTS
+              + " need --allow-large-grid");
+    }
+    if (parallel < 1 || parallel > 64) {
+      throw new io.jqp.api.JqpException("--parallel: must be in [1, 64], got " + parallel);
+    }
     List<Sweep.Outcome> outcomes = sweep.run(out, parallel, Plugins.load());
     long failed = outcomes.stream().filter(o -> !o.status().equals("ok")).count();
     if (outcomes.size() > failed) {

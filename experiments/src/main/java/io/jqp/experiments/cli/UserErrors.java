@@ -92,6 +92,10 @@ final class UserErrors {
       return "";
     }
     String line = s.strip().replace('\n', ' ').replace('\r', ' ');
+    // no Java class names in what a user reads ("java.nio.file.InvalidPathException: ...")
+    line =
+        line.replaceAll(
+            "\\b(?:java|javax|com|org|io)\\.(?:[a-z0-9_]+\\.)+([A-Z]\\w*)(?::\\s*)?", "");
     return printable(line);
   }
 

@@ -74,8 +74,9 @@ final class Checkpoints {
 
   /**
    * Restores the newest checkpoint that reads back whole and fits the model; an unreadable one
-   * (truncated, corrupt, another model or recipe) is reported and renamed {@code *.ckpt.unusable}
-   * (never overwritten or deleted), and the one before it is tried.
+   * (truncated, corrupt) is reported and renamed {@code *.ckpt.unusable} (never overwritten or
+   * deleted), and the one before it is tried. A whole checkpoint saved with another spec (the run's
+   * {@code config.yaml} edited since) is a one-line refusal that changes no file.
    */
   static Progress restoreNewest(TfModel model, Path out) throws IOException {
     List<String> problems = new ArrayList<>();
@@ -87,6 +88,13 @@ final class Checkpoints {
                 json.get("epochs"), new TypeReference<List<Runner.Epoch>>() {});
         model.restore(ckpt);
         return new Progress(ckpt, epochs, json.get("loss_sum").asDouble());
+      } catch (TfModel.FingerprintMismatch e) {
+        // a whole checkpoint of another spec: the run's config.yaml was edited; touch nothing
+        throw new JqpException(
+            "--resume: "
+                + out.resolve("config.yaml")
+                + " is not the spec the run's checkpoints were saved with (edited since?);"
+                + " undo the edit, or start the changed run in a new folder with --config");
       } catch (IOException | RuntimeException e) {
         String why =
             e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];

@@ -120,7 +120,8 @@ public final class ConfigIo {
     return java.util.Optional.of(java.nio.file.Path.of(folder));
   }
 
-  private static Map<String, Object> read(java.nio.file.Path file) {
+  /** A YAML map from a file of at most {@link #MAX_CONFIG_BYTES}; an empty file is an empty map. */
+  public static Map<String, Object> read(java.nio.file.Path file) {
     if (java.nio.file.Files.isDirectory(file)) {
       throw new JqpException("--config " + file + " is a folder; give a YAML file");
     }
@@ -146,9 +147,13 @@ public final class ConfigIo {
       @SuppressWarnings("unchecked")
       Map<String, Object> m = YAML.readValue(file.toFile(), Map.class);
       return m == null ? Map.of() : m;
-    } catch (java.io.IOException e) {
+    } catch (java.io.CharConversionException e) {
+      throw new JqpException(file + " is not valid YAML: it is not UTF-8 text");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new JqpException(
-          file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\n")[0]);
+          file + " is not valid YAML: " + String.valueOf(e.getOriginalMessage()).split("\n")[0]);
+    } catch (java.io.IOException e) {
+      throw new JqpException(file + " cannot be read; check it and its permissions");
     }
   }
 

@@ -43,6 +43,35 @@ public final class Report {
       double weightMb,
       double activationMb) {}
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Report.class);
+
+  private static Row row(Path dir, Path run) throws IOException {
+    JsonNode metrics = RunSummary.metrics(run);
+    TrainConfig c;
+    try {
+      c = ConfigIo.readRun(run.resolve("config.yaml"));
+    } catch (IOException | RuntimeException e) {
+      throw new JqpException(
+          run.resolve("config.yaml") + " is damaged: " + ConfigIo.translate(e).getMessage());
+    }
+    List<String[]> layers = new ArrayList<>();
+    List<String> lines = Files.readAllLines(run.resolve("layers.csv"));
+    if (lines.isEmpty()) {
+      throw new JqpException(run.resolve("layers.csv") + " is empty");
+    }
+    for (String l : lines.subList(1, lines.size())) {
+      String[] cells = l.split(",", -1);
+      try {
+        Double.parseDouble(cells[4]);
+        Double.parseDouble(cells[6]);
+      } catch (RuntimeException e) {
+        throw new JqpException(run.resolve("layers.csv") + " is damaged at '" + l + "'");
+      }
+      layers.add(cells);
+    }
+    return new Row(dir.relativize(run).toString(), c, metrics, layers);
+  }
+
   public static List<Group> write(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new JqpException(dir + " is not a folder of runs");
@@ -52,14 +81,17 @@ public final class Report {
       for (Path m :
           walk.filter(p -> p.getFileName().toString().equals("metrics.json")).sorted().toList()) {
         Path run = java.util.Objects.requireNonNull(m.getParent());
-        TrainConfig c = ConfigIo.readRun(run.resolve("config.yaml"));
-        List<String[]> layers = new ArrayList<>();
-        List<String> lines = Files.readAllLines(run.resolve("layers.csv"));
-        for (String l : lines.subList(1, lines.size())) {
-          layers.add(l.split(",", -1));
+        try {
+          rows.add(row(dir, run));
+        } catch (IOException | RuntimeException damaged) {
+          // one damaged folder is named and left out; the rest is still reported
+          LOG.warn(
+              "skipped {}: {}",
+              run,
+              damaged instanceof JqpException
+                  ? damaged.getMessage()
+                  : "config.yaml or layers.csv does not hold what a run writes");
         }
-        rows.add(
-            new Row(dir.relativize(run).toString(), c, Runner.JSON.readTree(m.toFile()), layers));
       }
     }
     if (rows.isEmpty()) {

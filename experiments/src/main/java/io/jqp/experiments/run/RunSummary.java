@@ -47,12 +47,55 @@ public record RunSummary(
     return sparsityProblems.isEmpty();
   }
 
+  /**
+   * Reads a finished run folder; a damaged one (metrics.json, config.yaml or layers.csv that does
+   * not parse or lacks what a finished run writes) fails in one line naming the folder and file.
+   */
   public static RunSummary read(Path dir) throws IOException {
+    try {
+      return readUnchecked(dir);
+    } catch (JqpException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new JqpException(
+          dir + " is damaged (layers.csv or metrics.json does not hold what a run writes)");
+    }
+  }
+
+  /**
+   * A finished run's metrics.json, checked: a JSON object with numeric metric, weight_mb,
+   * activation_mb and pd.
+   */
+  public static JsonNode metrics(Path dir) {
     Path metrics = dir.resolve("metrics.json");
     if (!Files.isRegularFile(metrics)) {
       throw new JqpException(dir + " is not a finished run (no metrics.json)");
     }
-    JsonNode m = Runner.JSON.readTree(metrics.toFile());
+    JsonNode m;
+    try {
+      m = Runner.JSON.readTree(metrics.toFile());
+    } catch (IOException e) {
+      throw new JqpException(metrics + " is damaged (not JSON); re-run the run or remove it");
+    }
+    if (m == null || !m.isObject()) {
+      throw new JqpException(
+          metrics + " is damaged (empty or not an object); re-run the run or remove it");
+    }
+    for (String k : new String[] {"weight_mb", "activation_mb", "pd"}) {
+      if (!m.path(k).isNumber()) {
+        throw new JqpException(
+            metrics + " is damaged (no number '" + k + "'); re-run the run or remove it");
+      }
+    }
+    if (!m.path("metric").isNumber() && !m.path("accuracy").isNumber()) {
+      throw new JqpException(
+          metrics + " is damaged (no number 'metric'); re-run the run or remove it");
+    }
+    return m;
+  }
+
+  private static RunSummary readUnchecked(Path dir) throws IOException {
+    JsonNode m = metrics(dir);
     TrainConfig c;
     try {
       c = ConfigIo.readRun(dir.resolve("config.yaml"));

@@ -64,17 +64,8 @@ public final class Sweep {
    */
   @SuppressWarnings("unchecked")
   public static Sweep load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new JqpException("--config " + file + " does not exist");
-    }
-    Map<String, Object> doc;
-    try {
-      doc = ConfigIo.YAML.readValue(file.toFile(), Map.class);
-    } catch (IOException e) {
-      throw new JqpException(
-          file + " is not valid YAML: " + String.valueOf(e.getMessage()).split("\\n")[0]);
-    }
-    if (doc == null) {
+    Map<String, Object> doc = ConfigIo.read(file);
+    if (doc.isEmpty()) {
       throw new JqpException(file + " is empty; give 'base' and 'axes'");
     }
     for (String key : doc.keySet()) {
@@ -111,10 +102,39 @@ public final class Sweep {
     return new Sweep(base, axes);
   }
 
-  /** Every combination, validated: a bad axis value fails naming the axis before anything runs. */
+  /** The most points a sweep runs without {@code --allow-large-grid}. */
+  public static final long MAX_POINTS = 1000;
+
+  /** How many points the grid has (the product of the axes' lengths). */
+  public long size() {
+    long n = 1;
+    for (List<Object> values : axes.values()) {
+      n = Math.multiplyExact(n, values.size());
+    }
+    return n;
+  }
+
+  /**
+   * Every combination, validated: a bad axis value fails naming the axis before anything runs; two
+   * values that would share a folder ({@code a b} and {@code a_b}) are refused.
+   */
   public List<Point> points() {
     List<Point> points = new ArrayList<>();
     expand(new ArrayList<>(axes.keySet()), 0, new LinkedHashMap<>(), points);
+    Map<String, Point> byName = new LinkedHashMap<>();
+    for (Point p : points) {
+      Point other = byName.putIfAbsent(p.name(), p);
+      if (other != null) {
+        throw new JqpException(
+            "axes: "
+                + other.values()
+                + " and "
+                + p.values()
+                + " would share the folder "
+                + p.name()
+                + "; make the values distinct");
+      }
+    }
     return points;
   }
 
@@ -188,8 +208,18 @@ public final class Sweep {
   private Outcome runOne(Runner runner, Point p, Path dir, int threads, int k, int total)
       throws IOException {
     if (Files.isRegularFile(dir.resolve("metrics.json"))) {
-      LOG.info("[{}/{}] {}: finished before, kept", k, total, p.name());
-      return read(p, dir);
+      try {
+        Outcome kept = read(p, dir);
+        LOG.info("[{}/{}] {}: finished before, kept", k, total, p.name());
+        return kept;
+      } catch (JqpException damaged) {
+        // the sweep owns the point's folder: a damaged result is set aside and the point re-run
+        LOG.warn("[{}/{}] {}: {}; running it again", k, total, p.name(), damaged.getMessage());
+        Files.move(
+            dir.resolve("metrics.json"),
+            dir.resolve("metrics.json.damaged"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
     }
     for (String f : new String[] {"config.yaml", "layers.csv", "model.ckpt", "error.txt"}) {
       Files.deleteIfExists(dir.resolve(f));
@@ -218,7 +248,7 @@ public final class Sweep {
   }
 
   private static Outcome read(Point p, Path dir) throws IOException {
-    JsonNode m = Runner.JSON.readTree(dir.resolve("metrics.json").toFile());
+    JsonNode m = RunSummary.metrics(dir);
     return new Outcome(
         p,
         "ok",
