@@ -85,7 +85,7 @@ class RunSpecTest {
         "pruning: {windw: 3}|unknown key 'pruning.windw'; known in pruning: activations, pruner, sparsity, window",
         "{quantisation: {bits: 8}, pruning: {sparsity: 0.5}}|unknown key 'quantisation'; known: checkpoints, data, method, model, optimization, pruning, quantization, roles, rules, schedule",
         "model: {options: {width: 9}}|model.options.width: must be in [1, 8], got 9 (model 'small-cnn')",
-        "optimization: {epochs: 0}|optimization.epochs: must be >= 1, got 0",
+        "optimization: {epochs: 0}|optimization.epochs: must be in [1, 10000], got 0",
         "quantization: {quantizer: {id: fixed, options: {bitz: 4}}, bits: 8}|unknown option 'bitz' for quantizer 'fixed'",
         "optimization: {optimizer: {id: adam, options: {betta: 0.95}}}|unknown option 'betta' for optimizer 'adam'; known: beta1, beta2, epsilon",
         "rules: [{layers: conv1, colour: red}]|unknown key 'rules.colour'; known in rules: layers, pruner, quantizer, site",

@@ -20,7 +20,7 @@ class TrainConfigSpec : StringSpec({
     }
 
     "a bad value names the field" {
-        shouldThrow<JqpException> { TrainConfig.defaults().withEpochs(-3) }.message shouldBe "epochs: must be >= 1, got -3"
+        shouldThrow<JqpException> { TrainConfig.defaults().withEpochs(-3) }.message shouldBe "epochs: must be in [1, 10000], got -3"
     }
 
     "the recipe of a config comes from the plugins found by ServiceLoader" {

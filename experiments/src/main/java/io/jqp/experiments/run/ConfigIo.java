@@ -258,7 +258,7 @@ public final class ConfigIo {
     if (v.find()) {
       String got = v.group(1);
       return ", got "
-          + switch (got.replace("`", "").replace("JsonToken.", "")) {
+          + switch (got.replace("`", "").replace("JsonToken.", "").replace("token ", "")) {
             case "START_ARRAY" -> "a list";
             case "START_OBJECT" -> "a section";
             case "VALUE_STRING" -> "text";
