@@ -1,9 +1,13 @@
 package io.jqp.experiments.run;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jqp.api.JqpException;
 import java.util.Map;
@@ -26,53 +30,23 @@ public final class ConfigIo {
     m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-        .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    m.coercionConfigDefaults()
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
-    for (com.fasterxml.jackson.databind.type.LogicalType t :
-        new com.fasterxml.jackson.databind.type.LogicalType[] {
-          com.fasterxml.jackson.databind.type.LogicalType.Integer,
-          com.fasterxml.jackson.databind.type.LogicalType.Float,
-          com.fasterxml.jackson.databind.type.LogicalType.Boolean,
-          com.fasterxml.jackson.databind.type.LogicalType.Textual
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    // no scalar becomes another kind of scalar ...
+    for (CoercionInputShape shape :
+        new CoercionInputShape[] {
+          CoercionInputShape.String,
+          CoercionInputShape.Integer,
+          CoercionInputShape.Float,
+          CoercionInputShape.Boolean
         }) {
-      m.coercionConfigFor(t)
-          .setCoercion(
-              com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
-              com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-          .setCoercion(
-              com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
-              com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-          .setCoercion(
-              com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
-              com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-          .setCoercion(
-              com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
-              com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+      m.coercionConfigDefaults().setCoercion(shape, CoercionAction.Fail);
     }
-    // an int is a fine double (learningRate: 1)
-    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Float)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert);
-    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Integer)
-        .setCoercion(
-            com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
-            com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert);
+    // ... except that a whole number is a fine number (learningRate: 1)
+    m.coercionConfigFor(LogicalType.Float)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert);
+    m.coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
     return m;
   }
 
