@@ -117,14 +117,8 @@ public final class TableRunner {
             arm.config()
                 .apply(
                     java.util.Objects.requireNonNull(bases.get(arm.task())).withSeed(seed), done);
-        if (Files.isRegularFile(dir.resolve("metrics.json")) && !readable(dir)) {
-          // a damaged finished run (this repro owns the folder): set aside and run again
-          Files.move(
-              dir.resolve("metrics.json"),
-              dir.resolve("metrics.json.damaged"),
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (Files.isRegularFile(dir.resolve("metrics.json"))) {
+        // a damaged finished run (this repro owns the folder) is set aside and run again
+        if (RunSummary.finished(dir)) {
           LOG.info(
               "[{}/{}] {} seed {}: finished before, reused ({})", k, total, arm.name(), seed, dir);
         } else {
@@ -220,17 +214,6 @@ public final class TableRunner {
         yield s;
       }
     };
-  }
-
-  /** Whether a finished arm's folder reads back whole; if not, says so in one line. */
-  private static boolean readable(Path dir) {
-    try {
-      RunSummary.read(dir);
-      return true;
-    } catch (JqpException | IOException e) {
-      LOG.warn("{}: {}; running it again", dir, e.getMessage());
-      return false;
-    }
   }
 
   private static void deleteUnfinished(Path dir) throws IOException {

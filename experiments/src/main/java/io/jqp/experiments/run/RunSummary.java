@@ -63,6 +63,29 @@ public record RunSummary(
   }
 
   /**
+   * Whether a folder that jqp owns (a sweep's point, a repro's arm) holds a finished run that reads
+   * back whole. A damaged one is named in one line and its metrics.json set aside as {@code
+   * metrics.json.damaged} (never deleted), so the caller runs it again.
+   */
+  public static boolean finished(Path dir) throws IOException {
+    if (!Files.isRegularFile(dir.resolve("metrics.json"))) {
+      return false;
+    }
+    try {
+      read(dir);
+      return true;
+    } catch (JqpException damaged) {
+      org.slf4j.LoggerFactory.getLogger(RunSummary.class)
+          .warn("{}; running it again", damaged.getMessage());
+      Files.move(
+          dir.resolve("metrics.json"),
+          dir.resolve("metrics.json.damaged"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return false;
+    }
+  }
+
+  /**
    * A finished run's metrics.json, checked: a JSON object with numeric metric, weight_mb,
    * activation_mb and pd.
    */

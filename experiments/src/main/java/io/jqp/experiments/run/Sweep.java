@@ -207,19 +207,10 @@ public final class Sweep {
 
   private Outcome runOne(Runner runner, Point p, Path dir, int threads, int k, int total)
       throws IOException {
-    if (Files.isRegularFile(dir.resolve("metrics.json"))) {
-      try {
-        Outcome kept = read(p, dir);
-        LOG.info("[{}/{}] {}: finished before, kept", k, total, p.name());
-        return kept;
-      } catch (JqpException damaged) {
-        // the sweep owns the point's folder: a damaged result is set aside and the point re-run
-        LOG.warn("[{}/{}] {}: {}; running it again", k, total, p.name(), damaged.getMessage());
-        Files.move(
-            dir.resolve("metrics.json"),
-            dir.resolve("metrics.json.damaged"),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
+    // the sweep owns the point's folder: a damaged result is set aside and the point re-run
+    if (RunSummary.finished(dir)) {
+      LOG.info("[{}/{}] {}: finished before, kept", k, total, p.name());
+      return read(p, dir);
     }
     for (String f : new String[] {"config.yaml", "layers.csv", "model.ckpt", "error.txt"}) {
       Files.deleteIfExists(dir.resolve(f));
