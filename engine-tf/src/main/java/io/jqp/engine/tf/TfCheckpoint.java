@@ -30,6 +30,19 @@ import java.util.zip.CheckedOutputStream;
  * {@code Session.save} is not used: it can silently write nothing.)
  */
 public final class TfCheckpoint {
+
+  /**
+   * A checkpoint whole and readable but saved for another model or recipe (the run's spec was
+   * edited): not damage, so it is not set aside.
+   */
+  public static final class FingerprintMismatch extends io.jqp.api.JqpException {
+    private static final long serialVersionUID = 1L;
+
+    FingerprintMismatch(String message) {
+      super(message);
+    }
+  }
+
   private static final long MAGIC = 0x4A51504B50543031L; // "JQPKPT01"
 
   /** One variable's value. */

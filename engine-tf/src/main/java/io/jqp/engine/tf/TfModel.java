@@ -5,7 +5,6 @@ import io.jqp.api.Recipe;
 import io.jqp.api.Site;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,13 +95,7 @@ public final class TfModel implements AutoCloseable {
     this.lossKind = lossKind;
     this.optimizer = optimizer;
     this.fingerprint = fingerprint;
-    List<String> order;
-    try (Graph scratch = new Graph()) {
-      TfNetwork discovery =
-          new TfNetwork(scratch, Recipe.fullPrecision(), seed, batchSize, List.of(), true);
-      def.build(discovery, TfFeeds.input(Ops.create(scratch), sampleShape));
-      order = List.copyOf(discovery.weightedLayers());
-    }
+    List<String> order = discover(def, sampleShape, seed, batchSize);
     this.graph = new Graph();
     try {
       this.net = new TfNetwork(graph, recipe, seed, batchSize, order, false);
@@ -149,9 +142,15 @@ public final class TfModel implements AutoCloseable {
    * graph (no session, no data): what per-layer rules can match.
    */
   public static List<String> layerNames(TfModelDef def, long[] sampleShape, long seed) {
+    return discover(def, sampleShape, seed, 1);
+  }
+
+  /** The discovery pass: the definition built once in a scratch graph, for its layer order. */
+  private static List<String> discover(
+      TfModelDef def, long[] sampleShape, long seed, int batchSize) {
     try (Graph scratch = new Graph()) {
       TfNetwork discovery =
-          new TfNetwork(scratch, Recipe.fullPrecision(), seed, 1, List.of(), true);
+          new TfNetwork(scratch, Recipe.fullPrecision(), seed, batchSize, List.of(), true);
       def.build(discovery, TfFeeds.input(Ops.create(scratch), sampleShape));
       return List.copyOf(discovery.weightedLayers());
     }
@@ -321,20 +320,8 @@ public final class TfModel implements AutoCloseable {
     if (trainStep == null) {
       throw new IllegalStateException("an inference copy has no training loss");
     }
-    Map<String, Operand<TFloat32>> gradients = trainStep.gradients();
     try (TfFeeds.Feed f = feeds.open(batch)) {
-      Session.Runner r = f.into(session.runner()).fetch(trainingLoss);
-      List<String> names = new ArrayList<>(gradients.keySet());
-      for (String n : names) {
-        r.fetch(gradients.get(n));
-      }
-      try (Result res = r.run()) {
-        Map<String, float[]> g = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-          g.put(names.get(i), TfVariables.read((TFloat32) res.get(i + 1)));
-        }
-        return new LossAndGradients(((TFloat32) res.get(0)).getFloat(), g);
-      }
+      return trainStep.lossAndGradients(session, f::into);
     }
   }
 
@@ -397,7 +384,7 @@ public final class TfModel implements AutoCloseable {
   public void restore(Path file) throws IOException {
     TfCheckpoint.Content c = TfCheckpoint.read(file);
     if (!c.fingerprint().equals(fingerprint)) {
-      throw new FingerprintMismatch(
+      throw new TfCheckpoint.FingerprintMismatch(
           "checkpoint "
               + file
               + " belongs to another model or recipe (fingerprint "
@@ -414,18 +401,6 @@ public final class TfModel implements AutoCloseable {
     }
     variables.load(session, c.variables(), "checkpoint " + file);
     this.step = c.step();
-  }
-
-  /**
-   * A checkpoint whole and readable but saved for another model or recipe (the run's spec was
-   * edited): not damage, so it is not set aside.
-   */
-  public static final class FingerprintMismatch extends JqpException {
-    private static final long serialVersionUID = 1L;
-
-    FingerprintMismatch(String message) {
-      super(message);
-    }
   }
 
   @Override

@@ -187,6 +187,25 @@ final class TfTrainStep {
     return gradients;
   }
 
+  /**
+   * The loss and every gradient for the fed batch, nothing updated (no training op runs; without
+   * the training flag fed, the network is in evaluation mode).
+   */
+  TfModel.LossAndGradients lossAndGradients(Session session, UnaryOperator<Session.Runner> feeds) {
+    Session.Runner r = feeds.apply(session.runner()).fetch(loss);
+    List<String> names = new ArrayList<>(gradients.keySet());
+    for (String n : names) {
+      r.fetch(gradients.get(n));
+    }
+    try (Result res = r.run()) {
+      Map<String, float[]> g = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        g.put(names.get(i), TfVariables.read((TFloat32) res.get(i + 1)));
+      }
+      return new TfModel.LossAndGradients(((TFloat32) res.get(0)).getFloat(), g);
+    }
+  }
+
   Operand<TFloat32> loss() {
     return loss;
   }

@@ -88,7 +88,7 @@ final class Checkpoints {
                 json.get("epochs"), new TypeReference<List<Runner.Epoch>>() {});
         model.restore(ckpt);
         return new Progress(ckpt, epochs, json.get("loss_sum").asDouble());
-      } catch (TfModel.FingerprintMismatch e) {
+      } catch (io.jqp.engine.tf.TfCheckpoint.FingerprintMismatch e) {
         // a whole checkpoint of another spec: the run's config.yaml was edited; touch nothing
         throw new JqpException(
             "--resume: "

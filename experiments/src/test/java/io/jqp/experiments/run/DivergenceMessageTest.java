@@ -47,7 +47,7 @@ class DivergenceMessageTest {
               + loss
               + "; first non-finite gradient is that of fc1/kernel; "
               + "no checkpoint was written; lower learningRate",
-          Runner.diverged(m, loss, out));
+          Divergence.message(m, loss, out));
     }
   }
 }
