@@ -2,6 +2,7 @@ package io.jqp.engine.tf;
 
 import io.jqp.api.LayerKind;
 import io.jqp.api.Recipe;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -291,5 +292,58 @@ public final class TfNetwork extends TfSites {
       throw new IllegalArgumentException("padding must be SAME or VALID, got " + padding);
     }
     return p;
+  }
+
+  // ---------------------------------------------------------------- users' layers
+
+  /**
+   * The public hook for a weighted layer a user writes: registers layer {@code name} of {@code
+   * kind}, creates its kernel of {@code shape} (He normal over {@code fanIn}, with weight decay)
+   * and returns it through the layer's weight site, Q(P(W)) as the recipe says. Record the layer's
+   * multiply-accumulates per example with {@link #recordMacs} (they feed BOPs), and mark its output
+   * with {@link #activationSite} like any built-in layer.
+   */
+  public Operand<TFloat32> weight(String name, LayerKind kind, long[] shape, long fanIn) {
+    int index = registerLayer(name, kind);
+    return weightSite(
+        name, index, shape, trainable(name + "/kernel", heNormal(shape, fanIn), shape, true));
+  }
+
+  /**
+   * A bias (or any other) trainable vector of a user's layer, zero-initialised, no weight decay, no
+   * site.
+   */
+  public Operand<TFloat32> bias(String name, int size) {
+    return trainable(name + "/bias", new float[size], new long[] {size}, false);
+  }
+
+  /**
+   * Records the multiply-accumulates of one example through a user's weighted layer (for BOPs, SPEC
+   * §10).
+   */
+  public void recordMacs(String layer, long perExample) {
+    if (!layerKinds.containsKey(layer)) {
+      throw new IllegalArgumentException(
+          "recordMacs names unknown layer '" + layer + "'; create it with weight(...) first");
+    }
+    macs(layer, perExample);
+  }
+
+  // ---------------------------------------------------------------- initialisation
+
+  float[] heNormal(long[] shape, long fanIn) {
+    int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    float[] w = new float[n];
+    double std = Math.sqrt(2.0 / fanIn);
+    for (int i = 0; i < n; i++) {
+      w[i] = (float) (random.nextGaussian() * std);
+    }
+    return w;
+  }
+
+  static float[] filled(long[] shape, float value) {
+    float[] a = new float[(int) Arrays.stream(shape).reduce(1, (x, y) -> x * y)];
+    Arrays.fill(a, value);
+    return a;
   }
 }
