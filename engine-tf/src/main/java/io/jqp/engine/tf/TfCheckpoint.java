@@ -100,6 +100,24 @@ public final class TfCheckpoint {
   }
 
   /**
+   * The fingerprint in a checkpoint's header (what model and recipe it was saved for), read without
+   * its variables; a file without a readable header fails in one line naming it.
+   */
+  public static String fingerprint(Path file) throws IOException {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 12))) {
+      if (in.readLong() != MAGIC) {
+        throw new JqpException(
+            "checkpoint " + file + " is not a jqp checkpoint (bad magic number)");
+      }
+      in.readLong();
+      return in.readUTF();
+    } catch (java.io.EOFException | java.io.UTFDataFormatException e) {
+      throw new JqpException("checkpoint " + file + " is truncated or damaged in its header");
+    }
+  }
+
+  /**
    * Reads and verifies a checkpoint; a truncated or corrupt file fails with a one-line message
    * naming it.
    */

@@ -73,6 +73,35 @@ final class Checkpoints {
   }
 
   /**
+   * Before a resume does anything: the newest checkpoint with a readable header must have been
+   * saved for this spec ({@code fingerprint}); one saved for another (the run's config.yaml edited
+   * since) is a one-line refusal that changes no file. Damaged checkpoints are left to {@link
+   * #restoreNewest}.
+   */
+  static void checkSpec(Path out, String fingerprint) throws IOException {
+    for (Path ckpt : list(out)) {
+      String saved;
+      try {
+        saved = io.jqp.engine.tf.TfCheckpoint.fingerprint(ckpt);
+      } catch (JqpException | IOException damaged) {
+        continue;
+      }
+      if (!saved.equals(fingerprint)) {
+        throw specEdited(out);
+      }
+      return;
+    }
+  }
+
+  private static JqpException specEdited(Path out) {
+    return new JqpException(
+        "--resume: "
+            + out.resolve("config.yaml")
+            + " is not the spec the run's checkpoints were saved with (edited since?);"
+            + " undo the edit, or start the changed run in a new folder with --config");
+  }
+
+  /**
    * Restores the newest checkpoint that reads back whole and fits the model; an unreadable one
    * (truncated, corrupt) is reported and renamed {@code *.ckpt.unusable} (never overwritten or
    * deleted), and the one before it is tried. A whole checkpoint saved with another spec (the run's
@@ -90,11 +119,7 @@ final class Checkpoints {
         return new Progress(ckpt, epochs, json.get("loss_sum").asDouble());
       } catch (io.jqp.engine.tf.TfCheckpoint.FingerprintMismatch e) {
         // a whole checkpoint of another spec: the run's config.yaml was edited; touch nothing
-        throw new JqpException(
-            "--resume: "
-                + out.resolve("config.yaml")
-                + " is not the spec the run's checkpoints were saved with (edited since?);"
-                + " undo the edit, or start the changed run in a new folder with --config");
+        throw specEdited(out);
       } catch (IOException | RuntimeException e) {
         String why =
             e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];

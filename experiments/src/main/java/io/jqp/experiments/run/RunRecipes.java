@@ -179,7 +179,10 @@ final class RunRecipes {
         plugins.pruner(o.pruner(), o.prunerOptions() == null ? Map.of() : o.prunerOptions());
       }
     }
-    withRoles(Recipe.fullPrecision(), c);
+    // a role bound in code is the caller's recipe, not the config's: only a re-run refuses it
+    Map<String, RunSpec.Strategy> byId = new LinkedHashMap<>(c.roles());
+    byId.values().removeIf(s -> s.id().equals(TrainConfig.BOUND_IN_CODE));
+    withRoles(Recipe.fullPrecision(), c.copy(Map.of("roles", byId)));
   }
 
   /**

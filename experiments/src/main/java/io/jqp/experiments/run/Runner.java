@@ -230,6 +230,9 @@ public final class Runner {
       int perEpoch = data.size() / c.batchSize();
       long totalSteps = (long) perEpoch * c.epochs();
       String fingerprint = fingerprint(c, external ? recipe : null);
+      if (resuming) {
+        Checkpoints.checkSpec(out, fingerprint);
+      }
       long t0 = System.nanoTime();
       double trainSeconds = 0;
       List<Epoch> epochs = new ArrayList<>();
