@@ -72,7 +72,8 @@ public final class Bench {
   public Result run(int steps, int warmup, int batch, int threads, int bits, double sparsity) {
     Quantizer q = plugins.quantizer("fixed", Map.of("bits", bits));
     Pruner wp = plugins.pruner("magnitude", Map.of("sparsity", sparsity));
-    Pruner ap = plugins.pruner("windowed", Map.of("sparsity", sparsity, "window", batch));
+    Pruner ap =
+        plugins.pruner("windowed", Map.<String, Object>of("sparsity", sparsity, "window", batch));
     Recipe fp32 = Recipe.fullPrecision();
     Recipe qpw = fp32.withWeightQuantizer(q).withActivationQuantizer(q).withWeightPruner(wp);
     Recipe qpwa = qpw.withActivationPruner(ap);

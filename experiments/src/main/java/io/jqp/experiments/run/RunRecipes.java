@@ -42,13 +42,15 @@ final class RunRecipes {
           plugins.quantizer(
               c.quantizer(),
               declared(
-                  qp, Map.of("bits", c.bits(), "delay", t.weightDelay()), c.quantizerOptions()));
+                  qp,
+                  Map.<String, Object>of("bits", c.bits(), "delay", t.weightDelay()),
+                  c.quantizerOptions()));
       aq =
           plugins.quantizer(
               c.quantizer(),
               declared(
                   qp,
-                  Map.of(
+                  Map.<String, Object>of(
                       "bits",
                       c.bits(),
                       "delay",
@@ -147,7 +149,7 @@ final class RunRecipes {
         c.quantizer(),
         declared(
             qp,
-            Map.of("bits", c.bits() < 32 ? c.bits() : 8, "delay", 0L, "window", 0),
+            Map.<String, Object>of("bits", c.bits() < 32 ? c.bits() : 8, "delay", 0L, "window", 0),
             c.quantizerOptions()));
     Map<String, Object> prune = new LinkedHashMap<>();
     prune.put("sparsity", c.sparsity() > 0 ? c.sparsity() : 0.5);
@@ -222,7 +224,7 @@ final class RunRecipes {
     Quantizer q =
         plugins.quantizer(
             "djpq",
-            Map.of(
+            Map.<String, Object>of(
                 "bits",
                 initBits,
                 "min-bits",
@@ -236,7 +238,7 @@ final class RunRecipes {
     Pruner gate =
         plugins.pruner(
             "vib-gate",
-            Map.of(
+            Map.<String, Object>of(
                 "gamma",
                 c.gamma(),
                 "threshold",
@@ -252,7 +254,8 @@ final class RunRecipes {
         .withActivationQuantizer(q)
         .withActivationPruner(gate)
         .withPruneFirstAndLast(true)
-        .withCost(plugins.costTerm("bops", Map.of("beta", c.beta(), "input-bits", 8)));
+        .withCost(
+            plugins.costTerm("bops", Map.<String, Object>of("beta", c.beta(), "input-bits", 8)));
   }
 
   /**

@@ -201,7 +201,7 @@ public final class Runner {
     RunRecipes.checkTiming(c, timing);
     c =
         c.copy(
-            Map.of(
+            Map.<String, Object>of(
                 "weightDelay",
                 timing.weightDelay(),
                 "activationDelay",

@@ -386,7 +386,7 @@ public record TrainConfig(
   }
 
   public TrainConfig withLimits(int train, int test) {
-    return copy(java.util.Map.of("trainLimit", train, "testLimit", test));
+    return copy(java.util.Map.<String, Object>of("trainLimit", train, "testLimit", test));
   }
 
   public TrainConfig withBatchSize(int b) {

@@ -18,7 +18,7 @@ public final class ArmModule extends AbstractModule {
     return new ArmModule(
         "fp32",
         base.copy(
-            java.util.Map.of(
+            java.util.Map.<String, Object>of(
                 "bits", 32, "sparsity", 0.0, "pruneActivations", false, "preset", "none")));
   }
 
