@@ -140,6 +140,13 @@ final class SpecPaths {
         walk(path, (Map<String, Object>) m, byPath, out);
       } else if (inner && e.getValue() == null) {
         throw new JqpException(path + ": is empty; give its keys or drop it");
+      } else if (inner) {
+        // e.g. 'pruning: *q': the YAML reader gives an alias as its name, not the anchored map
+        throw new JqpException(
+            path
+                + ": must be a section of keys, got "
+                + e.getValue()
+                + "; write its keys out (YAML anchors and aliases are not supported)");
       } else {
         TreeSet<String> known = new TreeSet<>();
         String here = prefix.isEmpty() ? "" : prefix + ".";

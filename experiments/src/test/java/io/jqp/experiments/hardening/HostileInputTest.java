@@ -254,4 +254,39 @@ class HostileInputTest {
     assertEquals(2, r.code(), r.err());
     assertEquals(before, checksums(dir));
   }
+
+  @Test
+  void aRuleGlobMatchingNoLayerAndAnAliasAreOneLine(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("glob.yaml");
+    Files.writeString(cfg, "rules: [{layers: 'cnov*', site: weight, quantizer: {id: fixed}}]\n");
+    refused(
+        dir,
+        "rules[0].layers: 'cnov*' matches no layer of small-cnn",
+        "run",
+        "--config",
+        cfg.toString(),
+        "--out",
+        dir.resolve("o").toString());
+    Path alias = dir.resolve("alias.yaml");
+    Files.writeString(alias, "quantization: &q {bits: 8}\npruning: *q\n");
+    refused(
+        dir,
+        "pruning: must be a section of keys",
+        "run",
+        "--config",
+        alias.toString(),
+        "--out",
+        dir.resolve("o").toString());
+  }
+
+  @Test
+  void resultsAreWrittenWithTheUmasksModeNotPrivately(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("r.json");
+    io.jqp.experiments.run.AtomicFiles.write(f, "{}");
+    Path plain = Files.createFile(dir.resolve("plain"));
+    assertEquals(
+        Files.getPosixFilePermissions(plain),
+        Files.getPosixFilePermissions(f),
+        "the mode of any new file under this umask, not createTempFile's 0600");
+  }
 }
