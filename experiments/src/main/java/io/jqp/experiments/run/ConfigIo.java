@@ -284,6 +284,11 @@ public final class ConfigIo {
       }
       return new JqpException(name + ": " + m.getOriginalMessage().split("\n")[0]);
     }
-    return new JqpException("config: " + e.getMessage());
+    // one line: a YAML parser's message spans several (the snippet and a caret)
+    String msg =
+        e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+            ? "is not valid YAML: " + j.getOriginalMessage()
+            : String.valueOf(e.getMessage());
+    return new JqpException("config: " + msg.strip().split("\n")[0]);
   }
 }

@@ -289,4 +289,25 @@ class HostileInputTest {
         Files.getPosixFilePermissions(f),
         "the mode of any new file under this umask, not createTempFile's 0600");
   }
+
+  @Test
+  void aGarbageConfigOrABrokenLayersCsvBesideGoodMetricsIsSkippedNamingTheFolder(@TempDir Path dir)
+      throws Exception {
+    String metrics = "{\"metric\": 80.0, \"weight_mb\": 1.0, \"activation_mb\": 0.5, \"pd\": 10.0}";
+    Path garbage = Files.createDirectories(dir.resolve("garbage-config"));
+    Files.writeString(garbage.resolve("metrics.json"), metrics);
+    Files.writeString(garbage.resolve("config.yaml"), "bits: [[[\n");
+    Path broken = Files.createDirectories(dir.resolve("broken-layers"));
+    Files.writeString(broken.resolve("metrics.json"), metrics);
+    Files.writeString(broken.resolve("config.yaml"), "quantization: {bits: 8}\n");
+    Files.writeString(broken.resolve("layers.csv"), "name,layer\nconv1/weight\n");
+    Map<String, String> before = checksums(dir);
+    MalformedSpecTest.Outcome o = jqp("summarize", garbage.toString(), broken.toString());
+    assertEquals(2, o.code(), o.err());
+    assertEquals(3, o.err().strip().lines().count(), o.err());
+    assertTrue(o.err().contains("skipped: " + garbage.resolve("config.yaml")), o.err());
+    assertTrue(o.err().contains("skipped: " + broken.resolve("layers.csv")), o.err());
+    assertFalse(o.err().contains("Exception"), o.err());
+    assertEquals(before, checksums(dir));
+  }
 }
