@@ -103,6 +103,15 @@ public interface GraphOps {
   Tensor ringWrite(Tensor buffer, Tensor rows, Tensor start);
 
   /**
+   * The update that writes {@code rows} into the state {@code buffer} as {@link #ringWrite(Tensor,
+   * Tensor, Tensor)} does. Engines write the rows in place (this default copies the whole buffer,
+   * which for a window of activations is most of a step's memory traffic).
+   */
+  default Update ringWrite(StateVariable buffer, Tensor rows, Tensor start) {
+    return buffer.assign(ringWrite(buffer.read(), rows, start));
+  }
+
+  /**
    * For an activation of another spatial size than {@code mask} (one sample, H×W×C): the mask
    * repeated floor(X_i / M_i) times along each spatial axis, centred in ones of the activation's
    * sample shape (SPEC §6, mask tiling). Works with shapes known only at run time.
@@ -128,6 +137,11 @@ public interface GraphOps {
 
   default Tensor square(Tensor x) {
     return mul(x, x);
+  }
+
+  /** (a − b)², element-wise; engines fuse it into one kernel. */
+  default Tensor squaredDifference(Tensor a, Tensor b) {
+    return square(sub(a, b));
   }
 
   /** Rounds toward zero. */

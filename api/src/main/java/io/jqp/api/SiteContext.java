@@ -49,6 +49,30 @@ public interface SiteContext {
   /** Adds a scalar to the training loss (e.g. a KL term), already weighted. */
   void addLoss(Tensor term);
 
+  /**
+   * A strategy's transform that acts from training step {@code step} on: {@code x} unchanged on the
+   * steps before, {@code transform.apply(x)} from then on (in training and evaluation alike). Use
+   * it for every delayed switch (t_q, t_p) so the engine can leave the transform out of the steps
+   * that do not need it: the TensorFlow engine builds one training step per phase of the schedules,
+   * so a transform costs nothing before it acts. Create state, updates and reports outside {@code
+   * transform} (it may not run in every phase); {@code step <= 0} applies it from the start.
+   *
+   * <p>This default gates at run time instead: it computes both and blends them with a 0/1 state
+   * switched on by an update at {@code step}, which is correct anywhere but costs the transform on
+   * every step.
+   */
+  default Tensor from(
+      GraphOps ops, long step, Tensor x, java.util.function.UnaryOperator<Tensor> transform) {
+    if (step <= 0) {
+      return transform.apply(x);
+    }
+    StateVariable on = state("active-from-" + step, ops.constant(0));
+    onUpdate(t -> t == step, on.assign(ops.constant(1)));
+    Tensor y = transform.apply(x);
+    Tensor g = on.read();
+    return ops.add(ops.mul(g, y), ops.mul(ops.sub(ops.constant(1), g), x));
+  }
+
   /** 1 while training, 0 in evaluation. */
   Tensor training();
 

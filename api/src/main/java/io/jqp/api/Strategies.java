@@ -76,6 +76,11 @@ final class Strategies {
     }
 
     @Override
+    public long firstNonZero() {
+      return value == 0 ? Long.MAX_VALUE : 0;
+    }
+
+    @Override
     public String toString() {
       return "Schedule.constant(" + value + ")";
     }

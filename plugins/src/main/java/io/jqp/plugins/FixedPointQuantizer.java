@@ -17,14 +17,14 @@ import org.jspecify.annotations.Nullable;
  * (Eqs. 3–4) and optionally saturated (Eqs. 5–7).
  *
  * <p>The operator is the identity until step {@code delay} = t_q (counted from 0; with 0 there is
- * no identity phase). At t_q it switches on: with a given {@code fractionalBits} it uses that d;
- * without one it picks d* = argmin over d in [{@code dLow}, {@code dHigh}) of Σ(Q(X; N, d) − X)²,
- * scanning upward and keeping the first minimum. X is the weight tensor itself, or for activations
- * the last {@code window} samples seen in training before t_q (0: the activations of t_q's own
- * batch). With saturation, X is first clipped to its [{@code lowerQuantile}, {@code upperQuantile}]
- * quantiles (linear interpolation) and the error is measured against the clipped values; the
- * forward pass still uses plain Q. From then on d is frozen in a graph variable (checkpointed) and
- * applies in training and evaluation.
+ * no identity phase), and costs nothing before: it is gated by {@link SiteContext#from}. At t_q it
+ * switches on: with a given {@code fractionalBits} it uses that d; without one it picks d* = argmin
+ * over d in [{@code dLow}, {@code dHigh}) of Σ(Q(X; N, d) − X)², scanning upward and keeping the
+ * first minimum. X is the weight tensor itself, or for activations the last {@code window} samples
+ * seen in training before t_q (0: the activations of t_q's own batch). With saturation, X is first
+ * clipped to its [{@code lowerQuantile}, {@code upperQuantile}] quantiles (linear interpolation)
+ * and the error is measured against the clipped values; the forward pass still uses plain Q. From
+ * then on d is frozen in a graph variable (checkpointed) and applies in training and evaluation.
  *
  * <p>{@code perChannel}: one d per slice of the last axis (output channels of an HWIO kernel,
  * channels of an NHWC activation), each searched on its own slice; quantiles stay per tensor. The
@@ -256,18 +256,10 @@ public record FixedPointQuantizer(
       }
       switchOn.add(d.assign(searchFractionalBits(ops, searched)));
     }
-    if (delay == 0) {
-      if (!switchOn.isEmpty()) {
-        ctx.onUpdate(step -> step == tq, ops.group(switchOn));
-      }
-      return straightThrough(ops, x, d.read());
+    if (!switchOn.isEmpty()) {
+      ctx.onUpdate(step -> step == tq, ops.group(switchOn));
     }
-    StateVariable enabled = ctx.state("enabled", ops.constant(0));
-    switchOn.add(enabled.assign(ops.constant(1)));
-    ctx.onUpdate(step -> step == tq, ops.group(switchOn));
-    Tensor on = enabled.read();
-    Tensor y = straightThrough(ops, x, d.read());
-    return ops.add(ops.mul(on, y), ops.mul(ops.sub(ops.constant(1), on), x));
+    return ctx.from(ops, tq, x, v -> straightThrough(ops, v, d.read()));
   }
 
   /**
@@ -314,9 +306,26 @@ public record FixedPointQuantizer(
       allButLast[i] = i;
     }
     List<Tensor> errors = new ArrayList<>();
+    // In the scaled domain s = w·2^d the error is (integer(s) − s)², 4^d times the error in w:
+    // power
+    // of two factors are exact in float, so the sums compare exactly as Σ(Q(w) − w)² would, with
+    // two
+    // passes over the window fewer per candidate (no rescale, one fused squared difference).
+    // Outside
+    // |d| <= 30 the factors could leave float's normal range; there the error is taken in w.
+    boolean scaled = dLow >= -30 && dHigh <= 31;
+    double lo = -Math.pow(2, bits - 1);
+    double hi = Math.pow(2, bits - 1) - 1;
     for (int dd = dLow; dd < dHigh; dd++) {
-      Tensor sq = ops.square(ops.sub(forward(ops, w, ops.constant(dd)), w));
-      errors.add(perChannel && rank > 1 ? ops.sum(sq, false, allButLast) : ops.sum(sq, false));
+      Tensor sq;
+      if (scaled) {
+        Tensor s = ops.mul(w, ops.constant(Math.pow(2, dd)));
+        sq = ops.squaredDifference(ops.integerize(s, lo, hi, rounding == Rounding.TRUNCATE), s);
+      } else {
+        sq = ops.squaredDifference(forward(ops, w, ops.constant(dd)), w);
+      }
+      Tensor e = perChannel && rank > 1 ? ops.sum(sq, false, allButLast) : ops.sum(sq, false);
+      errors.add(scaled ? ops.mul(e, ops.constant(Math.pow(4, -dd))) : e);
     }
     return ops.add(ops.argMin(ops.stack(errors)), ops.constant(dLow));
   }

@@ -43,6 +43,15 @@ public record PolynomialSchedule(
     return target + (initial - target) * Math.pow(1 - p, power);
   }
 
+  /** initial at begin when it is positive; else the first held step after begin. */
+  @Override
+  public long firstNonZero() {
+    if (initial > 0) {
+      return begin;
+    }
+    return target == 0 ? Long.MAX_VALUE : begin + frequency;
+  }
+
   @Override
   public String toString() {
     return "Schedules.polynomial("

@@ -47,8 +47,7 @@ final class SampleWindow {
           }
           return false;
         };
-    ctx.observe(
-        collect, buffer.assign(ops.ringWrite(buffer.read(), ops.stopGradient(rows), start)));
+    ctx.observe(collect, ops.ringWrite(buffer, ops.stopGradient(rows), start));
     return new SampleWindow(buffer);
   }
 

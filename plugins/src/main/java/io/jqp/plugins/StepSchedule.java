@@ -35,6 +35,16 @@ public record StepSchedule(long[] steps, double[] values) implements Schedule {
   }
 
   @Override
+  public long firstNonZero() {
+    for (int i = 0; i < steps.length; i++) {
+      if (values[i] != 0) {
+        return Math.max(0, steps[i]);
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof StepSchedule s
         && Arrays.equals(steps, s.steps)

@@ -75,11 +75,17 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
     Tensor keep = ctx.scheduled(step -> n - MagnitudePruner.prunedCount(schedule.valueAt(step), n));
     ctx.onUpdate(schedule::updatesAt, mask.assign(ops.keepLargest(importance, keep)));
     ctx.report("sparsity", ops.sub(ops.constant(1), ops.mean(mask.read(), false)));
-    Tensor m = ops.reshape(mask.read(), maskShape);
-    if (!channelwise && !sameSample(x.shape(), sample)) {
-      m = ops.tileCentered(m, x);
-    }
-    return ops.mul(x, m);
+    return ctx.from(
+        ops,
+        schedule.firstNonZero(),
+        x,
+        v -> {
+          Tensor m = ops.reshape(mask.read(), maskShape);
+          if (!channelwise && !sameSample(v.shape(), sample)) {
+            m = ops.tileCentered(m, v);
+          }
+          return ops.mul(v, m);
+        });
   }
 
   private static boolean sameSample(long[] batchShape, long[] sample) {

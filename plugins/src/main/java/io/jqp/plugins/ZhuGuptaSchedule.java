@@ -38,6 +38,12 @@ public record ZhuGuptaSchedule(long start, long interval, int repetitions, doubl
     return target * (1 - left * left * left);
   }
 
+  /** S_t is 0 up to t_p (k = 0 there) and positive from t_p + Δ on. */
+  @Override
+  public long firstNonZero() {
+    return target == 0 ? Long.MAX_VALUE : start + interval;
+  }
+
   /** The step of the last update, t_p + nΔ, after which the value stays S. */
   public long lastUpdate() {
     return start + repetitions * interval;

@@ -90,6 +90,11 @@ public final class TfGraphOps implements GraphOps {
   }
 
   @Override
+  public Tensor squaredDifference(Tensor a, Tensor b) {
+    return t(tf.math.squaredDifference(o(a), o(b)));
+  }
+
+  @Override
   public Tensor neg(Tensor x) {
     return t(tf.math.neg(o(x)));
   }
@@ -285,7 +290,25 @@ public final class TfGraphOps implements GraphOps {
 
   @Override
   public Tensor ringWrite(Tensor buffer, Tensor rows, Tensor start) {
-    long t = buffer.shape()[0];
+    Ring r = ring(buffer.shape()[0], rows, start);
+    return t(
+        tf.tensorScatterNdUpdate(o(buffer), tf.expandDims(r.positions, tf.constant(1)), r.kept));
+  }
+
+  /** In place: a scatter into the variable's rows, no copy of the buffer. */
+  @Override
+  public Update ringWrite(io.jqp.api.StateVariable buffer, Tensor rows, Tensor start) {
+    if (!(buffer instanceof TfStateVariable v)) {
+      return GraphOps.super.ringWrite(buffer, rows, start);
+    }
+    Ring r = ring(v.variable().shape().get(0), rows, start);
+    return new TfUpdate(tf.scatterUpdate(v.variable(), r.positions, r.kept));
+  }
+
+  private record Ring(Operand<TInt32> positions, Operand<TFloat32> kept) {}
+
+  /** The last min(B, T) of B rows and their positions (start + i) mod T. */
+  private Ring ring(long t, Tensor rows, Tensor start) {
     Operand<TInt32> b =
         tf.slice(tf.shape(o(rows)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
     Operand<TInt32> bs = tf.reshape(b, tf.constant(new int[0]));
@@ -295,7 +318,7 @@ public final class TfGraphOps implements GraphOps {
     Operand<TFloat32> kept = tf.gather(o(rows), idx, tf.constant(0));
     Operand<TInt32> s0 = tf.dtypes.cast(o(start), TInt32.class);
     Operand<TInt32> pos = tf.math.floorMod(tf.math.add(idx, s0), tf.constant((int) t));
-    return t(tf.tensorScatterNdUpdate(o(buffer), tf.expandDims(pos, tf.constant(1)), kept));
+    return new Ring(pos, kept);
   }
 
   @Override

@@ -64,13 +64,11 @@ public final class TfModel implements AutoCloseable {
   private final int batchSize;
   private final int classes;
   private final Placeholder<TFloat32> input;
-  private final TfFeeds feeds;
-  private final Operand<TFloat32> output;
-  private final Operand<TFloat32> loss;
-  private final Operand<TFloat32> trainingLoss;
-  private final Operand<TFloat32> correct;
-  private final @org.jspecify.annotations.Nullable TfTrainStep trainStep;
+  private @org.jspecify.annotations.Nullable TfFeeds feeds;
+  private final TfPhases phases;
   private final TfVariables variables;
+  private @org.jspecify.annotations.Nullable TfTrainStep lastTrained;
+  private @org.jspecify.annotations.Nullable TfProfile profile;
   private long step;
 
   private TfModel(
@@ -98,43 +96,54 @@ public final class TfModel implements AutoCloseable {
     List<String> order = discover(def, sampleShape, seed, batchSize);
     this.graph = new Graph();
     try {
-      this.net = new TfNetwork(graph, recipe, seed, batchSize, order, false);
       boolean inference = activationShapes != null;
-      if (activationShapes != null) {
-        net.activationShapes(activationShapes);
-      }
-      Ops tf = net.tf();
-      this.input = TfFeeds.input(tf, sampleShape);
-      this.output = def.build(net, input);
-      this.feeds = new TfFeeds(tf, input, sampleShape, output.shape(), lossKind.classification());
-      if (lossKind.classification()
-          && (output.shape().numDimensions() != 2 || output.shape().get(1) != classes)) {
-        throw new IllegalArgumentException(
-            "classification needs logits of shape [batch, " + classes + "], got " + output.shape());
-      }
-      this.loss = lossKind.loss(tf, output, feeds.labels, feeds.targets);
-      this.correct =
-          lossKind.classification() ? lossKind.correct(tf, output, feeds.labels) : tf.constant(0f);
-      Operand<TFloat32> total = loss;
-      for (Operand<TFloat32> term : net.losses()) {
-        total = tf.math.add(total, term);
-      }
-      List<io.jqp.api.CostTerm.Layer> layers = net.costLayers();
-      for (io.jqp.api.CostTerm cost : recipe.costs()) {
-        total = tf.math.add(total, TfTensor.of(cost.loss(net.ops(), layers)));
-      }
-      this.trainingLoss = total;
-      this.trainStep =
-          inference
-              ? null
-              : new TfTrainStep(graph, tf, "", trainingLoss, List.of(net), List.of(net), optimizer);
-      this.variables = new TfVariables(tf, net.variables());
-      Op init = tf.withControlDependencies(net.initializers()).noOp();
+      this.input = TfFeeds.input(Ops.create(graph), sampleShape);
+      this.phases =
+          new TfPhases(
+              phase -> {
+                TfNetwork n = new TfNetwork(graph, recipe, seed, batchSize, order, phase);
+                if (activationShapes != null) {
+                  n.activationShapes(activationShapes);
+                }
+                return wire(n, def.build(n, input), inference);
+              });
+      this.net = phases.first().net();
+      this.variables = new TfVariables(net.tf(), phases.variables());
+      Op init = net.tf().withControlDependencies(net.initializers()).noOp();
       this.session = TfVariables.openSession(graph, threads, init);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
     }
+  }
+
+  /** The loss, evaluation and training step of one phase's network. */
+  private TfPhases.Build wire(TfNetwork n, Operand<TFloat32> output, boolean inference) {
+    Ops tf = n.tf();
+    TfFeeds f = feeds;
+    if (f == null) {
+      f = new TfFeeds(tf, input, sampleShape, output.shape(), lossKind.classification());
+      feeds = f;
+      if (lossKind.classification()
+          && (output.shape().numDimensions() != 2 || output.shape().get(1) != classes)) {
+        throw new IllegalArgumentException(
+            "classification needs logits of shape [batch, " + classes + "], got " + output.shape());
+      }
+    }
+    Operand<TFloat32> loss = lossKind.loss(tf, output, f.labels, f.targets);
+    Operand<TFloat32> correct =
+        lossKind.classification() ? lossKind.correct(tf, output, f.labels) : tf.constant(0f);
+    Operand<TFloat32> total = loss;
+    for (Operand<TFloat32> term : n.losses()) {
+      total = tf.math.add(total, term);
+    }
+    List<io.jqp.api.CostTerm.Layer> layers = n.costLayers();
+    for (io.jqp.api.CostTerm cost : recipe.costs()) {
+      total = tf.math.add(total, TfTensor.of(cost.loss(n.ops(), layers)));
+    }
+    TfTrainStep step =
+        inference ? null : new TfTrainStep(graph, tf, "", total, List.of(n), List.of(n), optimizer);
+    return new TfPhases.Build(n, output, loss, correct, step);
   }
 
   /**
@@ -232,6 +241,22 @@ public final class TfModel implements AutoCloseable {
     this.step = source.step;
   }
 
+  private TfFeeds feeds() {
+    return java.util.Objects.requireNonNull(feeds, "wired with the first build");
+  }
+
+  /**
+   * Traces training steps into {@code p} from now on (TensorFlow run metadata per op); null stops.
+   */
+  public void profile(@org.jspecify.annotations.Nullable TfProfile p) {
+    this.profile = p;
+  }
+
+  /** The steps at which some strategy's transform switches on (the model's phases start there). */
+  public java.util.NavigableSet<Long> phaseStarts() {
+    return java.util.Collections.unmodifiableNavigableSet(phases.switches());
+  }
+
   // ---------------------------------------------------------------- running
 
   /** Steps taken so far (training steps only). */
@@ -248,12 +273,14 @@ public final class TfModel implements AutoCloseable {
    * null.
    */
   public @org.jspecify.annotations.Nullable String nonFiniteGradient() {
-    return trainStep == null ? null : trainStep.nonFiniteGradient();
+    TfTrainStep t = lastTrained;
+    return t == null ? null : t.nonFiniteGradient();
   }
 
   /** Names of the sites whose strategies updated before the last training step (for logs). */
   public List<String> sitesUpdatedLastStep() {
-    return trainStep == null ? List.of() : trainStep.lastUpdated();
+    TfTrainStep t = lastTrained;
+    return t == null ? List.of() : t.lastUpdated();
   }
 
   /**
@@ -263,22 +290,56 @@ public final class TfModel implements AutoCloseable {
    * @return the batch loss before the update
    */
   public float trainStep(Batch batch) {
+    if (phases.first().trainStep() == null) {
+      throw new IllegalStateException("an inference copy cannot train");
+    }
+    try (Prepared p = prepare(batch)) {
+      return trainStep(p);
+    }
+  }
+
+  /**
+   * A batch copied into TensorFlow tensors ahead of its step (thread-safe: an input pipeline
+   * prepares the next batch on another thread while a step runs); close it after its step.
+   */
+  public static final class Prepared implements AutoCloseable {
+    private final TfFeeds.Feed feed;
+
+    private Prepared(TfFeeds.Feed feed) {
+      this.feed = feed;
+    }
+
+    @Override
+    public void close() {
+      feed.close();
+    }
+  }
+
+  /** Copies {@code batch} into tensors for {@link #trainStep(Prepared)}; safe from any thread. */
+  public Prepared prepare(Batch batch) {
+    return new Prepared(feeds().open(batch));
+  }
+
+  /** {@link #trainStep(Batch)} on a batch prepared beforehand. */
+  public float trainStep(Prepared batch) {
+    TfTrainStep trainStep = phases.training(step).trainStep();
     if (trainStep == null) {
       throw new IllegalStateException("an inference copy cannot train");
     }
-    try (TfFeeds.Feed f = feeds.open(batch)) {
-      float value = trainStep.run(session, step, f::into);
-      step++;
-      return value;
-    }
+    lastTrained = trainStep;
+    trainStep.profile(profile);
+    float value = trainStep.run(session, step, batch.feed::into);
+    step++;
+    return value;
   }
 
   /**
    * Loss sum and number of correct predictions (classification) over one batch, in evaluation mode.
    */
   public double[] evaluate(Batch batch) {
-    try (TfFeeds.Feed f = feeds.open(batch);
-        Result res = f.into(session.runner()).fetch(loss).fetch(correct).run()) {
+    TfPhases.Build b = phases.evaluation(step);
+    try (TfFeeds.Feed f = feeds().open(batch);
+        Result res = f.into(session.runner()).fetch(b.loss()).fetch(b.correct()).run()) {
       return new double[] {
         ((TFloat32) res.get(0)).getFloat() * batch.size(), ((TFloat32) res.get(1)).getFloat()
       };
@@ -301,7 +362,8 @@ public final class TfModel implements AutoCloseable {
    */
   public Prediction predict(float[] inputs, long[] shape) {
     try (TFloat32 x = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(inputs, true, false));
-        Result res = session.runner().feed(input, x).fetch(output).run()) {
+        Result res =
+            session.runner().feed(input, x).fetch(phases.evaluation(step).output()).run()) {
       TFloat32 out = (TFloat32) res.get(0);
       return new Prediction(TfVariables.read(out), out.shape().asArray());
     }
@@ -317,10 +379,11 @@ public final class TfModel implements AutoCloseable {
    * updated. For gradient checks.
    */
   public LossAndGradients lossAndGradients(Batch batch) {
+    TfTrainStep trainStep = phases.evaluation(step).trainStep();
     if (trainStep == null) {
       throw new IllegalStateException("an inference copy has no training loss");
     }
-    try (TfFeeds.Feed f = feeds.open(batch)) {
+    try (TfFeeds.Feed f = feeds().open(batch)) {
       return trainStep.lossAndGradients(session, f::into);
     }
   }
@@ -348,12 +411,12 @@ public final class TfModel implements AutoCloseable {
 
   /** Per-site descriptions and reported values (bits, d, sparsity …). */
   public List<SiteReport> siteReports() {
-    return TfVariables.siteReports(session, net);
+    return TfVariables.siteReports(session, phases.evaluation(step).net());
   }
 
   /** Static shape of the network's output (first axis -1: the batch). */
   public long[] predictShape() {
-    return output.shape().asArray();
+    return phases.first().output().shape().asArray();
   }
 
   /** Multiply-accumulates of one training example through each weighted layer, in build order. */

@@ -32,7 +32,18 @@ public final class TfNetwork extends TfSites {
       int batchSize,
       List<String> layerOrder,
       boolean discovery) {
-    this(graph, "", recipe, seed, batchSize, layerOrder, discovery);
+    super(graph, "", recipe, seed, batchSize, layerOrder, discovery, null);
+  }
+
+  /** One phase's build of a model's only network (see {@link TfSites.Phase}). */
+  TfNetwork(
+      Graph graph,
+      Recipe recipe,
+      long seed,
+      int batchSize,
+      List<String> layerOrder,
+      TfSites.Phase phase) {
+    super(graph, "", recipe, seed, batchSize, layerOrder, false, phase);
   }
 
   /**
@@ -49,7 +60,7 @@ public final class TfNetwork extends TfSites {
       int batchSize,
       List<String> layerOrder,
       boolean discovery) {
-    super(graph, name, recipe, seed, batchSize, layerOrder, discovery);
+    super(graph, name, recipe, seed, batchSize, layerOrder, discovery, null);
   }
 
   // ---------------------------------------------------------------- layers

@@ -55,6 +55,22 @@ final class TfSiteContext implements SiteContext {
     net.addLoss(TfTensor.of(term));
   }
 
+  /**
+   * In a phased build (every {@link TfModel}), the transform is built only in the phases where it
+   * acts; elsewhere (several networks in one graph, harnesses) it is gated at run time.
+   */
+  @Override
+  public Tensor from(
+      io.jqp.api.GraphOps ops,
+      long step,
+      Tensor x,
+      java.util.function.UnaryOperator<Tensor> transform) {
+    if (step <= 0 || !net.phased()) {
+      return SiteContext.super.from(ops, step, x, transform);
+    }
+    return net.activeFrom(step) ? transform.apply(x) : x;
+  }
+
   @Override
   public Tensor training() {
     return new TfTensor(net.trainingFlag());

@@ -50,6 +50,20 @@ abstract class TfSites {
   /** A host schedule fed into the graph on update runs. */
   record Scheduled(PlaceholderWithDefault<TFloat32> placeholder, Schedule schedule) {}
 
+  /**
+   * The phase of the schedules a build of the network serves (the TensorFlow engine builds one
+   * training step per phase, all sharing the variables): transforms gated by {@link
+   * io.jqp.api.SiteContext#from} act in it when they act from {@code start} or earlier.
+   *
+   * @param start the phase's first step: every transform switching on at or before it is built
+   * @param scope a name scope for this build's ops ("" for the first)
+   * @param shared the first build's variables, reused by name (null in the first build)
+   */
+  record Phase(
+      long start,
+      String scope,
+      @org.jspecify.annotations.Nullable Map<String, Variable<TFloat32>> shared) {}
+
   /** A site as built: its description and its reported quantities. */
   record SiteInfo(
       Site site, Map<String, Operand<TFloat32>> reports, String quantizer, String pruner) {}
@@ -64,6 +78,8 @@ abstract class TfSites {
   final Map<String, Integer> layerIndex;
   final int layerCount;
   final boolean discovery;
+  final @org.jspecify.annotations.Nullable Phase phase;
+  final java.util.TreeSet<Long> switches = new java.util.TreeSet<>();
 
   final List<String> weightedLayers = new ArrayList<>();
   final Map<String, LayerKind> layerKinds = new LinkedHashMap<>();
@@ -97,14 +113,17 @@ abstract class TfSites {
       long seed,
       int batchSize,
       List<String> layerOrder,
-      boolean discovery) {
+      boolean discovery,
+      @org.jspecify.annotations.Nullable Phase phase) {
     this.name = name;
+    this.phase = phase;
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     this.batchSize = batchSize;
     this.graph = graph;
-    this.tf = name.isEmpty() ? Ops.create(graph) : Ops.create(graph).withSubScope(name);
+    String scope = phase == null ? name : phase.scope();
+    this.tf = scope.isEmpty() ? Ops.create(graph) : Ops.create(graph).withSubScope(scope);
     this.ops = new TfGraphOps(tf, graph, seed);
     this.recipe = recipe;
     this.seed = seed;
@@ -120,6 +139,27 @@ abstract class TfSites {
 
   Recipe recipe() {
     return recipe;
+  }
+
+  /** Whether this build serves one phase of the schedules (see {@link Phase}). */
+  boolean phased() {
+    return phase != null;
+  }
+
+  /**
+   * Records that a transform switches on at {@code step} and tells whether it acts in this build.
+   */
+  boolean activeFrom(long step) {
+    Phase p = java.util.Objects.requireNonNull(phase, "not a phased build");
+    if (step != Long.MAX_VALUE) {
+      switches.add(step);
+    }
+    return p.start() >= step;
+  }
+
+  /** The steps at which transforms of this build switch on. */
+  java.util.NavigableSet<Long> switches() {
+    return switches;
   }
 
   /** The network's name ("" for a model's only network). */
@@ -143,6 +183,19 @@ abstract class TfSites {
   // ---------------------------------------------------------------- variables and state
 
   Variable<TFloat32> newVariable(String name, Operand<TFloat32> initial) {
+    Map<String, Variable<TFloat32>> shared = phase == null ? null : phase.shared();
+    if (shared != null && !variables.containsKey(name)) {
+      Variable<TFloat32> existing = shared.get(name);
+      if (existing == null) {
+        throw new IllegalStateException(
+            "variable '"
+                + name
+                + "' appears only in a later phase of the schedules: a strategy must create its state"
+                + " outside the transform it passes to SiteContext.from");
+      }
+      variables.put(name, existing);
+      return existing;
+    }
     if (variables.containsKey(name)) {
       throw new IllegalArgumentException(
           "duplicate variable name '" + name + "': layer and state names must be unique");

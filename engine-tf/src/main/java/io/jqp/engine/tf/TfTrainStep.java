@@ -42,6 +42,7 @@ final class TfTrainStep {
   private final Op trainOp;
   private List<String> lastUpdated = List.of();
   private @Nullable String nonFiniteGradient;
+  private @Nullable TfProfile profile;
 
   /**
    * @param name "" for a model's only step, else the step's name (it prefixes optimizer slots and
@@ -210,6 +211,11 @@ final class TfTrainStep {
     return loss;
   }
 
+  /** Traces the due steps into {@code p} (null: none). */
+  void profile(@Nullable TfProfile p) {
+    this.profile = p;
+  }
+
   List<String> lastUpdated() {
     return lastUpdated;
   }
@@ -275,8 +281,16 @@ final class TfTrainStep {
             }
             return r;
           };
+      long updateStart = System.nanoTime();
       for (TfNetwork.SiteUpdate u : due) {
         withSchedules.apply(common.apply(session.runner())).addTarget(u.op()).run().close();
+      }
+      TfProfile p = profile;
+      if (p != null && !due.isEmpty()) {
+        p.updates(System.nanoTime() - updateStart);
+      }
+      if (p != null && !observing.isEmpty()) {
+        p.observed();
       }
       Session.Runner r =
           withSchedules
@@ -288,7 +302,14 @@ final class TfTrainStep {
       for (TfNetwork.SiteUpdate o : observing) {
         r.addTarget(o.op());
       }
-      try (Result res = r.run()) {
+      boolean traced = p != null && p.due(step);
+      if (traced) {
+        r.setOptions(TfProfile.TRACE);
+      }
+      try (Result res = traced ? r.runAndFetchMetadata() : r.run()) {
+        if (p != null && traced) {
+          res.getMetadata().ifPresent(p::add);
+        }
         float value = ((TFloat32) res.get(0)).getFloat();
         nonFiniteGradient = null;
         TBool ok = (TBool) res.get(1);

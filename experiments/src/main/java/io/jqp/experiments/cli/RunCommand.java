@@ -34,6 +34,16 @@ final class RunCommand implements Callable<Integer> {
           "run folder to create (must not hold a run); default: the config's output.folder")
   Path out;
 
+  @Option(
+      names = "--profile",
+      arity = "0..1",
+      fallbackValue = "10",
+      paramLabel = "EVERY",
+      description =
+          "trace every EVERY-th training step (10 when no value is given) and write where a step's"
+              + " time goes per op (TensorFlow run metadata) to profile.md")
+  int profile;
+
   @Override
   public Integer call() throws Exception {
     if (resume == (config != null)) {
@@ -54,8 +64,8 @@ final class RunCommand implements Callable<Integer> {
     }
     Runner.Result r =
         resume
-            ? new Runner(Plugins.load()).resume(out)
-            : new Runner(Plugins.load()).run(ConfigIo.load(config), out);
+            ? new Runner(Plugins.load()).profile(profile).resume(out)
+            : new Runner(Plugins.load()).profile(profile).run(ConfigIo.load(config), out);
     System.out.println(RunResults.line(r, out));
     return 0;
   }

@@ -176,4 +176,12 @@ public final class RunResults {
   private static String quote(String s) {
     return "\"" + s.replace("\"", "\"\"") + "\"";
   }
+
+  /** Writes {@code profile.md} (op types and nodes by time per traced step) and prints its head. */
+  static void writeProfile(Path out, io.jqp.engine.tf.TfProfile profile) throws IOException {
+    String md = "# Where a training step's time goes\n\n" + profile.markdown(30);
+    AtomicFiles.write(out.resolve("profile.md"), md);
+    System.out.println(profile.markdown(12).split("\n\n\\| node")[0]);
+    System.out.println("profile: " + out.resolve("profile.md"));
+  }
 }

@@ -67,9 +67,22 @@ public final class Runner {
       long parameters) {}
 
   private final Plugins plugins;
+  private int profileEvery;
 
   public Runner(Plugins plugins) {
     this.plugins = plugins;
+  }
+
+  /**
+   * Traces every {@code every}-th training step (TensorFlow run metadata) and writes where a step's
+   * time goes per op to {@code profile.md} in the run folder; 0 traces nothing.
+   */
+  public Runner profile(int every) {
+    if (every < 0) {
+      throw new JqpException("--profile: every must be >= 1 step, got " + every);
+    }
+    this.profileEvery = every;
+    return this;
   }
 
   /** Training steps per epoch of a config (the task's training samples over the batch size). */
@@ -280,23 +293,32 @@ public final class Runner {
               p.file());
         }
         History history = History.open(out, totalSteps, resuming ? model.step() : -1);
+        io.jqp.engine.tf.TfProfile profile =
+            profileEvery > 0 ? new io.jqp.engine.tf.TfProfile(profileEvery) : null;
+        model.profile(profile);
         for (int e = firstEpoch; e < c.epochs(); e++) {
           int[] order = Task.order(data.size(), c.seed(), e);
           double lossSum = e == firstEpoch ? resumedLoss : 0;
           int from = e == firstEpoch ? firstBatch : 0;
           long start = System.nanoTime();
-          try (ProgressBar bar =
-              new ProgressBarBuilder()
-                  .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", e + 1, c.epochs()))
-                  .setInitialMax(perEpoch)
-                  .setStyle(ProgressBarStyle.ASCII)
-                  .setUpdateIntervalMillis(1000)
-                  .continuousUpdate()
-                  .setUnit(" steps", 1)
-                  .build()) {
+          int batchSize = c.batchSize();
+          try (BatchPrefetch input =
+                  new BatchPrefetch(model, i -> data.batch(order, i, batchSize), from, perEpoch);
+              ProgressBar bar =
+                  new ProgressBarBuilder()
+                      .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", e + 1, c.epochs()))
+                      .setInitialMax(perEpoch)
+                      .setStyle(ProgressBarStyle.ASCII)
+                      .setUpdateIntervalMillis(1000)
+                      .continuousUpdate()
+                      .setUnit(" steps", 1)
+                      .build()) {
             bar.stepTo(from);
             for (int b = from; b < perEpoch; b++) {
-              float loss = model.trainStep(data.batch(order, b, c.batchSize()));
+              float loss;
+              try (TfModel.Prepared batch = input.next()) {
+                loss = model.trainStep(batch);
+              }
               List<String> switching = model.sitesUpdatedLastStep();
               if (!switching.isEmpty()) {
                 LOG.info(
@@ -398,6 +420,9 @@ public final class Runner {
                 sites,
                 bops,
                 model.parameterCount());
+        if (profile != null) {
+          RunResults.writeProfile(out, profile);
+        }
         model.save(out.resolve("model.ckpt"));
         RunResults.writeResults(out, result);
         return result;
