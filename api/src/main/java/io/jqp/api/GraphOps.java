@@ -133,7 +133,45 @@ public interface GraphOps {
   /** Groups updates so that running the result runs them all. */
   Update group(List<Update> updates);
 
+  /** How the gradient passes a fixed-point quantizer (JQP Eq. 2 and its variants, SPEC §1). */
+  enum StraightThrough {
+    /** The incoming gradient's values clipped to [lo, hi] (the paper's Eq. 2). */
+    CLIPPED,
+    /** The incoming gradient where lo &lt;= x &lt;= hi, else 0. */
+    ZERO_SATURATED,
+    /** The incoming gradient unchanged. */
+    IDENTITY
+  }
+
   // ---- compositions
+
+  /**
+   * Fixed-point quantization with a straight-through gradient, one primitive: Q(x; N, d) =
+   * clip(integer(x·2^d), −2^(N−1), 2^(N−1) − 1)·2^−d (JQP Eq. 1; integer: truncation toward zero
+   * when {@code towardZero}, else rounding half to even) in the forward pass, exactly; {@code
+   * gradient} in the backward pass, with lo = −2^(N−1−d) and hi = 2^(N−1−d) − 2^−d. {@code d} is a
+   * scalar, or a vector along the last axis (per channel). Engines replace this composition with a
+   * fused kernel where one is exact.
+   */
+  default Tensor fixedPoint(
+      Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
+    Tensor q =
+        stopGradient(
+            mul(
+                integerize(
+                    mul(x, pow2(d)), -Math.pow(2, bits - 1), Math.pow(2, bits - 1) - 1, towardZero),
+                pow2(neg(d))));
+    Tensor lo = neg(pow2(sub(constant(bits - 1), d)));
+    Tensor hi = sub(pow2(sub(constant(bits - 1), d)), pow2(neg(d)));
+    Tensor path =
+        switch (gradient) {
+          case CLIPPED -> clipGradient(x, lo, hi);
+          case ZERO_SATURATED ->
+              mul(x, stopGradient(mul(greaterEqual(x, lo), greaterEqual(hi, x))));
+          case IDENTITY -> x;
+        };
+    return add(q, sub(path, stopGradient(path)));
+  }
 
   default Tensor square(Tensor x) {
     return mul(x, x);

@@ -277,18 +277,16 @@ public record FixedPointQuantizer(
   }
 
   private Tensor straightThrough(GraphOps ops, Tensor x, Tensor d) {
-    Tensor q = ops.stopGradient(forward(ops, x, d));
-    Tensor lo = ops.neg(ops.pow2(ops.sub(ops.constant(bits - 1), d)));
-    Tensor hi = ops.sub(ops.pow2(ops.sub(ops.constant(bits - 1), d)), ops.pow2(ops.neg(d)));
-    Tensor path =
+    return ops.fixedPoint(
+        x,
+        d,
+        bits,
+        rounding == Rounding.TRUNCATE,
         switch (gradient) {
-          case CLIPPED -> ops.clipGradient(x, lo, hi);
-          case ZERO_SATURATED ->
-              ops.mul(
-                  x, ops.stopGradient(ops.mul(ops.greaterEqual(x, lo), ops.greaterEqual(hi, x))));
-          case IDENTITY -> x;
-        };
-    return ops.add(q, ops.sub(path, ops.stopGradient(path)));
+          case CLIPPED -> GraphOps.StraightThrough.CLIPPED;
+          case ZERO_SATURATED -> GraphOps.StraightThrough.ZERO_SATURATED;
+          case IDENTITY -> GraphOps.StraightThrough.IDENTITY;
+        });
   }
 
   /**

@@ -14,6 +14,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.quantization.QuantizeAndDequantizeV4;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -131,6 +132,48 @@ public final class TfGraphOps implements GraphOps {
     Operand<TFloat32> clipped =
         tf.clipByValue(o(x), tf.constant((float) lo), tf.constant((float) hi));
     return t(tf.dtypes.cast(tf.dtypes.cast(clipped, TInt32.class), TFloat32.class));
+  }
+
+  /**
+   * With rounding half to even, Q is TensorFlow's fused {@code QuantizeAndDequantizeV4} kernel (one
+   * pass) with the range [−2^(N−1−d), 2^(N−1−d) − 2^−d]: its scale comes out as exactly 2^d, so its
+   * clamp, scale, round and rescale are the exact steps of Eq. 1. Its value takes the variant's
+   * gradient path (TensorFlow 2.18's registered C++ gradient for it fails to build, and its
+   * per-channel form refuses a vector range here). Truncation has no exact fused kernel and keeps
+   * the composition (clip, then a float → int32 → float cast), as does a per-channel d.
+   */
+  @Override
+  public Tensor fixedPoint(
+      Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
+    long[] xs = x.shape();
+    long[] ds = d.shape();
+    if (towardZero || bits > 24 || xs == null || ds == null || ds.length != 0) {
+      return GraphOps.super.fixedPoint(x, d, bits, towardZero, gradient);
+    }
+    Operand<TFloat32> top = tf.math.pow(tf.constant(2f), tf.math.sub(tf.constant(bits - 1f), o(d)));
+    Operand<TFloat32> lo = tf.math.neg(top);
+    Operand<TFloat32> hi = tf.math.sub(top, tf.math.pow(tf.constant(2f), tf.math.neg(o(d))));
+    Tensor q =
+        t(
+            tf.quantization
+                .quantizeAndDequantizeV4(
+                    o(x),
+                    lo,
+                    hi,
+                    QuantizeAndDequantizeV4.signedInput(true),
+                    QuantizeAndDequantizeV4.numBits((long) bits),
+                    QuantizeAndDequantizeV4.rangeGiven(true),
+                    QuantizeAndDequantizeV4.roundMode("HALF_TO_EVEN"),
+                    QuantizeAndDequantizeV4.narrowRange(false))
+                .output());
+    Tensor path =
+        switch (gradient) {
+          case CLIPPED -> clipGradient(x, t(lo), t(hi));
+          case ZERO_SATURATED ->
+              mul(x, stopGradient(mul(greaterEqual(x, t(lo)), greaterEqual(t(hi), x))));
+          case IDENTITY -> x;
+        };
+    return add(stopGradient(q), sub(path, stopGradient(path)));
   }
 
   @Override
