@@ -3,8 +3,12 @@ package io.jqp.experiments.cli;
 import io.jqp.api.Plugins;
 import io.jqp.experiments.run.AtomicFiles;
 import io.jqp.experiments.run.Bench;
+import io.jqp.experiments.run.RunBench;
+import io.jqp.experiments.run.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +50,17 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "also write the result as JSON to this file")
   Path json;
 
+  @Option(
+      names = "--runs",
+      description =
+          "also time whole runs (Fashion-MNIST, small CNN): FP32 and the W+A presets"
+              + " (prune-then-quantize, quantize-then-prune; --bits, --sparsity on weights and"
+              + " activations), this many rounds alternating the arms (default: ${DEFAULT-VALUE}: none)")
+  int runs;
+
+  @Option(names = "--epochs", description = "epochs of each whole run (default: ${DEFAULT-VALUE})")
+  int epochs = 4;
+
   @Override
   public Integer call() throws Exception {
     // every argument checked before the first step is timed
@@ -55,6 +70,11 @@ final class BenchCommand implements Callable<Integer> {
     need(threads >= 1 && threads <= 256, "--threads", "must be in [1, 256], got " + threads);
     need(bits >= 2 && bits <= 16, "--bits", "must be in [2, 16], got " + bits);
     need(sparsity > 0 && sparsity < 1, "--sparsity", "must be in (0, 1), got " + sparsity);
+    need(runs >= 0 && runs <= 100, "--runs", "must be in [0, 100], got " + runs);
+    need(epochs >= 1 && epochs <= 100, "--epochs", "must be in [1, 100], got " + epochs);
+    if (runs > 0) {
+      io.jqp.experiments.data.FashionMnist.checkPresent(Path.of(TrainConfig.defaults().data()));
+    }
     if (json != null) {
       need(!json.toString().isBlank(), "--json", "is empty; give a file to write");
       need(!Files.isDirectory(json), "--json", json + " is a folder; give a file to write");
@@ -64,10 +84,23 @@ final class BenchCommand implements Callable<Integer> {
           "--json",
           json + " cannot be written: its folder does not exist or is not writable");
     }
-    Bench.Result r = new Bench(Plugins.load()).run(steps, warmup, batch, threads, bits, sparsity);
+    Plugins plugins = Plugins.load();
+    Bench.Result r = new Bench(plugins).run(steps, warmup, batch, threads, bits, sparsity);
+    System.out.println("Steady-state training steps (every strategy on from step 0):\n");
     System.out.println(r.markdown());
+    RunBench.Result whole = null;
+    if (runs > 0) {
+      whole = new RunBench(plugins).run(runs, epochs, threads, bits, sparsity);
+      System.out.println("\nWhole runs (the presets' schedules, data loading and evaluations):\n");
+      System.out.println(whole.markdown());
+    }
     if (json != null) {
-      AtomicFiles.write(json, Bench.JSON.writeValueAsString(r));
+      Map<String, Object> all = new LinkedHashMap<>();
+      all.put("steps", r);
+      if (whole != null) {
+        all.put("runs", whole);
+      }
+      AtomicFiles.write(json, Bench.JSON.writeValueAsString(all));
     }
     return 0;
   }

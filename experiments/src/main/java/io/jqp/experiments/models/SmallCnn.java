@@ -20,6 +20,7 @@ import org.tensorflow.types.TFloat32;
 public final class SmallCnn implements TfModelDef {
   private final int classes;
   private final int width;
+  private final int[] filters;
 
   public SmallCnn(int classes) {
     this(classes, 1);
@@ -27,14 +28,25 @@ public final class SmallCnn implements TfModelDef {
 
   /** With every layer's filters and units multiplied by {@code width}. */
   public SmallCnn(int classes, int width) {
+    this(classes, width, new int[] {32, 64});
+  }
+
+  /**
+   * With one conv block per entry of {@code filters} (times {@code width}); {@code {16, 32, 64}} is
+   * the three-block net of the PyTorch twin ({@code cnn3}).
+   */
+  public SmallCnn(int classes, int width, int[] filters) {
     this.classes = classes;
     this.width = width;
+    this.filters = filters.clone();
   }
 
   @Override
   public Operand<TFloat32> build(TfNetwork net, Operand<TFloat32> input) {
-    Operand<TFloat32> x = block(net, "conv1", input, 32 * width);
-    x = block(net, "conv2", x, 64 * width);
+    Operand<TFloat32> x = input;
+    for (int i = 0; i < filters.length; i++) {
+      x = block(net, "conv" + (i + 1), x, filters[i] * width);
+    }
     x = net.flatten(x);
     x = net.dense("fc1", x, 128 * width, false);
     x = net.relu(net.activationSite("fc1", net.batchNorm("fc1/bn", x)));
@@ -50,6 +62,9 @@ public final class SmallCnn implements TfModelDef {
 
   @Override
   public String toString() {
-    return width == 1 ? "SmallCnn(" + classes + ")" : "SmallCnn(" + classes + ", " + width + ")";
+    String f = filters.length == 2 ? "" : ", " + java.util.Arrays.toString(filters);
+    return width == 1 && f.isEmpty()
+        ? "SmallCnn(" + classes + ")"
+        : "SmallCnn(" + classes + ", " + width + f + ")";
   }
 }

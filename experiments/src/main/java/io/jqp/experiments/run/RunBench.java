@@ -1,0 +1,152 @@
+package io.jqp.experiments.run;
+
+import io.jqp.api.Plugins;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Whole runs timed side by side, as users run them: FP32 and the W+A presets (8 bits, 50 % of
+ * weights and activations pruned, prune-then-quantize and quantize-then-prune, with the presets'
+ * schedules), each a full {@link Runner#run} on Fashion-MNIST with the small CNN (data loading,
+ * every step and update, the evaluations). Rounds alternate the arms, the order rotating each
+ * round, so drift of the machine's speed hits all alike. Run folders go to a scratch folder,
+ * deleted after.
+ */
+public final class RunBench {
+
+  /** One arm's runs. */
+  public record Arm(
+      String name,
+      String preset,
+      List<Double> runSeconds,
+      List<Double> trainSeconds,
+      double accuracy,
+      double runRatio,
+      double trainRatio) {
+
+    double meanRun() {
+      return runSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    double meanTrain() {
+      return trainSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+  }
+
+  /** Every arm; ratios are over the FP32 arm's mean. */
+  public record Result(String model, int epochs, int rounds, int threads, List<Arm> arms) {
+
+    public String markdown() {
+      StringBuilder s =
+          new StringBuilder(
+              "| arm | preset | whole run s (each) | mean | training s (mean) | accuracy % (last)"
+                  + " | run time / FP32 | training time / FP32 |\n|---|---|---|---|---|---|---|---|\n");
+      for (Arm a : arms) {
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %.1f | %.1f | %.2f | %.3f× | %.3f× |%n",
+                a.name(),
+                a.preset(),
+                String.join(
+                    ", ",
+                    a.runSeconds().stream()
+                        .map(v -> String.format(Locale.ROOT, "%.1f", v))
+                        .toList()),
+                a.meanRun(),
+                a.meanTrain(),
+                a.accuracy(),
+                a.runRatio(),
+                a.trainRatio()));
+      }
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%n%s on Fashion-MNIST, %d epochs, %d rounds alternating the arms, %d threads",
+              model,
+              epochs,
+              rounds,
+              threads));
+      return s.toString();
+    }
+  }
+
+  private final Plugins plugins;
+
+  public RunBench(Plugins plugins) {
+    this.plugins = plugins;
+  }
+
+  /** The arms' configs: FP32 and the two W+A presets at {@code bits} and {@code sparsity}. */
+  static List<Map.Entry<String, TrainConfig>> arms(TrainConfig base, int bits, double sparsity) {
+    TrainConfig wa = base.withBits(bits).withSparsity(sparsity).withPruneActivations(true);
+    return List.of(
+        Map.entry("FP32", base),
+        Map.entry("W+A P→Q", wa.withPreset("prune-then-quantize")),
+        Map.entry("W+A Q→P", wa.withPreset("quantize-then-prune")));
+  }
+
+  public Result run(int rounds, int epochs, int threads, int bits, double sparsity)
+      throws IOException {
+    TrainConfig base = TrainConfig.defaults().withEpochs(epochs).copy(Map.of("threads", threads));
+    List<Map.Entry<String, TrainConfig>> arms = arms(base, bits, sparsity);
+    List<List<Double>> run = new ArrayList<>();
+    List<List<Double>> train = new ArrayList<>();
+    double[] accuracy = new double[arms.size()];
+    for (int i = 0; i < arms.size(); i++) {
+      run.add(new ArrayList<>());
+      train.add(new ArrayList<>());
+    }
+    Path scratch = Files.createTempDirectory("jqp-bench-runs");
+    try {
+      for (int r = 0; r < rounds; r++) {
+        for (int j = 0; j < arms.size(); j++) {
+          int a = (j + r) % arms.size();
+          Map.Entry<String, TrainConfig> arm = arms.get(a);
+          System.err.printf(Locale.ROOT, "bench: round %d/%d, %s%n", r + 1, rounds, arm.getKey());
+          Runner.Result res =
+              new Runner(plugins).run(arm.getValue(), scratch.resolve("r" + r + "-a" + a));
+          run.get(a).add(res.seconds());
+          train.get(a).add(res.trainSeconds());
+          accuracy[a] = res.metric();
+        }
+      }
+    } finally {
+      delete(scratch);
+    }
+    double baseRun = mean(run.get(0));
+    double baseTrain = mean(train.get(0));
+    List<Arm> out = new ArrayList<>();
+    for (int i = 0; i < arms.size(); i++) {
+      out.add(
+          new Arm(
+              arms.get(i).getKey(),
+              arms.get(i).getValue().preset(),
+              List.copyOf(run.get(i)),
+              List.copyOf(train.get(i)),
+              accuracy[i],
+              mean(run.get(i)) / baseRun,
+              mean(train.get(i)) / baseTrain));
+    }
+    return new Result(base.model(), epochs, rounds, threads, out);
+  }
+
+  private static double mean(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  private static void delete(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
