@@ -70,6 +70,75 @@ def net(filters, classes=10):
 MODELS = {"small-cnn": [32, 64], "cnn3": [16, 32, 64]}
 
 
+def mobilenet_v2(classes=10):
+    """jqp's MobileNetV2-style net: stem 16, inverted residual blocks (expansion, channels, repeats,
+    stride) (1,16,1,1) (4,24,2,2) (4,32,2,2) (4,64,2,2), head 128, global average pool, dense; BN
+    after every convolution, ReLU6, linear projections, residual adds where shapes allow."""
+    def conv_bn(cin, cout, k, stride, groups=1, relu=True):
+        layers = [nn.Conv2d(cin, cout, k, stride, padding=k // 2, groups=groups, bias=False),
+                  nn.BatchNorm2d(cout, eps=1e-3, momentum=0.1)]
+        return layers + ([nn.ReLU6()] if relu else [])
+
+    class Block(nn.Module):
+        def __init__(self, cin, expansion, cout, stride):
+            super().__init__()
+            hidden = cin * expansion
+            layers = conv_bn(cin, hidden, 1, 1) if expansion != 1 else []
+            layers += conv_bn(hidden, hidden, 3, stride, groups=hidden)
+            layers += conv_bn(hidden, cout, 1, 1, relu=False)
+            self.body = nn.Sequential(*layers)
+            self.residual = stride == 1 and cin == cout
+
+        def forward(self, x):
+            y = self.body(x)
+            return x + y if self.residual else y
+
+    layers, c = conv_bn(1, 16, 3, 1), 16
+    for expansion, cout, repeats, stride in [(1, 16, 1, 1), (4, 24, 2, 2), (4, 32, 2, 2), (4, 64, 2, 2)]:
+        for r in range(repeats):
+            layers.append(Block(c, expansion, cout, stride if r == 0 else 1))
+            c = cout
+    layers += conv_bn(c, 128, 1, 1) + [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, classes)]
+    model = nn.Sequential(*layers)
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    return model
+
+
+def bench_steps(args):
+    """Training steps on a fixed random batch (the input pipeline left out), FP32, like `jqp bench`."""
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    side = 32 if args.model == "mobilenet-v2" else 28
+    model = mobilenet_v2() if args.model == "mobilenet-v2" else net(MODELS[args.model])
+    x = torch.randn(args.batch_size, 1, side, side)
+    y = torch.randint(0, 10, (args.batch_size,))
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-7)
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    for _ in range(args.warmup):
+        step()
+    t = time.perf_counter()
+    for _ in range(args.bench_steps):
+        step()
+    ms = (time.perf_counter() - t) * 1000 / args.bench_steps
+    result = {"framework": "pytorch " + torch.__version__, "model": args.model, "batchSize": args.batch_size,
+              "threads": args.threads, "steps": args.bench_steps, "millisPerStep": ms,
+              "imagesPerSecond": args.batch_size * 1000 / ms}
+    print(json.dumps(result, indent=2))
+
+
 def run(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -166,7 +235,7 @@ def summarize(folder):
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", choices=sorted(MODELS), default="small-cnn")
+    p.add_argument("--model", choices=sorted(MODELS) + ["mobilenet-v2"], default="small-cnn")
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--batch-size", type=int, default=128)
@@ -175,8 +244,13 @@ if __name__ == "__main__":
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--out")
     p.add_argument("--summarize", metavar="FOLDER")
+    p.add_argument("--bench-steps", type=int, default=0,
+                   help="time this many training steps on a random batch instead of a run")
+    p.add_argument("--warmup", type=int, default=10)
     a = p.parse_args()
-    if a.summarize:
+    if a.bench_steps > 0:
+        bench_steps(a)
+    elif a.summarize:
         summarize(a.summarize)
     else:
         if not a.out:

@@ -51,6 +51,12 @@ final class BenchCommand implements Callable<Integer> {
   Path json;
 
   @Option(
+      names = "--model",
+      description =
+          "model of the step arms, any Fashion-MNIST model plugin (default: ${DEFAULT-VALUE})")
+  String model = "small-cnn";
+
+  @Option(
       names = "--runs",
       description =
           "also time whole runs (Fashion-MNIST, small CNN): FP32 and the W+A presets"
@@ -70,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
     need(threads >= 1 && threads <= 256, "--threads", "must be in [1, 256], got " + threads);
     need(bits >= 2 && bits <= 16, "--bits", "must be in [2, 16], got " + bits);
     need(sparsity > 0 && sparsity < 1, "--sparsity", "must be in (0, 1), got " + sparsity);
+    need(
+        io.jqp.experiments.models.Models.all().containsKey(model),
+        "--model",
+        "unknown model '" + model + "'; one of " + io.jqp.experiments.models.Models.all().keySet());
     need(runs >= 0 && runs <= 100, "--runs", "must be in [0, 100], got " + runs);
     need(epochs >= 1 && epochs <= 100, "--epochs", "must be in [1, 100], got " + epochs);
     if (runs > 0) {
@@ -85,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
           json + " cannot be written: its folder does not exist or is not writable");
     }
     Plugins plugins = Plugins.load();
-    Bench.Result r = new Bench(plugins).run(steps, warmup, batch, threads, bits, sparsity);
+    Bench.Result r = new Bench(plugins).run(model, steps, warmup, batch, threads, bits, sparsity);
     System.out.println("Steady-state training steps (every strategy on from step 0):\n");
     System.out.println(r.markdown());
     RunBench.Result whole = null;

@@ -7,7 +7,6 @@ import io.jqp.api.Pruner;
 import io.jqp.api.Quantizer;
 import io.jqp.api.Recipe;
 import io.jqp.engine.tf.TfModel;
-import io.jqp.experiments.models.SmallCnn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +69,21 @@ public final class Bench {
   }
 
   public Result run(int steps, int warmup, int batch, int threads, int bits, double sparsity) {
+    return run("small-cnn", steps, warmup, batch, threads, bits, sparsity);
+  }
+
+  /** The same for another Fashion-MNIST model plugin (e.g. {@code mobilenet-v2}). */
+  public Result run(
+      String model, int steps, int warmup, int batch, int threads, int bits, double sparsity) {
+    io.jqp.engine.tf.ModelInput input =
+        new io.jqp.experiments.tasks.FashionMnistTask().modelInput();
+    io.jqp.engine.tf.TfModelDef def =
+        io.jqp.experiments.models.Models.create(model, input, Map.of());
+    long[] shape =
+        io.jqp.experiments.models.Models.byId(model).inputShape(input).stream()
+            .mapToLong(Long::longValue)
+            .toArray();
+    long sample = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     Quantizer q = plugins.quantizer("fixed", Map.of("bits", bits));
     Pruner wp = plugins.pruner("magnitude", Map.of("sparsity", sparsity));
     Pruner ap =
@@ -89,7 +103,7 @@ public final class Bench {
             q + " (w+a), " + wp + " (w), " + ap + " (a)");
     List<Recipe> recipes = List.of(fp32, qpw, qpwa);
     Random r = new Random(7);
-    float[] x = new float[batch * 28 * 28];
+    float[] x = new float[(int) (batch * sample)];
     int[] y = new int[batch];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) r.nextGaussian();
@@ -104,8 +118,8 @@ public final class Bench {
       for (int i = 0; i < recipes.size(); i++) {
         models.add(
             TfModel.build(
-                new SmallCnn(10),
-                new long[] {28, 28, 1},
+                def,
+                shape,
                 io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
                 10,
                 recipes.get(i),
@@ -142,7 +156,7 @@ public final class Bench {
         double ms = nanos[i] / 1e6 / steps;
         arms.add(new Arm(names.get(i), described.get(i), ms, batch * 1000 / ms, ms / base));
       }
-      return new Result("small-cnn", batch, threads, steps, arms);
+      return new Result(model, batch, threads, steps, arms);
     } finally {
       models.forEach(TfModel::close);
     }
