@@ -49,6 +49,16 @@ def load(folder):
             images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz"))
 
 
+def he_init(model):
+    """He-normal weights (std sqrt(2 / fan_in), not truncated) and zero biases, as jqp initialises."""
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    return model
+
+
 def net(filters, classes=10):
     layers, channels, side = [], 1, 28
     for f in filters:
@@ -59,12 +69,7 @@ def net(filters, classes=10):
     layers += [nn.Flatten(), nn.Linear(channels * side * side, 128, bias=False),
                nn.BatchNorm1d(128, eps=1e-3, momentum=0.1), nn.ReLU(), nn.Linear(128, classes)]
     model = nn.Sequential(*layers)
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-    return model
+    return he_init(model)
 
 
 MODELS = {"small-cnn": [32, 64], "cnn3": [16, 32, 64]}
@@ -100,12 +105,7 @@ def mobilenet_v2(classes=10):
             c = cout
     layers += conv_bn(c, 128, 1, 1) + [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, classes)]
     model = nn.Sequential(*layers)
-    for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-    return model
+    return he_init(model)
 
 
 def bench_steps(args):
@@ -194,9 +194,10 @@ def summarize(folder):
         elif name.startswith("jqp-") and os.path.isfile(os.path.join(folder, name, "metrics.json")):
             m = json.load(open(os.path.join(folder, name, "metrics.json")))
             model = name[len("jqp-"):name.rindex("-s")]
+            seed = int(name[name.rindex("-s") + 2:])
             rows.setdefault(model, {"torch": [], "jqp": []})["jqp"].append(
-                {"accuracy": m["metric"], "imagesPerSecond": m["imagesPerSecond"],
-                 "trainSeconds": m["trainSeconds"], "seconds": m["seconds"], "seed": m["config"]["seed"]})
+                {"accuracy": m["metric"], "imagesPerSecond": m["images_per_second"],
+                 "trainSeconds": m["train_seconds"], "seconds": m["seconds"], "seed": seed})
     out, lines = [], ["| model | framework | seeds | accuracy % (mean ± std) | img/s training (mean) "
                       "| training s (mean) | whole run s (mean) |", "|---|---|---|---|---|---|---|"]
 

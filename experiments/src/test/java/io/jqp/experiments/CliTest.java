@@ -86,7 +86,7 @@ class CliTest {
         Arguments.of(List.of("--threads", "0"), "threads: must be in [1, 256], got 0"),
         Arguments.of(
             List.of("--model", "resnet"),
-            "model: unknown model 'resnet'; known: espcn, mobilenet-v2, small-cnn"),
+            "model: unknown model 'resnet'; known: cnn3, espcn, mobilenet-v2, small-cnn"),
         Arguments.of(
             List.of("--task", "detection"),
             "task: unknown task 'detection'; known: fashion-mnist, sr-x3"),

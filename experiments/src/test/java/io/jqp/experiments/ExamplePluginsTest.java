@@ -57,7 +57,7 @@ class ExamplePluginsTest {
             "  ternary — example (Kotlin)",
             "  quantile — example (Java)",
             "  hook-mlp — example (Java)",
-            "models: small-cnn, hook-mlp, mobilenet-v2 (default small-cnn)"
+            "models: small-cnn, cnn3, hook-mlp, mobilenet-v2 (default small-cnn)"
           }) {
         assertTrue(out.contains(s), "'" + s + "' in\n" + out);
       }
@@ -125,7 +125,7 @@ class ExamplePluginsTest {
             2);
     assertTrue(
         err.strip()
-            .endsWith("model: unknown model 'hook-mlp'; known: espcn, mobilenet-v2, small-cnn"),
+            .endsWith("model: unknown model 'hook-mlp'; known: cnn3, espcn, mobilenet-v2, small-cnn"),
         err);
   }
 

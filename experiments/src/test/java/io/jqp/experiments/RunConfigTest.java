@@ -82,7 +82,7 @@ class RunConfigTest {
         "{task: sr-x3, loss: softmax-cross-entropy}|loss: 'softmax-cross-entropy' needs class labels, but task sr-x3 has target values",
         "modelOptions: {width: 9}|modelOptions.width: must be in [1, 8], got 9 (model 'small-cnn')",
         "modelOptions: {depth: 2}|unknown option 'depth' for model 'small-cnn'; known: width",
-        "model: resnet|model: unknown model 'resnet'; known: espcn, mobilenet-v2, small-cnn"
+        "model: resnet|model: unknown model 'resnet'; known: cnn3, espcn, mobilenet-v2, small-cnn"
       })
   void malformedConfigsFailNamingTheField(String yaml, String message, @TempDir Path dir)
       throws Exception {

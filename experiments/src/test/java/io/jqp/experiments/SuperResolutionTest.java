@@ -89,7 +89,7 @@ class SuperResolutionTest {
     assertEquals("espcn", sr.model());
     assertEquals(Tasks.byId("sr-x3").defaultData(), sr.data());
     assertEquals(
-        "model: 'espcn' does not accept the input of task fashion-mnist (classification of [28, 28, 1]); compatible: mobilenet-v2, small-cnn",
+        "model: 'espcn' does not accept the input of task fashion-mnist (classification of [28, 28, 1]); compatible: cnn3, mobilenet-v2, small-cnn",
         assertThrows(
                 JqpException.class, () -> TrainConfig.defaults().copy(Map.of("model", "espcn")))
             .getMessage());

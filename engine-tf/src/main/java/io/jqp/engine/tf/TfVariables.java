@@ -83,6 +83,10 @@ final class TfVariables {
             org.tensorflow.proto.ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(threads)
                 .setInterOpParallelismThreads(Math.max(1, threads))
+                // with the GPU build (mvn -Pgpu), ops without a GPU kernel fall back to the CPU,
+                // and GPU memory is taken as needed rather than all at once
+                .setAllowSoftPlacement(true)
+                .setGpuOptions(org.tensorflow.proto.GPUOptions.newBuilder().setAllowGrowth(true))
                 .build());
     try {
       s.run(init);

@@ -34,15 +34,7 @@ final class RunCommand implements Callable<Integer> {
           "run folder to create (must not hold a run); default: the config's output.folder")
   Path out;
 
-  @Option(
-      names = "--profile",
-      arity = "0..1",
-      fallbackValue = "10",
-      paramLabel = "EVERY",
-      description =
-          "trace every EVERY-th training step (10 when no value is given) and write where a step's"
-              + " time goes per op (TensorFlow run metadata) to profile.md")
-  int profile;
+  @picocli.CommandLine.Mixin ProfileOption profile = new ProfileOption();
 
   @Override
   public Integer call() throws Exception {
@@ -64,8 +56,8 @@ final class RunCommand implements Callable<Integer> {
     }
     Runner.Result r =
         resume
-            ? new Runner(Plugins.load()).profile(profile).resume(out)
-            : new Runner(Plugins.load()).profile(profile).run(ConfigIo.load(config), out);
+            ? new Runner(Plugins.load()).profile(profile.every).resume(out)
+            : new Runner(Plugins.load()).profile(profile.every).run(ConfigIo.load(config), out);
     System.out.println(RunResults.line(r, out));
     return 0;
   }

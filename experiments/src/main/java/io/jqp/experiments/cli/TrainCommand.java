@@ -163,15 +163,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "run folder to create (must not hold a run)")
   Path out;
 
-  @Option(
-      names = "--profile",
-      arity = "0..1",
-      fallbackValue = "10",
-      paramLabel = "EVERY",
-      description =
-          "trace every EVERY-th training step (10 when no value is given) and write where a step's"
-              + " time goes per op (TensorFlow run metadata) to profile.md")
-  int profile;
+  @picocli.CommandLine.Mixin ProfileOption profile = new ProfileOption();
 
   @Override
   public Integer call() throws Exception {
@@ -221,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
             java.util.Map.of(),
             java.util.Map.of(),
             java.util.Map.of());
-    Runner.Result r = new Runner(Plugins.load()).profile(profile).run(c, out);
+    Runner.Result r = new Runner(Plugins.load()).profile(profile.every).run(c, out);
     System.out.println(RunResults.line(r, out));
     return 0;
   }

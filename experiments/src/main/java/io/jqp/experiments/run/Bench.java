@@ -91,17 +91,27 @@ public final class Bench {
     Recipe fp32 = Recipe.fullPrecision();
     Recipe qpw = fp32.withWeightQuantizer(q).withActivationQuantizer(q).withWeightPruner(wp);
     Recipe qpwa = qpw.withActivationPruner(ap);
+    // rounding half to even runs TensorFlow's fused quantize-dequantize kernel (truncation cannot)
+    Quantizer even =
+        plugins.quantizer("fixed", Map.<String, Object>of("bits", bits, "rounding", "half-even"));
+    Recipe evenWa =
+        fp32.withWeightQuantizer(even)
+            .withActivationQuantizer(even)
+            .withWeightPruner(wp)
+            .withActivationPruner(ap);
     List<String> names =
         List.of(
             "FP32",
             "Q" + bits + "(w,a) + P" + sparsity + "(w)",
-            "Q" + bits + "(w,a) + P" + sparsity + "(w,a)");
+            "Q" + bits + "(w,a) + P" + sparsity + "(w,a)",
+            "Q" + bits + " half-even (w,a) + P" + sparsity + "(w,a)");
     List<String> described =
         List.of(
             "Quantizer.identity() / Pruner.none()",
             q + " (w+a), " + wp + " (w)",
-            q + " (w+a), " + wp + " (w), " + ap + " (a)");
-    List<Recipe> recipes = List.of(fp32, qpw, qpwa);
+            q + " (w+a), " + wp + " (w), " + ap + " (a)",
+            even + " (w+a), " + wp + " (w), " + ap + " (a)");
+    List<Recipe> recipes = List.of(fp32, qpw, qpwa, evenWa);
     Random r = new Random(7);
     float[] x = new float[(int) (batch * sample)];
     int[] y = new int[batch];

@@ -95,7 +95,17 @@ public final class RunBench {
 
   public Result run(int rounds, int epochs, int threads, int bits, double sparsity)
       throws IOException {
-    TrainConfig base = TrainConfig.defaults().withEpochs(epochs).copy(Map.of("threads", threads));
+    return run(
+        TrainConfig.defaults().withEpochs(epochs).copy(Map.of("threads", threads)),
+        rounds,
+        bits,
+        sparsity);
+  }
+
+  /** The same from another base config (data, limits, model); its FP32 arm is {@code base}. */
+  public Result run(TrainConfig base, int rounds, int bits, double sparsity) throws IOException {
+    int epochs = base.epochs();
+    int threads = base.threads();
     List<Map.Entry<String, TrainConfig>> arms = arms(base, bits, sparsity);
     List<List<Double>> run = new ArrayList<>();
     List<List<Double>> train = new ArrayList<>();

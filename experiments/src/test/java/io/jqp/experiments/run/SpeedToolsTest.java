@@ -1,0 +1,123 @@
+package io.jqp.experiments.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jqp.api.Plugins;
+import io.jqp.engine.tf.TfModel;
+import io.jqp.experiments.SyntheticIdx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole-run bench, the input pipeline and the profile on small generated data. */
+class SpeedToolsTest {
+
+  static TrainConfig tiny(Path data) {
+    return TrainConfig.defaults()
+        .withEpochs(2)
+        .withLimits(512, 200)
+        .copy(Map.<String, Object>of("data", data.toString(), "window", 256));
+  }
+
+  @Test
+  void wholeRunsAlternateTheArmsAndReportRatiosToFp32(@TempDir Path dir) throws Exception {
+    Path data = SyntheticIdx.write(dir.resolve("data"), 512, 200);
+    long tempsBefore = countBenchFolders();
+    RunBench.Result r = new RunBench(Plugins.load()).run(tiny(data), 2, 8, 0.5);
+    assertEquals(
+        List.of("FP32", "W+A P→Q", "W+A Q→P"), r.arms().stream().map(a -> a.name()).toList());
+    assertEquals(1.0, r.arms().get(0).runRatio(), 1e-12);
+    for (RunBench.Arm a : r.arms()) {
+      assertEquals(2, a.runSeconds().size(), a.name() + ": one run per round");
+      assertTrue(a.runSeconds().stream().allMatch(s -> s > 0), a.name());
+      assertTrue(a.runRatio() > 0 && Double.isFinite(a.runRatio()), a.name());
+    }
+    assertEquals("prune-then-quantize", r.arms().get(1).preset());
+    assertTrue(r.markdown().contains("| W+A Q→P | quantize-then-prune |"), r.markdown());
+    assertEquals(tempsBefore, countBenchFolders(), "the scratch run folders are deleted");
+  }
+
+  private static long countBenchFolders() throws Exception {
+    try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return s.filter(p -> p.getFileName().toString().startsWith("jqp-bench-runs")).count();
+    }
+  }
+
+  @Test
+  void prefetchedBatchesAreTheSequentialOnesInOrder(@TempDir Path dir) throws Exception {
+    Path data = SyntheticIdx.write(dir.resolve("data"), 512, 200);
+    TrainConfig c = tiny(data);
+    try (TfModel seq = model(c);
+        TfModel pre = model(c);
+        io.jqp.experiments.tasks.Task.Data d =
+            io.jqp.experiments.tasks.Tasks.byId(c.task()).load(c)) {
+      int[] order = io.jqp.experiments.tasks.Task.order(d.size(), 1, 0);
+      List<Float> a = new ArrayList<>();
+      List<Float> b = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        a.add(seq.trainStep(d.batch(order, i, 128)));
+      }
+      try (BatchPrefetch input = new BatchPrefetch(pre, i -> d.batch(order, i, 128), 0, 4)) {
+        for (int i = 0; i < 4; i++) {
+          try (TfModel.Prepared p = input.next()) {
+            b.add(pre.trainStep(p));
+          }
+        }
+      }
+      assertEquals(a, b, "the same losses, step by step");
+      assertArrayEquals(
+          seq.variableValues().get("conv1/kernel").values(),
+          pre.variableValues().get("conv1/kernel").values());
+    }
+  }
+
+  @Test
+  void closingMidEpochFreesTheBatchBeingPrepared(@TempDir Path dir) throws Exception {
+    Path data = SyntheticIdx.write(dir.resolve("data"), 512, 200);
+    TrainConfig c = tiny(data);
+    try (TfModel m = model(c);
+        io.jqp.experiments.tasks.Task.Data d =
+            io.jqp.experiments.tasks.Tasks.byId(c.task()).load(c)) {
+      int[] order = io.jqp.experiments.tasks.Task.order(d.size(), 1, 0);
+      try (BatchPrefetch input = new BatchPrefetch(m, i -> d.batch(order, i, 128), 0, 4)) {
+        try (TfModel.Prepared p = input.next()) {
+          m.trainStep(p);
+        }
+      }
+      assertEquals(1, m.step());
+    }
+  }
+
+  @Test
+  void aProfiledRunWritesWhereTheStepTimeGoes(@TempDir Path dir) throws Exception {
+    Path data = SyntheticIdx.write(dir.resolve("data"), 512, 200);
+    Path out = dir.resolve("run");
+    new Runner(Plugins.load())
+        .profile(2)
+        .run(tiny(data).withBits(8).withSparsity(0.5).withPruneActivations(true), out);
+    String md = Files.readString(out.resolve("profile.md"));
+    assertTrue(md.contains("| op type | ms/step | share | ops/step |"), md);
+    assertTrue(md.contains("Conv2D"), "the convolutions are profiled: " + md);
+    assertTrue(md.contains("traced training steps"), md);
+  }
+
+  static TfModel model(TrainConfig c) throws Exception {
+    return TfModel.build(
+        new io.jqp.experiments.models.SmallCnn(10),
+        new long[] {28, 28, 1},
+        io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
+        10,
+        io.jqp.api.Recipe.fullPrecision(),
+        RunRecipes.optimizer(c, 8),
+        1,
+        2,
+        128,
+        "prefetch");
+  }
+}
