@@ -125,7 +125,8 @@ class ExamplePluginsTest {
             2);
     assertTrue(
         err.strip()
-            .endsWith("model: unknown model 'hook-mlp'; known: cnn3, espcn, mobilenet-v2, small-cnn"),
+            .endsWith(
+                "model: unknown model 'hook-mlp'; known: cnn3, espcn, mobilenet-v2, small-cnn"),
         err);
   }
 
