@@ -156,13 +156,21 @@ public interface GraphOps {
   default Tensor fixedPoint(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
     Tensor q =
-        stopGradient(
-            mul(
-                integerize(
-                    mul(x, pow2(d)), -Math.pow(2, bits - 1), Math.pow(2, bits - 1) - 1, towardZero),
-                pow2(neg(d))));
+        mul(
+            integerize(
+                mul(x, pow2(d)), -Math.pow(2, bits - 1), Math.pow(2, bits - 1) - 1, towardZero),
+            pow2(neg(d)));
     Tensor lo = neg(pow2(sub(constant(bits - 1), d)));
     Tensor hi = sub(pow2(sub(constant(bits - 1), d)), pow2(neg(d)));
+    return straightThrough(x, q, lo, hi, gradient);
+  }
+
+  /**
+   * {@code q}'s value with {@code gradient}'s path back to {@code x} (range [lo, hi]): q plus a
+   * term that is zero forward and carries the variant's gradient; q's own gradient is dropped.
+   */
+  default Tensor straightThrough(
+      Tensor x, Tensor q, Tensor lo, Tensor hi, StraightThrough gradient) {
     Tensor path =
         switch (gradient) {
           case CLIPPED -> clipGradient(x, lo, hi);
@@ -170,7 +178,7 @@ public interface GraphOps {
               mul(x, stopGradient(mul(greaterEqual(x, lo), greaterEqual(hi, x))));
           case IDENTITY -> x;
         };
-    return add(q, sub(path, stopGradient(path)));
+    return add(stopGradient(q), sub(path, stopGradient(path)));
   }
 
   default Tensor square(Tensor x) {

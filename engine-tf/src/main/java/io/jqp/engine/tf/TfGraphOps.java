@@ -166,14 +166,7 @@ public final class TfGraphOps implements GraphOps {
                     QuantizeAndDequantizeV4.roundMode("HALF_TO_EVEN"),
                     QuantizeAndDequantizeV4.narrowRange(false))
                 .output());
-    Tensor path =
-        switch (gradient) {
-          case CLIPPED -> clipGradient(x, t(lo), t(hi));
-          case ZERO_SATURATED ->
-              mul(x, stopGradient(mul(greaterEqual(x, t(lo)), greaterEqual(t(hi), x))));
-          case IDENTITY -> x;
-        };
-    return add(stopGradient(q), sub(path, stopGradient(path)));
+    return straightThrough(x, q, t(lo), t(hi), gradient);
   }
 
   @Override
