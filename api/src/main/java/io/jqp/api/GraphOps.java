@@ -153,6 +153,16 @@ public interface GraphOps {
    * scalar, or a vector along the last axis (per channel). Engines replace this composition with a
    * fused kernel where one is exact.
    */
+  /**
+   * Builds {@code body} (an element-wise chain, perhaps ending in reductions; never a convolution)
+   * as one fused kernel where the engine can; by default its ops are built as they are. The
+   * engine's {@link #fixedPoint} uses it; a strategy may wrap its own chains (e.g. a search that
+   * scores candidates over a window).
+   */
+  default Tensor fused(String name, java.util.function.Supplier<Tensor> body) {
+    return body.get();
+  }
+
   default Tensor fixedPoint(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
     Tensor q =

@@ -259,7 +259,9 @@ public record FixedPointQuantizer(
     if (!switchOn.isEmpty()) {
       ctx.onUpdate(step -> step == tq, ops.group(switchOn));
     }
-    return ctx.from(ops, tq, x, v -> straightThrough(ops, v, d.read()));
+    // one fused scope per site: with the site's pruner (same scope) it compiles into one kernel
+    return ctx.from(
+        ops, tq, x, v -> ops.fused(ctx.site().name(), () -> straightThrough(ops, v, d.read())));
   }
 
   /**
@@ -303,7 +305,6 @@ public record FixedPointQuantizer(
     for (int i = 0; i < allButLast.length; i++) {
       allButLast[i] = i;
     }
-    List<Tensor> errors = new ArrayList<>();
     // In the scaled domain s = w·2^d the error is (integer(s) − s)², 4^d times the error in w:
     // power
     // of two factors are exact in float, so the sums compare exactly as Σ(Q(w) − w)² would, with
@@ -312,8 +313,16 @@ public record FixedPointQuantizer(
     // Outside
     // |d| <= 30 the factors could leave float's normal range; there the error is taken in w.
     boolean scaled = dLow >= -30 && dHigh <= 31;
+    Tensor window = w;
+    // each candidate's error is one fused pass over the window where the engine fuses
+    return ops.fused("d_search", () -> firstMinimum(ops, window, scaled, allButLast));
+  }
+
+  private Tensor firstMinimum(GraphOps ops, Tensor w, boolean scaled, int[] allButLast) {
+    int rank = w.shape().length;
     double lo = -Math.pow(2, bits - 1);
     double hi = Math.pow(2, bits - 1) - 1;
+    List<Tensor> errors = new ArrayList<>();
     for (int dd = dLow; dd < dHigh; dd++) {
       Tensor sq;
       if (scaled) {

@@ -84,7 +84,8 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
           if (!channelwise && !sameSample(v.shape(), sample)) {
             m = ops.tileCentered(m, v);
           }
-          return ops.mul(v, m);
+          Tensor mm = m;
+          return ops.fused(ctx.site().name(), () -> ops.mul(v, mm));
         });
   }
 

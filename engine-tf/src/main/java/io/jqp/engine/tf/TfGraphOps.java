@@ -21,7 +21,9 @@ import org.tensorflow.types.TInt64;
 
 /** {@link GraphOps} on a TensorFlow Java graph. */
 public final class TfGraphOps implements GraphOps {
-  private final Ops tf;
+  private final Ops base;
+  private Ops tf;
+  private int fusedCount;
   private final Graph graph;
   private int clipCount;
   private final long seed;
@@ -37,6 +39,7 @@ public final class TfGraphOps implements GraphOps {
    * @param seed seeds the random ops ({@link #normalNoise})
    */
   public TfGraphOps(Ops tf, Graph graph, long seed) {
+    this.base = tf;
     this.tf = tf;
     this.graph = graph;
     this.seed = seed;
@@ -44,7 +47,29 @@ public final class TfGraphOps implements GraphOps {
   }
 
   public Ops tf() {
-    return tf;
+    return base;
+  }
+
+  /**
+   * Builds {@code body}'s ops in one explicit XLA compilation scope (see {@link TfFusionScope}), so
+   * that TensorFlow compiles the element-wise chain into one kernel; nested calls join the outer
+   * scope.
+   */
+  @Override
+  public Tensor fused(String name, java.util.function.Supplier<Tensor> body) {
+    if (tf != base) {
+      return body.get();
+    }
+    Ops scoped = TfFusionScope.of(base, "jqp:" + name);
+    if (scoped == null) {
+      return body.get();
+    }
+    tf = scoped;
+    try {
+      return body.get();
+    } finally {
+      tf = base;
+    }
   }
 
   private static Operand<TFloat32> o(Tensor t) {
@@ -140,10 +165,18 @@ public final class TfGraphOps implements GraphOps {
    * clamp, scale, round and rescale are the exact steps of Eq. 1. Its value takes the variant's
    * gradient path (TensorFlow 2.18's registered C++ gradient for it fails to build, and its
    * per-channel form refuses a vector range here). Truncation has no exact fused kernel and keeps
-   * the composition (clip, then a float → int32 → float cast), as does a per-channel d.
+   * the composition (clip, then a float → int32 → float cast), as does a per-channel d. Either way
+   * the forward chain and its straight-through terms are built in one XLA scope ({@link #fused}),
+   * compiled into one kernel.
    */
   @Override
   public Tensor fixedPoint(
+      Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
+    return fused(
+        "fixed_point_" + (fusedCount++), () -> fixedPointOps(x, d, bits, towardZero, gradient));
+  }
+
+  private Tensor fixedPointOps(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
     long[] xs = x.shape();
     long[] ds = d.shape();
@@ -293,10 +326,11 @@ public final class TfGraphOps implements GraphOps {
   @Override
   @SuppressWarnings("unchecked")
   public Tensor clipGradient(Tensor x, Tensor lo, Tensor hi) {
-    String name = tf.scope().makeOpName("ClipGradient" + (clipCount++));
+    // never in a compilation scope: XLA has no kernel for it
+    String name = base.scope().makeOpName("ClipGradient" + (clipCount++));
     GraphOperation op =
         graph
-            .opBuilder(TfGradients.CLIP_GRADIENT_OP, name, tf.scope())
+            .opBuilder(TfGradients.CLIP_GRADIENT_OP, name, base.scope())
             .addInput(o(x).asOutput())
             .build();
     TfGradients.record(graph, op.name(), o(lo), o(hi));

@@ -141,9 +141,17 @@ public final class TfModel implements AutoCloseable {
     for (io.jqp.api.CostTerm cost : recipe.costs()) {
       total = tf.math.add(total, TfTensor.of(cost.loss(n.ops(), layers)));
     }
-    TfTrainStep step =
-        inference ? null : new TfTrainStep(graph, tf, "", total, List.of(n), List.of(n), optimizer);
-    return new TfPhases.Build(n, output, loss, correct, step);
+    Operand<TFloat32> objective = total;
+    // an evaluation build's step (its gradients, for gradient checks) is built only if asked for
+    return new TfPhases.Build(
+        n,
+        output,
+        loss,
+        correct,
+        () ->
+            inference
+                ? null
+                : new TfTrainStep(graph, tf, "", objective, List.of(n), List.of(n), optimizer));
   }
 
   /**

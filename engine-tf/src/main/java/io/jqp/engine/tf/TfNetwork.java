@@ -10,6 +10,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 
@@ -169,7 +170,9 @@ public final class TfNetwork extends TfSites {
 
   /**
    * Batch normalisation over all axes but the last: batch statistics while training (and moving
-   * averages updated with {@code momentum}), moving averages in evaluation.
+   * averages updated with {@code momentum}), moving averages in evaluation. A model's phased builds
+   * (inputs of rank 2 or 4) run TensorFlow's fused kernel; elsewhere (several networks in one
+   * graph, the strategy harness) the run-time training flag selects the statistics.
    */
   public Operand<TFloat32> batchNorm(
       String name, Operand<TFloat32> x, float momentum, float epsilon) {
@@ -190,6 +193,9 @@ public final class TfNetwork extends TfSites {
         newVariable(
             name + "/moving_variance",
             tf.constant(Shape.of(c), DataBuffers.of(filled(cs, 1f), true, false)));
+    if (phase != null && (rank == 4 || rank == 2)) {
+      return fusedBatchNorm(x, gamma, beta, movingMean, movingVar, momentum, epsilon);
+    }
     Operand<TFloat32> batchMean = tf.math.mean(x, tf.constant(axes), Mean.keepDims(false));
     Operand<TFloat32> centered = tf.math.sub(x, batchMean);
     Operand<TFloat32> batchVar =
@@ -214,6 +220,66 @@ public final class TfNetwork extends TfSites {
     Operand<TFloat32> scale =
         tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(var, tf.constant(epsilon))));
     return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), beta);
+  }
+
+  /**
+   * Batch norm as TensorFlow's fused kernel (one pass forward, one backward), in the mode of this
+   * build: batch statistics in a training build, moving averages in an evaluation build. The moving
+   * variance follows the kernel's batch variance, which is Bessel-corrected (as PyTorch's running
+   * variance is); the normalisation itself uses the biased one.
+   */
+  private Operand<TFloat32> fusedBatchNorm(
+      Operand<TFloat32> x,
+      Operand<TFloat32> gamma,
+      Operand<TFloat32> beta,
+      Variable<TFloat32> movingMean,
+      Variable<TFloat32> movingVar,
+      float momentum,
+      float epsilon) {
+    boolean flat = x.shape().numDimensions() == 2;
+    long c = x.shape().get(x.shape().numDimensions() - 1);
+    Operand<TFloat32> in = flat ? tf.reshape(x, tf.constant(new long[] {-1, 1, 1, c})) : x;
+    Operand<TFloat32> y;
+    if (java.util.Objects.requireNonNull(phase).training()) {
+      Operand<TFloat32> none = tf.constant(new float[0]);
+      FusedBatchNorm<TFloat32, TFloat32> bn =
+          tf.nn.fusedBatchNorm(
+              in,
+              gamma,
+              beta,
+              none,
+              none,
+              FusedBatchNorm.epsilon(epsilon),
+              FusedBatchNorm.isTraining(true));
+      Operand<TFloat32> m = tf.constant(momentum);
+      Operand<TFloat32> oneMinus = tf.constant(1f - momentum);
+      trainingUpdates.add(
+          tf.assign(
+              movingMean,
+              tf.math.add(
+                  tf.math.mul(movingMean, m),
+                  tf.math.mul(tf.stopGradient(bn.batchMean()), oneMinus))));
+      trainingUpdates.add(
+          tf.assign(
+              movingVar,
+              tf.math.add(
+                  tf.math.mul(movingVar, m),
+                  tf.math.mul(tf.stopGradient(bn.batchVariance()), oneMinus))));
+      y = bn.y();
+    } else {
+      y =
+          tf.nn
+              .fusedBatchNorm(
+                  in,
+                  gamma,
+                  beta,
+                  movingMean,
+                  movingVar,
+                  FusedBatchNorm.epsilon(epsilon),
+                  FusedBatchNorm.isTraining(false))
+              .y();
+    }
+    return flat ? tf.reshape(y, tf.constant(new long[] {-1, c})) : y;
   }
 
   public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Variable;
@@ -16,7 +17,9 @@ import org.tensorflow.types.TFloat32;
  * it. So a strategy costs nothing on the steps before it acts, where a single graph would compute
  * every transform and blend it away. The first build (phase 0) declares the switch steps; the
  * others are built when training or evaluation first reaches them (TensorFlow extends a running
- * session with the new ops), and may not create variables of their own.
+ * session with the new ops), and may not create variables of their own. Evaluation has builds of
+ * its own, one per phase: batch norm's fused kernel fixes its mode (batch statistics or moving
+ * averages) when it is built.
  */
 final class TfPhases {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TfPhases.class);
@@ -24,19 +27,47 @@ final class TfPhases {
   /**
    * One phase's network and what the model runs of it.
    *
-   * @param trainStep null in an evaluation-only model
+   * @param step builds the training step (gradients, optimizer) when first asked; it gives null in
+   *     an evaluation-only model
    */
   record Build(
       TfNetwork net,
       Operand<TFloat32> output,
       Operand<TFloat32> loss,
       Operand<TFloat32> correct,
-      @Nullable TfTrainStep trainStep) {}
+      Supplier<@Nullable TfTrainStep> step) {
+
+    Build {
+      step = memoize(step);
+    }
+
+    /** The training step, built on first use; null in an evaluation-only model. */
+    @Nullable TfTrainStep trainStep() {
+      return step.get();
+    }
+
+    private static Supplier<@Nullable TfTrainStep> memoize(Supplier<@Nullable TfTrainStep> s) {
+      return new Supplier<>() {
+        private boolean built;
+        private @Nullable TfTrainStep value;
+
+        @Override
+        public synchronized @Nullable TfTrainStep get() {
+          if (!built) {
+            value = s.get();
+            built = true;
+          }
+          return value;
+        }
+      };
+    }
+  }
 
   private final Build first;
   private final NavigableSet<Long> switches;
   private final Function<TfSites.Phase, Build> builder;
   private final TreeMap<Long, Build> builds = new TreeMap<>();
+  private final TreeMap<Long, Build> evaluations = new TreeMap<>();
 
   /**
    * @param builder builds and wires the network for a phase
@@ -44,6 +75,8 @@ final class TfPhases {
   TfPhases(Function<TfSites.Phase, Build> builder) {
     this.builder = builder;
     this.first = builder.apply(new TfSites.Phase(0, "", null));
+    // the first build's step creates the optimizer's slots, which later builds reuse
+    first.trainStep();
     this.switches = first.net().switches();
     builds.put(0L, first);
   }
@@ -65,23 +98,33 @@ final class TfPhases {
 
   /** The build that trains step {@code step}: every transform switched on at or before it. */
   Build training(long step) {
-    Long start = switches.floor(step);
-    long key = start == null ? 0 : start;
-    Build b = builds.get(key);
-    if (b == null) {
-      long t0 = System.nanoTime();
-      b = builder.apply(new TfSites.Phase(key, "phase" + key, first.net().variables()));
-      builds.put(key, b);
-      LOG.info("phase from step {} built ({} ms)", key, (System.nanoTime() - t0) / 1_000_000);
-    }
-    return b;
+    return build(builds, step, true);
   }
 
   /**
-   * The build that evaluates the model after {@code steps} training steps: that of the last step
-   * taken (a transform switching on at step t acts once step t's updates have run).
+   * The evaluation build (batch norm on its moving averages, no noise) of the phase of the last
+   * step taken after {@code steps} training steps (a transform switching on at step t acts once
+   * step t's updates have run).
    */
   Build evaluation(long steps) {
-    return training(Math.max(0, steps - 1));
+    return build(evaluations, Math.max(0, steps - 1), false);
+  }
+
+  private Build build(TreeMap<Long, Build> cache, long step, boolean training) {
+    Long start = switches.floor(step);
+    long key = start == null ? 0 : start;
+    Build b = cache.get(key);
+    if (b == null) {
+      long t0 = System.nanoTime();
+      String scope = (training ? "phase" : "eval") + key;
+      b = builder.apply(new TfSites.Phase(key, scope, first.net().variables(), training));
+      cache.put(key, b);
+      LOG.info(
+          "{} build from step {} made ({} ms)",
+          training ? "training" : "evaluation",
+          key,
+          (System.nanoTime() - t0) / 1_000_000);
+    }
+    return b;
   }
 }

@@ -58,11 +58,22 @@ abstract class TfSites {
    * @param start the phase's first step: every transform switching on at or before it is built
    * @param scope a name scope for this build's ops ("" for the first)
    * @param shared the first build's variables, reused by name (null in the first build)
+   * @param training whether the build trains (batch statistics) or evaluates (moving averages): the
+   *     two modes are separate builds, so that batch norm runs TensorFlow's fused kernel, whose
+   *     mode is fixed when it is built
    */
   record Phase(
       long start,
       String scope,
-      @org.jspecify.annotations.Nullable Map<String, Variable<TFloat32>> shared) {}
+      @org.jspecify.annotations.Nullable Map<String, Variable<TFloat32>> shared,
+      boolean training) {
+    Phase(
+        long start,
+        String scope,
+        @org.jspecify.annotations.Nullable Map<String, Variable<TFloat32>> shared) {
+      this(start, scope, shared, true);
+    }
+  }
 
   /** A site as built: its description and its reported quantities. */
   record SiteInfo(
@@ -437,7 +448,13 @@ abstract class TfSites {
     return sites;
   }
 
-  Variable<TFloat32> slot(String name, Operand<TFloat32> initial) {
-    return newVariable(name, initial);
+  Variable<TFloat32> slot(String name, java.util.function.Supplier<Operand<TFloat32>> initial) {
+    Map<String, Variable<TFloat32>> shared = phase == null ? null : phase.shared();
+    Variable<TFloat32> existing = shared == null ? null : shared.get(name);
+    if (existing != null && !variables.containsKey(name)) {
+      variables.put(name, existing);
+      return existing;
+    }
+    return newVariable(name, initial.get());
   }
 }

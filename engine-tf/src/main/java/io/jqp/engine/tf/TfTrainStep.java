@@ -166,16 +166,17 @@ final class TfTrainStep {
         if (variable == null) {
           throw new IllegalStateException("finish() has no variable; use shared slots there");
         }
-        Operand<TFloat32> init =
-            initial == 0
-                ? ot.zeros(ot.constant(variable.shape().asArray()), TFloat32.class)
-                : ot.fill(ot.constant(variable.shape().asArray()), ot.constant(initial));
-        return owner.slot(prefix + "/" + name, init);
+        // the initial value is built only where the slot is created (the first build): a later
+        // phase's build reuses the slot, and each op built costs a scan of the growing graph
+        return owner.slot(
+            prefix + "/" + name,
+            () -> ot.fill(ot.constant(variable.shape().asArray()), ot.constant(initial)));
       }
 
       @Override
       public Variable<TFloat32> shared(String name, float initial) {
-        return shared.computeIfAbsent(name, n -> owner.slot(stepPrefix + n, ot.constant(initial)));
+        return shared.computeIfAbsent(
+            name, n -> owner.slot(stepPrefix + n, () -> ot.constant(initial)));
       }
     };
   }
