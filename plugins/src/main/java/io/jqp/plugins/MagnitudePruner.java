@@ -54,8 +54,7 @@ public record MagnitudePruner(Schedule schedule) implements Pruner {
     ctx.onUpdate(schedule::updatesAt, mask.assign(ops.keepLargest(importance, keep)));
     Tensor m = mask.read();
     ctx.report("sparsity", ops.sub(ops.constant(1), ops.mean(m, false)));
-    return ctx.from(
-        ops, schedule.firstNonZero(), x, v -> ops.fused(ctx.site().name(), () -> ops.mul(v, m)));
+    return ctx.from(ops, schedule.firstNonZero(), x, v -> ops.mul(v, m));
   }
 
   @Override

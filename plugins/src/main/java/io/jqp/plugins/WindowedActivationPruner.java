@@ -84,8 +84,7 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
           if (!channelwise && !sameSample(v.shape(), sample)) {
             m = ops.tileCentered(m, v);
           }
-          Tensor mm = m;
-          return ops.fused(ctx.site().name(), () -> ops.mul(v, mm));
+          return ops.mul(v, m);
         });
   }
 

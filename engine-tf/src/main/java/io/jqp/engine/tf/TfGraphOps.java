@@ -22,6 +22,7 @@ import org.tensorflow.types.TInt64;
 /** {@link GraphOps} on a TensorFlow Java graph. */
 public final class TfGraphOps implements GraphOps {
   private final Ops base;
+  private final boolean fusion;
   private Ops tf;
   private int fusedCount;
   private final Graph graph;
@@ -39,6 +40,15 @@ public final class TfGraphOps implements GraphOps {
    * @param seed seeds the random ops ({@link #normalNoise})
    */
   public TfGraphOps(Ops tf, Graph graph, long seed) {
+    this(tf, graph, seed, true);
+  }
+
+  /**
+   * @param fusion whether {@link #fused} builds compilation scopes here (off in an evaluation
+   *     build: it runs a few batches per evaluation, fewer than would pay for compiling them)
+   */
+  TfGraphOps(Ops tf, Graph graph, long seed, boolean fusion) {
+    this.fusion = fusion;
     this.base = tf;
     this.tf = tf;
     this.graph = graph;
@@ -57,7 +67,7 @@ public final class TfGraphOps implements GraphOps {
    */
   @Override
   public Tensor fused(String name, java.util.function.Supplier<Tensor> body) {
-    if (tf != base) {
+    if (tf != base || !fusion) {
       return body.get();
     }
     Ops scoped = TfFusionScope.of(base, "jqp:" + name);
@@ -172,8 +182,31 @@ public final class TfGraphOps implements GraphOps {
   @Override
   public Tensor fixedPoint(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
+    if (!worthFusing(x.shape())) {
+      return fixedPointOps(x, d, bits, towardZero, gradient);
+    }
     return fused(
         "fixed_point_" + (fusedCount++), () -> fixedPointOps(x, d, bits, towardZero, gradient));
+  }
+
+  /**
+   * Whether a quantizer's chain over a tensor of this shape is worth a compiled kernel: a batch of
+   * activations (a dimension known only when fed) or a tensor of a million values or more.
+   * Compiling one costs about a quarter of a second once per build; on a smaller weight tensor the
+   * kernel saves too little per step to repay it within a run.
+   */
+  static boolean worthFusing(long @org.jspecify.annotations.Nullable [] shape) {
+    if (shape == null) {
+      return true;
+    }
+    long n = 1;
+    for (long s : shape) {
+      if (s < 0) {
+        return true;
+      }
+      n *= s;
+    }
+    return n >= 1L << 20;
   }
 
   private Tensor fixedPointOps(

@@ -135,7 +135,7 @@ abstract class TfSites {
     this.graph = graph;
     String scope = phase == null ? name : phase.scope();
     this.tf = scope.isEmpty() ? Ops.create(graph) : Ops.create(graph).withSubScope(scope);
-    this.ops = new TfGraphOps(tf, graph, seed);
+    this.ops = new TfGraphOps(tf, graph, seed, phase == null || phase.training());
     this.recipe = recipe;
     this.seed = seed;
     this.random = new Random(seed);

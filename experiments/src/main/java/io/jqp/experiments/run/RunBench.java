@@ -84,14 +84,21 @@ public final class RunBench {
     this.plugins = plugins;
   }
 
-  /** The arms' configs: FP32 and the two W+A presets at {@code bits} and {@code sparsity}. */
+  /**
+   * The arms' configs: FP32 and the two W+A presets at {@code bits} and {@code sparsity}, and
+   * prune-then-quantize once more without compiled scopes.
+   */
   static List<Map.Entry<String, TrainConfig>> arms(TrainConfig base, int bits, double sparsity) {
     TrainConfig wa = base.withBits(bits).withSparsity(sparsity).withPruneActivations(true);
     return List.of(
         Map.entry("FP32", base),
         Map.entry("W+A P→Q", wa.withPreset("prune-then-quantize")),
+        Map.entry(UNFUSED, wa.withPreset("prune-then-quantize")),
         Map.entry("W+A Q→P", wa.withPreset("quantize-then-prune")));
   }
+
+  /** The arm run with the engine's compiled (XLA) scopes off, to show what they bring. */
+  static final String UNFUSED = "W+A P→Q, no XLA";
 
   public Result run(int rounds, int epochs, int threads, int bits, double sparsity)
       throws IOException {
@@ -121,8 +128,20 @@ public final class RunBench {
           int a = (j + r) % arms.size();
           Map.Entry<String, TrainConfig> arm = arms.get(a);
           System.err.printf(Locale.ROOT, "bench: round %d/%d, %s%n", r + 1, rounds, arm.getKey());
-          Runner.Result res =
-              new Runner(plugins).run(arm.getValue(), scratch.resolve("r" + r + "-a" + a));
+          String fuse = System.getProperty("jqp.fuse");
+          if (arm.getKey().equals(UNFUSED)) {
+            System.setProperty("jqp.fuse", "false");
+          }
+          Runner.Result res;
+          try {
+            res = new Runner(plugins).run(arm.getValue(), scratch.resolve("r" + r + "-a" + a));
+          } finally {
+            if (fuse == null) {
+              System.clearProperty("jqp.fuse");
+            } else {
+              System.setProperty("jqp.fuse", fuse);
+            }
+          }
           run.get(a).add(res.seconds());
           train.get(a).add(res.trainSeconds());
           accuracy[a] = res.metric();
