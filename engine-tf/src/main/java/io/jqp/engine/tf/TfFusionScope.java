@@ -13,9 +13,11 @@ import org.tensorflow.op.Scope;
  * An explicit XLA compilation scope: every op built through it carries {@code _XlaCompile} and one
  * {@code _XlaScope} name, so TensorFlow's JIT compiles the connected ones into one kernel. jqp puts
  * only element-wise chains and their reductions in such a scope (a quantizer's forward pass, the d*
- * search), never a convolution, which oneDNN runs faster. Set the system property {@code
- * jqp.fuse=false} to build every op as it is (for comparisons, or where the native library lacks
- * the JIT).
+ * search), never a convolution, which oneDNN runs faster. Off unless the system property {@code
+ * jqp.fuse} is {@code true} ({@code --xla} on the command line): each scope is compiled once per
+ * build, which costs more than it saves in runs whose quantized phases are short (BENCHMARKS.md: a
+ * 4-epoch prune-then-quantize run takes longer with it, a long quantized phase runs its steps
+ * faster).
  */
 final class TfFusionScope implements Scope {
   private static final org.slf4j.Logger LOG =
@@ -32,7 +34,7 @@ final class TfFusionScope implements Scope {
 
   /** Whether fused scopes are built (the JIT is reachable and not switched off). */
   static boolean enabled() {
-    return OPS != null && !"false".equals(System.getProperty("jqp.fuse"));
+    return OPS != null && "true".equals(System.getProperty("jqp.fuse"));
   }
 
   /**

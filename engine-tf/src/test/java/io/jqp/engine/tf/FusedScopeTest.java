@@ -96,6 +96,15 @@ class FusedScopeTest {
 
   @Test
   void compiledTruncationIsExactAndSoIsItsGradient() {
+    withFusion(
+        true,
+        () -> {
+          checkTruncation();
+          return null;
+        });
+  }
+
+  private static void checkTruncation() {
     for (int bits : new int[] {2, 4, 8, 16}) {
       for (int d : new int[] {-2, 0, 5, 11}) {
         float[] x = FusedQuantizerTest.hardValues(bits, d, 17L * bits + d);

@@ -35,6 +35,7 @@ final class RunCommand implements Callable<Integer> {
   Path out;
 
   @picocli.CommandLine.Mixin ProfileOption profile = new ProfileOption();
+  @picocli.CommandLine.Mixin XlaOption xla = new XlaOption();
 
   @Override
   public Integer call() throws Exception {
@@ -54,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
                   new io.jqp.api.JqpException(
                       "--out is required (or output: {folder: PATH} in the config)"));
     }
+    xla.apply();
     Runner.Result r =
         resume
             ? new Runner(Plugins.load()).profile(profile.every).resume(out)

@@ -164,6 +164,7 @@ final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @picocli.CommandLine.Mixin ProfileOption profile = new ProfileOption();
+  @picocli.CommandLine.Mixin XlaOption xla = new XlaOption();
 
   @Override
   public Integer call() throws Exception {
@@ -213,6 +214,7 @@ final class TrainCommand implements Callable<Integer> {
             java.util.Map.of(),
             java.util.Map.of(),
             java.util.Map.of());
+    xla.apply();
     Runner.Result r = new Runner(Plugins.load()).profile(profile.every).run(c, out);
     System.out.println(RunResults.line(r, out));
     return 0;

@@ -104,14 +104,16 @@ public final class Bench {
             "FP32",
             "Q" + bits + "(w,a) + P" + sparsity + "(w)",
             "Q" + bits + "(w,a) + P" + sparsity + "(w,a)",
-            "Q" + bits + " half-even (w,a) + P" + sparsity + "(w,a)");
+            "Q" + bits + " half-even (w,a) + P" + sparsity + "(w,a)",
+            "Q" + bits + "(w,a) + P" + sparsity + "(w,a), XLA");
     List<String> described =
         List.of(
             "Quantizer.identity() / Pruner.none()",
             q + " (w+a), " + wp + " (w)",
             q + " (w+a), " + wp + " (w), " + ap + " (a)",
-            even + " (w+a), " + wp + " (w), " + ap + " (a)");
-    List<Recipe> recipes = List.of(fp32, qpw, qpwa, evenWa);
+            even + " (w+a), " + wp + " (w), " + ap + " (a)",
+            q + " (w+a), " + wp + " (w), " + ap + " (a), compiled scopes (--xla)");
+    List<Recipe> recipes = List.of(fp32, qpw, qpwa, evenWa, qpwa);
     Random r = new Random(7);
     float[] x = new float[(int) (batch * sample)];
     int[] y = new int[batch];
@@ -126,18 +128,29 @@ public final class Bench {
     List<TfModel> models = new ArrayList<>();
     try {
       for (int i = 0; i < recipes.size(); i++) {
-        models.add(
-            TfModel.build(
-                def,
-                shape,
-                io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
-                10,
-                recipes.get(i),
-                RunRecipes.optimizer(TrainConfig.defaults(), totalSteps),
-                1,
-                threads,
-                batch,
-                "bench-" + i));
+        // the last arm is built with the compiled (XLA) scopes on
+        String fuse = System.getProperty("jqp.fuse");
+        System.setProperty("jqp.fuse", Boolean.toString(i == recipes.size() - 1));
+        try {
+          models.add(
+              TfModel.build(
+                  def,
+                  shape,
+                  io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
+                  10,
+                  recipes.get(i),
+                  RunRecipes.optimizer(TrainConfig.defaults(), totalSteps),
+                  1,
+                  threads,
+                  batch,
+                  "bench-" + i));
+        } finally {
+          if (fuse == null) {
+            System.clearProperty("jqp.fuse");
+          } else {
+            System.setProperty("jqp.fuse", fuse);
+          }
+        }
       }
       for (int i = 0; i < warmup; i++) {
         for (TfModel m : models) {

@@ -86,19 +86,22 @@ public final class RunBench {
 
   /**
    * The arms' configs: FP32 and the two W+A presets at {@code bits} and {@code sparsity}, and
-   * prune-then-quantize once more without compiled scopes.
+   * prune-then-quantize once more with compiled scopes.
    */
   static List<Map.Entry<String, TrainConfig>> arms(TrainConfig base, int bits, double sparsity) {
     TrainConfig wa = base.withBits(bits).withSparsity(sparsity).withPruneActivations(true);
     return List.of(
         Map.entry("FP32", base),
         Map.entry("W+A P→Q", wa.withPreset("prune-then-quantize")),
-        Map.entry(UNFUSED, wa.withPreset("prune-then-quantize")),
+        Map.entry(FUSED, wa.withPreset("prune-then-quantize")),
         Map.entry("W+A Q→P", wa.withPreset("quantize-then-prune")));
   }
 
-  /** The arm run with the engine's compiled (XLA) scopes off, to show what they bring. */
-  static final String UNFUSED = "W+A P→Q, no XLA";
+  /**
+   * The arm run with the engine's compiled (XLA) scopes on ({@code --xla}), to show what they
+   * bring.
+   */
+  static final String FUSED = "W+A P→Q, XLA";
 
   public Result run(int rounds, int epochs, int threads, int bits, double sparsity)
       throws IOException {
@@ -129,9 +132,7 @@ public final class RunBench {
           Map.Entry<String, TrainConfig> arm = arms.get(a);
           System.err.printf(Locale.ROOT, "bench: round %d/%d, %s%n", r + 1, rounds, arm.getKey());
           String fuse = System.getProperty("jqp.fuse");
-          if (arm.getKey().equals(UNFUSED)) {
-            System.setProperty("jqp.fuse", "false");
-          }
+          System.setProperty("jqp.fuse", Boolean.toString(arm.getKey().equals(FUSED)));
           Runner.Result res;
           try {
             res = new Runner(plugins).run(arm.getValue(), scratch.resolve("r" + r + "-a" + a));

@@ -31,7 +31,7 @@ class SpeedToolsTest {
     long tempsBefore = countBenchFolders();
     RunBench.Result r = new RunBench(Plugins.load()).run(tiny(data), 2, 8, 0.5);
     assertEquals(
-        List.of("FP32", "W+A P→Q", "W+A P→Q, no XLA", "W+A Q→P"),
+        List.of("FP32", "W+A P→Q", "W+A P→Q, XLA", "W+A Q→P"),
         r.arms().stream().map(a -> a.name()).toList());
     assertEquals(1.0, r.arms().get(0).runRatio(), 1e-12);
     for (RunBench.Arm a : r.arms()) {
@@ -44,7 +44,7 @@ class SpeedToolsTest {
         r.arms().get(1).accuracy(),
         r.arms().get(2).accuracy(),
         0.0,
-        "compiled scopes change no number: the unfused run reaches the same accuracy");
+        "compiled scopes change no number: the run with them reaches the same accuracy");
     assertTrue(r.markdown().contains("| W+A Q→P | quantize-then-prune |"), r.markdown());
     assertEquals(tempsBefore, countBenchFolders(), "the scratch run folders are deleted");
   }
