@@ -34,7 +34,7 @@ final class TfFusionScope implements Scope {
 
   /** Whether fused scopes are built (the JIT is reachable and not switched off). */
   static boolean enabled() {
-    return OPS != null && "true".equals(System.getProperty("jqp.fuse"));
+    return OPS != null && TfFusion.requested();
   }
 
   /**

@@ -200,18 +200,8 @@ public final class TfNetwork extends TfSites {
     Operand<TFloat32> centered = tf.math.sub(x, batchMean);
     Operand<TFloat32> batchVar =
         tf.math.mean(tf.math.square(centered), tf.constant(axes), Mean.keepDims(false));
-    Operand<TFloat32> m = tf.constant(momentum);
-    Operand<TFloat32> oneMinus = tf.constant(1f - momentum);
-    trainingUpdates.add(
-        tf.assign(
-            movingMean,
-            tf.math.add(
-                tf.math.mul(movingMean, m), tf.math.mul(tf.stopGradient(batchMean), oneMinus))));
-    trainingUpdates.add(
-        tf.assign(
-            movingVar,
-            tf.math.add(
-                tf.math.mul(movingVar, m), tf.math.mul(tf.stopGradient(batchVar), oneMinus))));
+    updateMovingAverage(movingMean, batchMean, momentum);
+    updateMovingAverage(movingVar, batchVar, momentum);
     Operand<TFloat32> notTraining = tf.math.sub(tf.constant(1f), training);
     Operand<TFloat32> mean =
         tf.math.add(tf.math.mul(training, batchMean), tf.math.mul(notTraining, movingMean));
@@ -251,20 +241,8 @@ public final class TfNetwork extends TfSites {
               none,
               FusedBatchNorm.epsilon(epsilon),
               FusedBatchNorm.isTraining(true));
-      Operand<TFloat32> m = tf.constant(momentum);
-      Operand<TFloat32> oneMinus = tf.constant(1f - momentum);
-      trainingUpdates.add(
-          tf.assign(
-              movingMean,
-              tf.math.add(
-                  tf.math.mul(movingMean, m),
-                  tf.math.mul(tf.stopGradient(bn.batchMean()), oneMinus))));
-      trainingUpdates.add(
-          tf.assign(
-              movingVar,
-              tf.math.add(
-                  tf.math.mul(movingVar, m),
-                  tf.math.mul(tf.stopGradient(bn.batchVariance()), oneMinus))));
+      updateMovingAverage(movingMean, bn.batchMean(), momentum);
+      updateMovingAverage(movingVar, bn.batchVariance(), momentum);
       y = bn.y();
     } else {
       y =
@@ -280,6 +258,17 @@ public final class TfNetwork extends TfSites {
               .y();
     }
     return flat ? tf.reshape(y, tf.constant(new long[] {-1, c})) : y;
+  }
+
+  /** Adds the training update {@code average ← momentum·average + (1 − momentum)·batch}. */
+  private void updateMovingAverage(
+      Variable<TFloat32> average, Operand<TFloat32> batch, float momentum) {
+    trainingUpdates.add(
+        tf.assign(
+            average,
+            tf.math.add(
+                tf.math.mul(average, tf.constant(momentum)),
+                tf.math.mul(tf.stopGradient(batch), tf.constant(1f - momentum)))));
   }
 
   public Operand<TFloat32> batchNorm(String name, Operand<TFloat32> x) {

@@ -14,7 +14,6 @@ import io.jqp.plugins.Quantizers;
 import io.jqp.plugins.Rounding;
 import io.jqp.plugins.SteGradient;
 import java.util.Random;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -33,23 +32,9 @@ import org.tensorflow.types.TFloat32;
  */
 class FusedScopeTest {
 
-  private static <T> T withFusion(boolean on, Supplier<T> body) {
-    String old = System.getProperty("jqp.fuse");
-    System.setProperty("jqp.fuse", Boolean.toString(on));
-    try {
-      return body.get();
-    } finally {
-      if (old == null) {
-        System.clearProperty("jqp.fuse");
-      } else {
-        System.setProperty("jqp.fuse", old);
-      }
-    }
-  }
-
   /** Counts [ops in a compilation scope, ops outside it] of one truncating quantizer's graph. */
   private static int[] scopedOps(boolean fuse) {
-    return withFusion(
+    return TfFusion.during(
         fuse,
         () -> {
           try (Graph g = new Graph()) {
@@ -96,7 +81,7 @@ class FusedScopeTest {
 
   @Test
   void compiledTruncationIsExactAndSoIsItsGradient() {
-    withFusion(
+    TfFusion.during(
         true,
         () -> {
           checkTruncation();
@@ -139,7 +124,7 @@ class FusedScopeTest {
 
   /** d* of a window large enough to be searched in a fused scope. */
   private static float searchedD(boolean fuse, float[] window, FixedPointQuantizer q) {
-    return withFusion(
+    return TfFusion.during(
         fuse,
         () -> {
           try (Graph g = new Graph()) {

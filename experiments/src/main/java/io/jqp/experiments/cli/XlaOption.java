@@ -18,7 +18,7 @@ final class XlaOption {
   /** Switches the engine's compiled scopes on for this process when asked. */
   void apply() {
     if (on) {
-      System.setProperty("jqp.fuse", "true");
+      io.jqp.engine.tf.TfFusion.enable();
     }
   }
 }

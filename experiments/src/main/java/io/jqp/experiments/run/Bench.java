@@ -129,28 +129,23 @@ public final class Bench {
     try {
       for (int i = 0; i < recipes.size(); i++) {
         // the last arm is built with the compiled (XLA) scopes on
-        String fuse = System.getProperty("jqp.fuse");
-        System.setProperty("jqp.fuse", Boolean.toString(i == recipes.size() - 1));
-        try {
-          models.add(
-              TfModel.build(
-                  def,
-                  shape,
-                  io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
-                  10,
-                  recipes.get(i),
-                  RunRecipes.optimizer(TrainConfig.defaults(), totalSteps),
-                  1,
-                  threads,
-                  batch,
-                  "bench-" + i));
-        } finally {
-          if (fuse == null) {
-            System.clearProperty("jqp.fuse");
-          } else {
-            System.setProperty("jqp.fuse", fuse);
-          }
-        }
+        Recipe recipe = recipes.get(i);
+        String fingerprint = "bench-" + i;
+        models.add(
+            io.jqp.engine.tf.TfFusion.during(
+                i == recipes.size() - 1,
+                () ->
+                    TfModel.build(
+                        def,
+                        shape,
+                        io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
+                        10,
+                        recipe,
+                        RunRecipes.optimizer(TrainConfig.defaults(), totalSteps),
+                        1,
+                        threads,
+                        batch,
+                        fingerprint)));
       }
       for (int i = 0; i < warmup; i++) {
         for (TfModel m : models) {

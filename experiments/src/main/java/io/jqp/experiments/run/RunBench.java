@@ -131,18 +131,11 @@ public final class RunBench {
           int a = (j + r) % arms.size();
           Map.Entry<String, TrainConfig> arm = arms.get(a);
           System.err.printf(Locale.ROOT, "bench: round %d/%d, %s%n", r + 1, rounds, arm.getKey());
-          String fuse = System.getProperty("jqp.fuse");
-          System.setProperty("jqp.fuse", Boolean.toString(arm.getKey().equals(FUSED)));
-          Runner.Result res;
-          try {
-            res = new Runner(plugins).run(arm.getValue(), scratch.resolve("r" + r + "-a" + a));
-          } finally {
-            if (fuse == null) {
-              System.clearProperty("jqp.fuse");
-            } else {
-              System.setProperty("jqp.fuse", fuse);
-            }
-          }
+          Path folder = scratch.resolve("r" + r + "-a" + a);
+          Runner.Result res =
+              io.jqp.engine.tf.TfFusion.during(
+                  arm.getKey().equals(FUSED),
+                  () -> new Runner(plugins).run(arm.getValue(), folder));
           run.get(a).add(res.seconds());
           train.get(a).add(res.trainSeconds());
           accuracy[a] = res.metric();
