@@ -127,7 +127,10 @@ public interface GraphOps {
    */
   Tensor quantile(Tensor x, double q);
 
-  /** {@code vector[index]} for a 1-D vector and a scalar whole-number index. */
+  /**
+   * {@code x[index]} along the first axis, for a scalar whole-number index: an element of a vector,
+   * a row of a matrix, a slice of a higher-rank tensor.
+   */
   Tensor gather(Tensor vector, Tensor index);
 
   /** Groups updates so that running the result runs them all. */

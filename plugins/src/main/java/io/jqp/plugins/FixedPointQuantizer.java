@@ -251,10 +251,18 @@ public record FixedPointQuantizer(
                   + ", got t_q = "
                   + delay);
         }
-        searched =
-            SampleWindow.of(ops, ctx, "values", x, sample, window, step -> step == tq).values();
+        if (!isSaturated()) {
+          // the candidates' errors are sums: each collecting step adds its batch's
+          switchOn.add(d.assign(windowedSearch(ops, ctx, x, sample, tq)));
+        } else {
+          // quantiles need the window's values themselves
+          searched =
+              SampleWindow.of(ops, ctx, "values", x, sample, window, step -> step == tq).values();
+        }
       }
-      switchOn.add(d.assign(searchFractionalBits(ops, searched)));
+      if (switchOn.isEmpty()) {
+        switchOn.add(d.assign(searchFractionalBits(ops, searched)));
+      }
     }
     if (!switchOn.isEmpty()) {
       ctx.onUpdate(step -> step == tq, ops.group(switchOn));
@@ -322,6 +330,46 @@ public record FixedPointQuantizer(
     }
     // each candidate's error is one fused pass over the window where the engine fuses
     return ops.fused("d_search", () -> firstMinimum(ops, window, scaled, allButLast));
+  }
+
+  /**
+   * d* over the last {@code window} activation samples before t_q without keeping them: each of the
+   * ceil(T / B) steps before t_q adds its batch's squared errors per candidate d (per sample, so
+   * that the oldest batch counts only its samples inside the window) to a {@link WindowSums}, and
+   * the update at t_q takes the first minimum of the R sums. The same sums as a scan of the window
+   * (in another order of addition), at one batch's memory instead of T samples', and no scan at
+   * t_q.
+   */
+  private Tensor windowedSearch(GraphOps ops, SiteContext ctx, Tensor x, long[] sample, long tq) {
+    int rank = sample.length + 1;
+    // per sample: every axis but the batch's, and per channel also but the last
+    int[] perSample = new int[perChannel ? rank - 2 : rank - 1];
+    for (int i = 0; i < perSample.length; i++) {
+      perSample[i] = i + 1;
+    }
+    boolean scaled = dLow >= -30 && dHigh <= 31;
+    double lo = -Math.pow(2, bits - 1);
+    double hi = Math.pow(2, bits - 1) - 1;
+    Tensor w = ops.stopGradient(x);
+    List<Tensor> errors = new ArrayList<>();
+    float[] rescale = new float[dHigh - dLow];
+    for (int dd = dLow; dd < dHigh; dd++) {
+      Tensor sq;
+      if (scaled) {
+        Tensor s = ops.mul(w, ops.constant(Math.pow(2, dd)));
+        sq = ops.squaredDifference(ops.integerize(s, lo, hi, rounding == Rounding.TRUNCATE), s);
+      } else {
+        sq = ops.squaredDifference(forward(ops, w, ops.constant(dd)), w);
+      }
+      errors.add(perSample.length == 0 ? sq : ops.sum(sq, false, perSample));
+      rescale[dd - dLow] = (float) (scaled ? Math.pow(4, -dd) : 1);
+    }
+    long[] rowShape = perChannel ? new long[] {sample[sample.length - 1]} : new long[0];
+    Tensor sums =
+        WindowSums.of(ops, ctx, "errors", errors, rowShape, window, step -> step == tq).totals();
+    long[] rescaleShape = perChannel ? new long[] {rescale.length, 1} : new long[] {rescale.length};
+    Tensor total = ops.mul(sums, ops.constant(rescale, rescaleShape));
+    return ops.add(ops.argMin(total), ops.constant(dLow));
   }
 
   /**

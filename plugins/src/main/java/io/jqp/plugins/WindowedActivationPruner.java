@@ -9,6 +9,7 @@ import io.jqp.api.SiteKind;
 import io.jqp.api.StateVariable;
 import io.jqp.api.Tensor;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Activation pruning with a sliding window (JQP Eq. 10): before every update step of {@code
@@ -69,9 +70,12 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
     }
     long n = Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
     StateVariable mask = ctx.state("mask", ops.fill(1, rowShape));
-    SampleWindow w =
-        SampleWindow.of(ops, ctx, "importance", rows, rowShape, window, schedule::updatesAt);
-    Tensor importance = ops.sum(w.values(), false, 0);
+    Tensor importance =
+        ops.reshape(
+            WindowSums.of(
+                    ops, ctx, "importance", List.of(rows), rowShape, window, schedule::updatesAt)
+                .totals(),
+            rowShape);
     Tensor keep = ctx.scheduled(step -> n - MagnitudePruner.prunedCount(schedule.valueAt(step), n));
     ctx.onUpdate(schedule::updatesAt, mask.assign(ops.keepLargest(importance, keep)));
     ctx.report("sparsity", ops.sub(ops.constant(1), ops.mean(mask.read(), false)));

@@ -291,6 +291,12 @@ public final class TfModel implements AutoCloseable {
     return t == null ? List.of() : t.lastUpdated();
   }
 
+  /** Seconds the strategy updates before the last training step took (0 when none ran). */
+  public double secondsUpdatingLastStep() {
+    TfTrainStep t = lastTrained;
+    return t == null ? 0 : t.lastUpdateNanos() / 1e9;
+  }
+
   /**
    * One training step on {@code batch}: runs the strategy updates due at this step, then the
    * optimizer.

@@ -41,6 +41,7 @@ final class TfTrainStep {
   private final List<String> gradientNames;
   private final Op trainOp;
   private List<String> lastUpdated = List.of();
+  private long lastUpdateNanos;
   private @Nullable String nonFiniteGradient;
   private @Nullable TfProfile profile;
 
@@ -221,6 +222,11 @@ final class TfTrainStep {
     return lastUpdated;
   }
 
+  /** Wall time of the strategy updates run before the last step, in nanoseconds (0: none). */
+  long lastUpdateNanos() {
+    return lastUpdateNanos;
+  }
+
   @Nullable String nonFiniteGradient() {
     return nonFiniteGradient;
   }
@@ -286,9 +292,10 @@ final class TfTrainStep {
       for (TfNetwork.SiteUpdate u : due) {
         withSchedules.apply(common.apply(session.runner())).addTarget(u.op()).run().close();
       }
+      lastUpdateNanos = due.isEmpty() ? 0 : System.nanoTime() - updateStart;
       TfProfile p = profile;
       if (p != null && !due.isEmpty()) {
-        p.updates(System.nanoTime() - updateStart);
+        p.updates(lastUpdateNanos);
       }
       if (p != null && !observing.isEmpty()) {
         p.observed();

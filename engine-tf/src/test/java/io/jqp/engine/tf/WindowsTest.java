@@ -2,6 +2,7 @@ package io.jqp.engine.tf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jqp.api.Pruner;
 import io.jqp.api.Quantizer;
@@ -234,6 +235,145 @@ class WindowsTest {
       System.arraycopy(data[1], 0, window, 2 * per, 2 * per);
       int expected = FixedPoint.searchFractionalBits(window, 4, 0, 20, Rounding.TRUNCATE);
       assertEquals(expected, h.reports().get("d"));
+    }
+  }
+
+  /** Host mask keeping the {@code keep} entries of largest Σ|h| over the given (step, sample)s. */
+  private static float[] hostMask(float[][] data, int per, int[][] samples, int keep) {
+    double[] importance = new double[per];
+    for (int[] s : samples) {
+      for (int i = 0; i < per; i++) {
+        importance[i] += Math.abs(data[s[0]][s[1] * per + i]);
+      }
+    }
+    Integer[] order = new Integer[per];
+    for (int i = 0; i < per; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(importance[b], importance[a]));
+    float[] mask = new float[per];
+    for (int k = 0; k < keep; k++) {
+      mask[order[k]] = 1;
+    }
+    return mask;
+  }
+
+  @Test
+  void overlappingWindowsOfSuccessiveUpdatesEachSumTheirOwnLastTSamples() {
+    int per = 8;
+    int batch = 2;
+    // T = 5, B = 2: three collecting steps per update; updates at 4 and 5 share steps 2 and 3
+    WindowedActivationPruner p =
+        new WindowedActivationPruner(
+            Schedules.step(new long[] {4, 5}, new double[] {0.25, 0.5}), 5, false);
+    float[][] data = batches(7, batch, per, 29);
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(
+            SiteKind.ACTIVATION,
+            new long[] {per},
+            new long[] {-1, per},
+            batch,
+            Quantizer.identity(),
+            p)) {
+      int[][][] windows = {
+        {{1, 1}, {2, 0}, {2, 1}, {3, 0}, {3, 1}}, {{2, 1}, {3, 0}, {3, 1}, {4, 0}, {4, 1}}
+      };
+      int[] keep = {6, 4};
+      for (int step = 0; step < 6; step++) {
+        h.runUpdates(step, data[step]);
+        if (step >= 4) {
+          float[] mask = hostMask(data, per, windows[step - 4], keep[step - 4]);
+          float[] x = data[6];
+          float[] y = h.forward(x);
+          for (int i = 0; i < per; i++) {
+            assertEquals(x[i] * mask[i], y[i], 0f, "update at " + step + ", entry " + i);
+          }
+        }
+        h.runObservers(step, data[step]);
+      }
+    }
+  }
+
+  @Test
+  void windowedSearchCountsOnlyTheOldestBatchsSamplesInsideTheWindow() {
+    int per = 40;
+    float[][] data = batches(4, 2, per, 5);
+    // T = 5, B = 2, t_q = 3: the window is the second sample of step 0 and steps 1 and 2; an
+    // outlier in step 0's first sample would pull d* down to 0 if it were counted
+    data[0][7] = 300f;
+    float[] window = new float[5 * per];
+    System.arraycopy(data[0], per, window, 0, per);
+    System.arraycopy(data[1], 0, window, per, 2 * per);
+    System.arraycopy(data[2], 0, window, 3 * per, 2 * per);
+    int expected = FixedPoint.searchFractionalBits(window, 6, 0, 20, Rounding.TRUNCATE);
+    float[] withOutlier = window.clone();
+    withOutlier[0] = 300f;
+    assertTrue(
+        FixedPoint.searchFractionalBits(withOutlier, 6, 0, 20, Rounding.TRUNCATE) != expected,
+        "the outlier would change d*");
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(
+            SiteKind.ACTIVATION,
+            new long[] {per},
+            new long[] {-1, per},
+            2,
+            Quantizers.fixed(6).withDelay(3).withWindow(5),
+            Pruner.none())) {
+      for (int step = 0; step < 3; step++) {
+        h.runUpdates(step, data[step]);
+        assertEquals(1, h.runObservers(step, data[step]));
+      }
+      h.runUpdates(3, data[3]);
+      assertEquals(expected, h.reports().get("d"));
+    }
+  }
+
+  @Test
+  void windowedPerChannelSearchMatchesTheHostOnEachChannelsSlice() {
+    int channels = 3;
+    int per = 4 * channels;
+    float[][] data = batches(3, 2, per, 17);
+    for (float[] b : data) {
+      for (int i = 0; i < b.length; i++) {
+        b[i] *= (float) Math.pow(4, i % channels); // ranges about 1, 4, 16: d* differ by channel
+      }
+    }
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(
+            SiteKind.ACTIVATION,
+            new long[] {4, channels},
+            new long[] {-1, 4, channels},
+            2,
+            Quantizers.fixed(8).withDelay(2).withWindow(4).withPerChannel(true),
+            Pruner.none())) {
+      for (int step = 0; step < 2; step++) {
+        h.runUpdates(step, data[step]);
+        h.runObservers(step, data[step]);
+      }
+      h.runUpdates(2, data[2]);
+      double mean = 0;
+      int[] ds = new int[channels];
+      for (int c = 0; c < channels; c++) {
+        float[] slice = new float[2 * 2 * 4];
+        int k = 0;
+        for (int step = 0; step < 2; step++) {
+          for (int i = c; i < data[step].length; i += channels) {
+            slice[k++] = data[step][i];
+          }
+        }
+        ds[c] = FixedPoint.searchFractionalBits(slice, 8, 0, 20, Rounding.TRUNCATE);
+        mean += ds[c] / (double) channels;
+      }
+      assertTrue(ds[0] != ds[2], "channels differ: " + java.util.Arrays.toString(ds));
+      assertEquals(mean, h.reports().get("d"), 1e-6);
+      float[] y = h.forward(data[2]);
+      for (int i = 0; i < y.length; i++) {
+        assertEquals(
+            (float) FixedPoint.quantize(data[2][i], 8, ds[i % channels], Rounding.TRUNCATE),
+            y[i],
+            0f,
+            "element " + i);
+      }
     }
   }
 

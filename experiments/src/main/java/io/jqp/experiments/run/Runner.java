@@ -322,9 +322,10 @@ public final class Runner {
               List<String> switching = model.sitesUpdatedLastStep();
               if (!switching.isEmpty()) {
                 LOG.info(
-                    "step {}: strategies update at {}",
+                    "step {}: strategies update at {} ({})",
                     model.step() - 1,
-                    String.join(", ", switching));
+                    String.join(", ", switching),
+                    String.format(Locale.ROOT, "%.2f s", model.secondsUpdatingLastStep()));
               }
               if (!Float.isFinite(loss) || model.nonFiniteGradient() != null) {
                 throw new JqpException(Divergence.message(model, loss, out));
