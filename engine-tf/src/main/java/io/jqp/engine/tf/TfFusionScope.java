@@ -13,11 +13,9 @@ import org.tensorflow.op.Scope;
  * An explicit XLA compilation scope: every op built through it carries {@code _XlaCompile} and one
  * {@code _XlaScope} name, so TensorFlow's JIT compiles the connected ones into one kernel. jqp puts
  * only element-wise chains and their reductions in such a scope (a quantizer's forward pass, the d*
- * search), never a convolution, which oneDNN runs faster. Off unless the system property {@code
- * jqp.fuse} is {@code true} ({@code --xla} on the command line): each scope is compiled once per
- * build, which costs more than it saves in runs whose quantized phases are short (BENCHMARKS.md: a
- * 4-epoch prune-then-quantize run takes longer with it, a long quantized phase runs its steps
- * faster).
+ * search), never a convolution, which oneDNN runs faster. Which builds get them is {@link
+ * TfFusion}'s decision: each scope is compiled once per build, which costs more than it saves in
+ * short quantized phases (BENCHMARKS.md).
  */
 final class TfFusionScope implements Scope {
   private static final org.slf4j.Logger LOG =
@@ -32,9 +30,9 @@ final class TfFusionScope implements Scope {
     this.cluster = cluster;
   }
 
-  /** Whether fused scopes are built (the JIT is reachable and not switched off). */
-  static boolean enabled() {
-    return OPS != null && TfFusion.requested();
+  /** Whether compilation scopes can be built here (TensorFlow Java's Ops opened to us). */
+  static boolean available() {
+    return OPS != null;
   }
 
   /**
@@ -42,7 +40,7 @@ final class TfFusionScope implements Scope {
    */
   static @Nullable Ops of(Ops tf, String cluster) {
     Constructor<Ops> c = OPS;
-    if (c == null || !enabled()) {
+    if (c == null) {
       return null;
     }
     try {

@@ -23,6 +23,7 @@ import org.tensorflow.types.TInt64;
 public final class TfGraphOps implements GraphOps {
   private final Ops base;
   private final boolean fusion;
+  private int fusionRequests;
   private Ops tf;
   private int fusedCount;
   private final Graph graph;
@@ -40,12 +41,13 @@ public final class TfGraphOps implements GraphOps {
    * @param seed seeds the random ops ({@link #normalNoise})
    */
   public TfGraphOps(Ops tf, Graph graph, long seed) {
-    this(tf, graph, seed, true);
+    this(tf, graph, seed, TfFusion.mode() == TfFusion.Mode.ON);
   }
 
   /**
-   * @param fusion whether {@link #fused} builds compilation scopes here (off in an evaluation
-   *     build: it runs a few batches per evaluation, fewer than would pay for compiling them)
+   * @param fusion whether {@link #fused} builds compilation scopes here ({@link TfFusion} decides
+   *     per build; never in an evaluation build: it runs a few batches per evaluation, fewer than
+   *     would pay for compiling them)
    */
   TfGraphOps(Ops tf, Graph graph, long seed, boolean fusion) {
     this.fusion = fusion;
@@ -60,6 +62,11 @@ public final class TfGraphOps implements GraphOps {
     return base;
   }
 
+  /** How many (outermost) scopes were asked for, whether or not they were compiled. */
+  int fusionRequests() {
+    return fusionRequests;
+  }
+
   /**
    * Builds {@code body}'s ops in one explicit XLA compilation scope (see {@link TfFusionScope}), so
    * that TensorFlow compiles the element-wise chain into one kernel; nested calls join the outer
@@ -67,6 +74,9 @@ public final class TfGraphOps implements GraphOps {
    */
   @Override
   public Tensor fused(String name, java.util.function.Supplier<Tensor> body) {
+    if (tf == base) {
+      fusionRequests++;
+    }
     if (tf != base || !fusion) {
       return body.get();
     }

@@ -291,6 +291,21 @@ public final class TfModel implements AutoCloseable {
     return t == null ? List.of() : t.lastUpdated();
   }
 
+  /** The graph holding every build (for the engine's tests). */
+  Graph graph() {
+    return graph;
+  }
+
+  /**
+   * Announces the run's length in training steps, before training: in the engine's {@code auto}
+   * fusion mode ({@link TfFusion}) phases of the schedules that last long enough get compiled
+   * scopes. Without it, only phases that end at a later switch are measured.
+   */
+  public TfModel plan(long steps) {
+    phases.plan(steps);
+    return this;
+  }
+
   /** Seconds the strategy updates before the last training step took (0 when none ran). */
   public double secondsUpdatingLastStep() {
     TfTrainStep t = lastTrained;

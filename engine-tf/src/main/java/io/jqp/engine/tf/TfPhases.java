@@ -68,17 +68,49 @@ final class TfPhases {
   private final Function<TfSites.Phase, Build> builder;
   private final TreeMap<Long, Build> builds = new TreeMap<>();
   private final TreeMap<Long, Build> evaluations = new TreeMap<>();
+  private static final long UNKNOWN_LENGTH = -1;
+  private long planned = UNKNOWN_LENGTH;
 
   /**
    * @param builder builds and wires the network for a phase
    */
   TfPhases(Function<TfSites.Phase, Build> builder) {
     this.builder = builder;
-    this.first = builder.apply(new TfSites.Phase(0, "", null));
+    // the first build declares the switches: how long phase 0 lasts is not known yet
+    this.first =
+        builder.apply(new TfSites.Phase(0, "", null, true, TfFusion.fuses(UNKNOWN_LENGTH)));
     // the first build's step creates the optimizer's slots, which later builds reuse
     first.trainStep();
     this.switches = first.net().switches();
     builds.put(0L, first);
+  }
+
+  /**
+   * Tells the phases how many training steps the run will take, so that {@link TfFusion}'s {@code
+   * auto} mode can compile the scopes of long phases. Call it before training; phase 0, built
+   * before its length was known, gets a compiled training build of its own when it qualifies.
+   */
+  void plan(long steps) {
+    planned = steps;
+    if (TfFusion.mode() == TfFusion.Mode.AUTO
+        && first.net().ops().fusionRequests() > 0
+        && builds.get(0L) == first
+        && TfFusion.fuses(length(0))) {
+      long t0 = System.nanoTime();
+      Build b = builder.apply(new TfSites.Phase(0, "phase0", first.net().variables(), true, true));
+      builds.put(0L, b);
+      LOG.info(
+          "compiled training build from step 0 made ({} ms)", (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  /** Steps from {@code start} to the next switch or the planned end; negative when unknown. */
+  private long length(long start) {
+    Long next = switches.higher(start);
+    if (next != null) {
+      return next - start;
+    }
+    return planned > 0 ? planned - start : UNKNOWN_LENGTH;
   }
 
   /** The phase-0 build: it owns every variable and declares the switch steps. */
@@ -117,7 +149,8 @@ final class TfPhases {
     if (b == null) {
       long t0 = System.nanoTime();
       String scope = (training ? "phase" : "eval") + key;
-      b = builder.apply(new TfSites.Phase(key, scope, first.net().variables(), training));
+      boolean fuse = training && TfFusion.fuses(length(key));
+      b = builder.apply(new TfSites.Phase(key, scope, first.net().variables(), training, fuse));
       cache.put(key, b);
       LOG.info(
           "{} build from step {} made ({} ms)",

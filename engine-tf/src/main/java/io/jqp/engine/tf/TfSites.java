@@ -61,19 +61,14 @@ abstract class TfSites {
    * @param training whether the build trains (batch statistics) or evaluates (moving averages): the
    *     two modes are separate builds, so that batch norm runs TensorFlow's fused kernel, whose
    *     mode is fixed when it is built
+   * @param fuse whether a training build compiles its fused scopes ({@link TfFusion})
    */
   record Phase(
       long start,
       String scope,
       @org.jspecify.annotations.Nullable Map<String, Variable<TFloat32>> shared,
-      boolean training) {
-    Phase(
-        long start,
-        String scope,
-        @org.jspecify.annotations.Nullable Map<String, Variable<TFloat32>> shared) {
-      this(start, scope, shared, true);
-    }
-  }
+      boolean training,
+      boolean fuse) {}
 
   /** A site as built: its description and its reported quantities. */
   record SiteInfo(
@@ -135,7 +130,12 @@ abstract class TfSites {
     this.graph = graph;
     String scope = phase == null ? name : phase.scope();
     this.tf = scope.isEmpty() ? Ops.create(graph) : Ops.create(graph).withSubScope(scope);
-    this.ops = new TfGraphOps(tf, graph, seed, phase == null || phase.training());
+    this.ops =
+        new TfGraphOps(
+            tf,
+            graph,
+            seed,
+            phase == null ? TfFusion.mode() == TfFusion.Mode.ON : phase.training() && phase.fuse());
     this.recipe = recipe;
     this.seed = seed;
     this.random = new Random(seed);

@@ -134,7 +134,9 @@ public final class RunBench {
           Path folder = scratch.resolve("r" + r + "-a" + a);
           Runner.Result res =
               io.jqp.engine.tf.TfFusion.during(
-                  arm.getKey().equals(FUSED),
+                  arm.getKey().equals(FUSED)
+                      ? io.jqp.engine.tf.TfFusion.Mode.ON
+                      : io.jqp.engine.tf.TfFusion.Mode.AUTO,
                   () -> new Runner(plugins).run(arm.getValue(), folder));
           run.get(a).add(res.seconds());
           train.get(a).add(res.trainSeconds());

@@ -292,6 +292,7 @@ public final class Runner {
               firstBatch,
               p.file());
         }
+        model.plan(totalSteps);
         History history = History.open(out, totalSteps, resuming ? model.step() : -1);
         io.jqp.engine.tf.TfProfile profile =
             profileEvery > 0 ? new io.jqp.engine.tf.TfProfile(profileEvery) : null;
