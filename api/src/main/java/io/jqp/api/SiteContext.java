@@ -26,8 +26,10 @@ public interface SiteContext {
 
   /**
    * Registers {@code update} to run before training step {@code t} (counted from 0) whenever {@code
-   * when.test(t)}. Updates run in site order, with the step's training batch fed, so an activation
-   * site sees inputs already transformed by the updated sites before it.
+   * when.test(t)}. Updates run with the step's training batch fed, and an activation site's update
+   * sees inputs already transformed by the updated sites before it. A weight site's update must
+   * read only that site's weight and state (the engine runs the weight sites' updates together,
+   * before the activation sites'); a site's own updates run in the order they were registered.
    */
   void onUpdate(LongPredicate when, Update update);
 

@@ -232,6 +232,32 @@ final class TfTrainStep {
   }
 
   /**
+   * The due updates as session runs. A weight site's update reads only its own weight and state, so
+   * the first updates of all weight sites run together, then their second updates, and so on (one
+   * run instead of one per site: each distinct run costs TensorFlow an executor on first use); an
+   * activation site's update reads the forward pass up to it, so activation sites' updates then run
+   * one by one in site order, each seeing every update before it.
+   */
+  static List<List<Op>> updateRuns(List<TfNetwork.SiteUpdate> due) {
+    List<List<Op>> rounds = new ArrayList<>();
+    Map<io.jqp.api.Site, Integer> seen = new java.util.HashMap<>();
+    List<List<Op>> activations = new ArrayList<>();
+    for (TfNetwork.SiteUpdate u : due) {
+      if (u.site().kind() == io.jqp.api.SiteKind.WEIGHT) {
+        int k = seen.merge(u.site(), 1, Integer::sum) - 1;
+        if (k == rounds.size()) {
+          rounds.add(new ArrayList<>());
+        }
+        rounds.get(k).add(u.op());
+      } else {
+        activations.add(List.of(u.op()));
+      }
+    }
+    rounds.addAll(activations);
+    return rounds;
+  }
+
+  /**
    * Runs the step {@code step}: the trained networks' strategy updates due, then the optimizer with
    * the loss and the gradients' finiteness fetched. {@code feeds} adds the data (inputs, labels) to
    * a runner.
@@ -289,8 +315,10 @@ final class TfTrainStep {
             return r;
           };
       long updateStart = System.nanoTime();
-      for (TfNetwork.SiteUpdate u : due) {
-        withSchedules.apply(common.apply(session.runner())).addTarget(u.op()).run().close();
+      for (List<Op> together : updateRuns(due)) {
+        Session.Runner r = withSchedules.apply(common.apply(session.runner()));
+        together.forEach(r::addTarget);
+        r.run().close();
       }
       lastUpdateNanos = due.isEmpty() ? 0 : System.nanoTime() - updateStart;
       TfProfile p = profile;

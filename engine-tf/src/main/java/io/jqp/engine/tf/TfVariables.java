@@ -87,6 +87,7 @@ final class TfVariables {
                 // and GPU memory is taken as needed rather than all at once
                 .setAllowSoftPlacement(true)
                 .setGpuOptions(org.tensorflow.proto.GPUOptions.newBuilder().setAllowGrowth(true))
+                .setGraphOptions(graphOptions())
                 .build());
     try {
       s.run(init);
@@ -95,6 +96,27 @@ final class TfVariables {
       throw e;
     }
     return s;
+  }
+
+  /**
+   * Grappler with one pass of its meta-optimizer instead of two, and without constant folding, the
+   * dependency optimizer and the loop optimizer: each distinct run (a new phase's step, a strategy
+   * update, a window-collecting step) is optimized when first used, and these cost about a third of
+   * a second per new phase on the small CNN, while steady-state steps run as fast without them
+   * (BENCHMARKS.md). The remapper (fused convolution and matmul kernels), layout and arithmetic
+   * optimizers stay on.
+   */
+  static org.tensorflow.proto.GraphOptions graphOptions() {
+    org.tensorflow.proto.RewriterConfig.Toggle off = org.tensorflow.proto.RewriterConfig.Toggle.OFF;
+    return org.tensorflow.proto.GraphOptions.newBuilder()
+        .setRewriteOptions(
+            org.tensorflow.proto.RewriterConfig.newBuilder()
+                .setMetaOptimizerIterations(
+                    org.tensorflow.proto.RewriterConfig.NumIterationsType.ONE)
+                .setConstantFolding(off)
+                .setDependencyOptimization(off)
+                .setLoopOptimization(off))
+        .build();
   }
 
   /** A tensor's values, row-major. */
