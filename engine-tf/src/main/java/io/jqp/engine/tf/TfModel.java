@@ -443,6 +443,16 @@ public final class TfModel implements AutoCloseable {
     return TfVariables.siteReports(session, phases.evaluation(step).net());
   }
 
+  /**
+   * The reported values as the training build of the last step's phase computes them: for checks
+   * between training steps (is any state non-finite after an update?), without making the phase's
+   * evaluation build, which a phase that ends before the next evaluation never needs. Values that
+   * differ between training and evaluation (noise, batch statistics) come out as in training.
+   */
+  public List<SiteReport> trainingSiteReports() {
+    return TfVariables.siteReports(session, phases.training(Math.max(0, step - 1)).net());
+  }
+
   /** Static shape of the network's output (first axis -1: the batch). */
   public long[] predictShape() {
     return phases.first().output().shape().asArray();

@@ -40,7 +40,7 @@ final class Divergence {
    */
   static @org.jspecify.annotations.Nullable String nonFiniteState(
       TfModel model, @org.jspecify.annotations.Nullable List<String> only) {
-    for (TfModel.SiteReport r : model.siteReports()) {
+    for (TfModel.SiteReport r : model.trainingSiteReports()) {
       if (only != null && !only.contains(r.site().name())) {
         continue;
       }
