@@ -99,23 +99,19 @@ final class TfVariables {
   }
 
   /**
-   * Grappler with one pass of its meta-optimizer instead of two, and without constant folding, the
-   * dependency optimizer and the loop optimizer: each distinct run (a new phase's step, a strategy
-   * update, a window-collecting step) is optimized when first used, and these cost about a third of
-   * a second per new phase on the small CNN, while steady-state steps run as fast without them
-   * (BENCHMARKS.md). The remapper (fused convolution and matmul kernels), layout and arithmetic
-   * optimizers stay on.
+   * Grappler with one pass of its meta-optimizer instead of two: each distinct run (a new phase's
+   * step, a strategy update, a window-collecting step) is optimized when first used. Turning off
+   * constant folding and the dependency and loop optimizers as well saved more (about a third of a
+   * second per new phase on the small CNN) but made a DJPQ run's losses depend on how TensorFlow
+   * scheduled its ops across inter-op threads (`ResumeTest` with a 4-thread inter-op pool), so they
+   * stay on.
    */
   static org.tensorflow.proto.GraphOptions graphOptions() {
-    org.tensorflow.proto.RewriterConfig.Toggle off = org.tensorflow.proto.RewriterConfig.Toggle.OFF;
     return org.tensorflow.proto.GraphOptions.newBuilder()
         .setRewriteOptions(
             org.tensorflow.proto.RewriterConfig.newBuilder()
                 .setMetaOptimizerIterations(
-                    org.tensorflow.proto.RewriterConfig.NumIterationsType.ONE)
-                .setConstantFolding(off)
-                .setDependencyOptimization(off)
-                .setLoopOptimization(off))
+                    org.tensorflow.proto.RewriterConfig.NumIterationsType.ONE))
         .build();
   }
 
