@@ -311,14 +311,7 @@ public record FixedPointQuantizer(
     for (int i = 0; i < allButLast.length; i++) {
       allButLast[i] = i;
     }
-    // In the scaled domain s = w·2^d the error is (integer(s) − s)², 4^d times the error in w:
-    // power
-    // of two factors are exact in float, so the sums compare exactly as Σ(Q(w) − w)² would, with
-    // two
-    // passes over the window fewer per candidate (no rescale, one fused squared difference).
-    // Outside
-    // |d| <= 30 the factors could leave float's normal range; there the error is taken in w.
-    boolean scaled = dLow >= -30 && dHigh <= 31;
+    boolean scaled = scaledSearch();
     Tensor window = w;
     long[] shape = w.shape();
     long numel = 1;
@@ -347,20 +340,12 @@ public record FixedPointQuantizer(
     for (int i = 0; i < perSample.length; i++) {
       perSample[i] = i + 1;
     }
-    boolean scaled = dLow >= -30 && dHigh <= 31;
-    double lo = -Math.pow(2, bits - 1);
-    double hi = Math.pow(2, bits - 1) - 1;
+    boolean scaled = scaledSearch();
     Tensor w = ops.stopGradient(x);
     List<Tensor> errors = new ArrayList<>();
     float[] rescale = new float[dHigh - dLow];
     for (int dd = dLow; dd < dHigh; dd++) {
-      Tensor sq;
-      if (scaled) {
-        Tensor s = ops.mul(w, ops.constant(Math.pow(2, dd)));
-        sq = ops.squaredDifference(ops.integerize(s, lo, hi, rounding == Rounding.TRUNCATE), s);
-      } else {
-        sq = ops.squaredDifference(forward(ops, w, ops.constant(dd)), w);
-      }
+      Tensor sq = candidateError(ops, w, dd, scaled);
       errors.add(perSample.length == 0 ? sq : ops.sum(sq, false, perSample));
       rescale[dd - dLow] = (float) (scaled ? Math.pow(4, -dd) : 1);
     }
@@ -380,19 +365,37 @@ public record FixedPointQuantizer(
    */
   static final long FUSED_SEARCH_MIN = 1L << 22;
 
+  /**
+   * Whether candidates' errors are taken in the scaled domain s = w·2^d, where the error is
+   * (integer(s) − s)², 4^d times the error in w: power-of-two factors are exact in float, so the
+   * sums compare exactly as Σ(Q(w) − w)² would, with two passes over the values fewer per candidate
+   * (no rescale, one fused squared difference). Outside |d| &lt;= 30 the factors could leave
+   * float's normal range; there the error is taken in w.
+   */
+  private boolean scaledSearch() {
+    return dLow >= -30 && dHigh <= 31;
+  }
+
+  /**
+   * Candidate d's element-wise squared error on {@code w}: in the scaled domain (4^d times the
+   * error in w) when {@code scaled}, else in w itself.
+   */
+  private Tensor candidateError(GraphOps ops, Tensor w, int dd, boolean scaled) {
+    if (!scaled) {
+      return ops.squaredDifference(forward(ops, w, ops.constant(dd)), w);
+    }
+    Tensor s = ops.mul(w, ops.constant(Math.pow(2, dd)));
+    return ops.squaredDifference(
+        ops.integerize(
+            s, -Math.pow(2, bits - 1), Math.pow(2, bits - 1) - 1, rounding == Rounding.TRUNCATE),
+        s);
+  }
+
   private Tensor firstMinimum(GraphOps ops, Tensor w, boolean scaled, int[] allButLast) {
     int rank = w.shape().length;
-    double lo = -Math.pow(2, bits - 1);
-    double hi = Math.pow(2, bits - 1) - 1;
     List<Tensor> errors = new ArrayList<>();
     for (int dd = dLow; dd < dHigh; dd++) {
-      Tensor sq;
-      if (scaled) {
-        Tensor s = ops.mul(w, ops.constant(Math.pow(2, dd)));
-        sq = ops.squaredDifference(ops.integerize(s, lo, hi, rounding == Rounding.TRUNCATE), s);
-      } else {
-        sq = ops.squaredDifference(forward(ops, w, ops.constant(dd)), w);
-      }
+      Tensor sq = candidateError(ops, w, dd, scaled);
       Tensor e = perChannel && rank > 1 ? ops.sum(sq, false, allButLast) : ops.sum(sq, false);
       errors.add(scaled ? ops.mul(e, ops.constant(Math.pow(4, -dd))) : e);
     }

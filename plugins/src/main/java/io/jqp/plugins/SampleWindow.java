@@ -38,17 +38,24 @@ final class SampleWindow {
     int batch = ctx.batchSize();
     long stepsNeeded = (samples + batch - 1) / batch;
     Tensor start = ctx.scheduled(step -> Math.floorMod(step * batch, (long) samples));
-    LongPredicate collect =
-        step -> {
-          for (long j = 1; j <= stepsNeeded; j++) {
-            if (updates.test(step + j)) {
-              return true;
-            }
-          }
-          return false;
-        };
-    ctx.observe(collect, ops.ringWrite(buffer, ops.stopGradient(rows), start));
+    ctx.observe(
+        collecting(updates, stepsNeeded), ops.ringWrite(buffer, ops.stopGradient(rows), start));
     return new SampleWindow(buffer);
+  }
+
+  /**
+   * The steps that collect for a window of {@code steps} steps: those with an update among the next
+   * {@code steps} steps.
+   */
+  static LongPredicate collecting(LongPredicate updates, long steps) {
+    return step -> {
+      for (long j = 1; j <= steps; j++) {
+        if (updates.test(step + j)) {
+          return true;
+        }
+      }
+      return false;
+    };
   }
 
   /** {@code [samples, rowShape…]}: the window's content. */

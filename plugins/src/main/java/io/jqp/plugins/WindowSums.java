@@ -87,16 +87,9 @@ final class WindowSums {
     if (partial) {
       writes.add(ops.ringWrite(tail, ops.reshape(ops.stack(tailSums), rowOf), slot));
     }
-    LongPredicate collect =
-        step -> {
-          for (long j = 1; j <= slots; j++) {
-            if (updates.test(step + j)) {
-              return true;
-            }
-          }
-          return false;
-        };
-    ctx.observe(collect, writes.size() == 1 ? writes.get(0) : ops.group(writes));
+    ctx.observe(
+        SampleWindow.collecting(updates, slots),
+        writes.size() == 1 ? writes.get(0) : ops.group(writes));
     // at the update u, the oldest step of the window, u − R, is in slot u mod R
     return new WindowSums(ops, full, tail, slot, partial);
   }

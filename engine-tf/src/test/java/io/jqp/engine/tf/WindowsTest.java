@@ -57,20 +57,9 @@ class WindowsTest {
       }
       assertEquals(3, observed, "collects only during the ceil(T/B) = 3 steps before the update");
       h.runUpdates(4, data[4]);
-      double[] importance = new double[per];
       // last 5 samples: second sample of step 1, both of steps 2 and 3
       int[][] samples = {{1, 1}, {2, 0}, {2, 1}, {3, 0}, {3, 1}};
-      for (int[] s : samples) {
-        for (int i = 0; i < per; i++) {
-          importance[i] += Math.abs(data[s[0]][s[1] * per + i]);
-        }
-      }
-      Integer[] order = {0, 1, 2, 3, 4, 5};
-      java.util.Arrays.sort(order, (a, b) -> Double.compare(importance[b], importance[a]));
-      float[] expectedMask = new float[per];
-      for (int k = 0; k < 3; k++) {
-        expectedMask[order[k]] = 1;
-      }
+      float[] expectedMask = hostMask(data, per, samples, 3);
       float[] x = data[5];
       float[] y = h.forward(x);
       for (int s = 0; s < batch; s++) {
