@@ -380,6 +380,44 @@ public final class TfGraphOps implements GraphOps {
     return t((Operand<TFloat32>) (Operand<?>) op.output(0));
   }
 
+  /**
+   * q's value with the variant's gradient to x, as one {@code IdentityN} node of (q, x) whose
+   * output q is forwarded without a copy and whose registered gradient ({@link TfGradients}) is the
+   * variant's: no forward pass at all, where the composition {@code q + (path −
+   * stopGradient(path))} costs two passes over the values. Never in a compilation scope (the
+   * gradient is built outside it).
+   */
+  @Override
+  public Tensor straightThrough(
+      Tensor x, Tensor q, Tensor lo, Tensor hi, StraightThrough gradient) {
+    Operand<TFloat32> xo = o(x);
+    Operand<TFloat32> lob = o(lo);
+    Operand<TFloat32> hib = o(hi);
+    boolean scalar = lob.shape().numDimensions() == 0 && hib.shape().numDimensions() == 0;
+    org.tensorflow.op.core.IdentityN node = base.identityN(List.of(tf.stopGradient(o(q)), xo));
+    java.util.function.BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> path =
+        switch (gradient) {
+          case CLIPPED ->
+              (g, gt) ->
+                  scalar
+                      ? g.clipByValue(gt, lob, hib)
+                      : g.math.minimum(g.math.maximum(gt, lob), hib);
+          case ZERO_SATURATED ->
+              (g, gt) ->
+                  g.math.mul(
+                      gt,
+                      g.dtypes.cast(
+                          g.math.logicalAnd(
+                              g.math.greaterEqual(xo, lob), g.math.greaterEqual(hib, xo)),
+                          TFloat32.class));
+          case IDENTITY -> (g, gt) -> gt;
+        };
+    TfGradients.recordStraightThrough(graph, node.op().name(), path);
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> out = (Operand<TFloat32>) (Operand<?>) node.output().get(0);
+    return t(out);
+  }
+
   @Override
   public Tensor keepLargest(Tensor importance, Tensor keep) {
     long n = GraphOps.numel(importance);

@@ -232,18 +232,22 @@ final class TfTrainStep {
   }
 
   /**
-   * The due updates as session runs. A weight site's update reads only its own weight and state, so
-   * the first updates of all weight sites run together, then their second updates, and so on (one
-   * run instead of one per site: each distinct run costs TensorFlow an executor on first use); an
-   * activation site's update reads the forward pass up to it, so activation sites' updates then run
-   * one by one in site order, each seeing every update before it.
+   * The due updates as session runs. A weight site's update reads only its own weight and state,
+   * and so does an activation site's update that does not read the batch (one from window sums,
+   * say), so the first updates of all those sites run together, then their second updates, and so
+   * on (one run instead of one per site: each distinct run costs TensorFlow an executor on first
+   * use). An activation site's update that reads the batch reads the forward pass up to it, so
+   * those then run one by one in site order, each seeing every update before it.
+   *
+   * @param readsBatch whether an update reads the batch (see {@link #readsBatch})
    */
-  static List<List<Op>> updateRuns(List<TfNetwork.SiteUpdate> due) {
+  static List<List<Op>> updateRuns(
+      List<TfNetwork.SiteUpdate> due, java.util.function.Predicate<Op> readsBatch) {
     List<List<Op>> rounds = new ArrayList<>();
     Map<io.jqp.api.Site, Integer> seen = new java.util.HashMap<>();
     List<List<Op>> activations = new ArrayList<>();
     for (TfNetwork.SiteUpdate u : due) {
-      if (u.site().kind() == io.jqp.api.SiteKind.WEIGHT) {
+      if (u.site().kind() == io.jqp.api.SiteKind.WEIGHT || !readsBatch.test(u.op())) {
         int k = seen.merge(u.site(), 1, Integer::sum) - 1;
         if (k == rounds.size()) {
           rounds.add(new ArrayList<>());
@@ -255,6 +259,43 @@ final class TfTrainStep {
     }
     rounds.addAll(activations);
     return rounds;
+  }
+
+  /** Per update op (by name): whether it reads the batch; a graph walk once per op. */
+  private final Map<String, Boolean> readsBatch = new java.util.HashMap<>();
+
+  private boolean readsBatch(Op update) {
+    return readsBatch.computeIfAbsent(update.op().name(), k -> readsBatch(update.op()));
+  }
+
+  /**
+   * Whether {@code op} depends, through its inputs and control inputs, on a {@code Placeholder}:
+   * the batch's inputs, labels and targets are the only ones (the training flag, the scheduled
+   * values and the random step are placeholders with defaults, which every run feeds alike).
+   */
+  static boolean readsBatch(org.tensorflow.Operation op) {
+    java.util.ArrayDeque<org.tensorflow.GraphOperation> todo = new java.util.ArrayDeque<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    todo.add((org.tensorflow.GraphOperation) op);
+    seen.add(op.name());
+    while (!todo.isEmpty()) {
+      org.tensorflow.GraphOperation o = todo.pop();
+      if (o.type().equals("Placeholder")) {
+        return true;
+      }
+      for (org.tensorflow.Operand<?> in : o.inputs()) {
+        org.tensorflow.GraphOperation p = (org.tensorflow.GraphOperation) in.op();
+        if (seen.add(p.name())) {
+          todo.add(p);
+        }
+      }
+      for (org.tensorflow.GraphOperation c : o.controlInputs()) {
+        if (seen.add(c.name())) {
+          todo.add(c);
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -315,7 +356,7 @@ final class TfTrainStep {
             return r;
           };
       long updateStart = System.nanoTime();
-      for (List<Op> together : updateRuns(due)) {
+      for (List<Op> together : updateRuns(due, this::readsBatch)) {
         Session.Runner r = withSchedules.apply(common.apply(session.runner()));
         together.forEach(r::addTarget);
         r.run().close();

@@ -346,8 +346,10 @@ public final class Runner {
               }
               lossSum += loss;
               if (history.due(model.step())) {
+                // the training build's reports: a phase that ends before the next evaluation is
+                // then never built for evaluation just to sample its bits and densities
                 history.record(
-                    model.step(), RunResults.bops(model.layerMacs(), model.siteReports()));
+                    model.step(), RunResults.bops(model.layerMacs(), model.trainingSiteReports()));
               }
               if (c.checkpointEvery() > 0
                   && model.step() % c.checkpointEvery() == 0
