@@ -306,6 +306,18 @@ public final class TfModel implements AutoCloseable {
     return this;
   }
 
+  /**
+   * {@link #plan(long)}, and makes now every build the rest of the run will train with and the
+   * evaluation builds for evaluations after each of {@code evaluatedAfter} training steps: the
+   * session then takes in every new op at once at its next run, instead of once per phase switch
+   * over an ever larger graph (each such extension re-places the whole graph).
+   */
+  public TfModel plan(long steps, long... evaluatedAfter) {
+    phases.plan(steps);
+    phases.prebuild(step, steps, evaluatedAfter);
+    return this;
+  }
+
   /** Seconds the strategy updates before the last training step took (0 when none ran). */
   public double secondsUpdatingLastStep() {
     TfTrainStep t = lastTrained;

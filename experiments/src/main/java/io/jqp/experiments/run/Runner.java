@@ -292,7 +292,11 @@ public final class Runner {
               firstBatch,
               p.file());
         }
-        model.plan(totalSteps);
+        long[] evaluatedAfter = new long[c.epochs() - firstEpoch];
+        for (int e = firstEpoch; e < c.epochs(); e++) {
+          evaluatedAfter[e - firstEpoch] = (long) (e + 1) * perEpoch;
+        }
+        model.plan(totalSteps, evaluatedAfter);
         History history = History.open(out, totalSteps, resuming ? model.step() : -1);
         io.jqp.engine.tf.TfProfile profile =
             profileEvery > 0 ? new io.jqp.engine.tf.TfProfile(profileEvery) : null;
