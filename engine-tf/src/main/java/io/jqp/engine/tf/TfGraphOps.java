@@ -422,11 +422,19 @@ public final class TfGraphOps implements GraphOps {
   public Tensor keepLargest(Tensor importance, Tensor keep) {
     long n = GraphOps.numel(importance);
     Operand<TFloat32> flat = tf.reshape(o(importance), tf.constant(new long[] {n}));
-    // TopK returns the k largest, ties to the lower index; k is dynamic, clamped to [0, n].
+    // TopK selects the k largest, ties to the lower index; k is dynamic, clamped to [0, n].
     Operand<TInt32> k =
         tf.dtypes.cast(
             tf.clipByValue(o(keep), tf.constant(0f), tf.constant((float) n)), TInt32.class);
-    Operand<TInt32> idx = tf.nn.topK(flat, k, new org.tensorflow.op.nn.TopK.Options[0]).indices();
+    // unsorted: the same set (TensorFlow selects under value, then lower index, as a total order)
+    // without sorting it after, which halves the kernel's time on fc1's 401 K weights (70 -> 36 ms)
+    Operand<TInt32> idx =
+        tf.nn
+            .topK(
+                flat,
+                k,
+                new org.tensorflow.op.nn.TopK.Options[] {org.tensorflow.op.nn.TopK.sorted(false)})
+            .indices();
     Operand<TInt32> idx2 = tf.expandDims(idx, tf.constant(1));
     Operand<TFloat32> ones = tf.fill(tf.expandDims(k, tf.constant(0)), tf.constant(1f));
     Operand<TFloat32> mask = tf.scatterNd(idx2, ones, tf.constant(new int[] {(int) n}));

@@ -7,6 +7,7 @@ import io.jqp.api.SiteKind;
 import io.jqp.plugins.MagnitudePruner;
 import io.jqp.plugins.Pruners;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -62,6 +63,43 @@ class MagnitudePrunerGraphTest {
       long kept = n - n / 2;
       for (int i = 0; i < n; i++) {
         assertEquals(i < kept ? 1f : 0f, y[i], "entry " + i);
+      }
+    }
+  }
+
+  /**
+   * A large tensor with few distinct magnitudes (as after quantization): the kept set is the host's
+   * (magnitude, then lower index), whatever path TensorFlow's selection takes at this size.
+   */
+  @Test
+  void tiesGoToTheLowerIndexInALargeTensor() {
+    int n = 300_000;
+    float[] w = new float[n];
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < n; i++) {
+      w[i] = (float) Math.floor(r.nextGaussian() * 4) / 8f;
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(
+        order,
+        (a, b) -> {
+          int c = Float.compare(Math.abs(w[b]), Math.abs(w[a]));
+          return c != 0 ? c : Integer.compare(a, b);
+        });
+    boolean[] keep = new boolean[n];
+    for (int i = 0; i < n / 2; i++) {
+      keep[order[i]] = true;
+    }
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(
+            SiteKind.WEIGHT, new long[] {n}, Quantizer.identity(), Pruners.magnitude(0.5))) {
+      h.runUpdates(0, w);
+      float[] y = h.forward(w);
+      for (int i = 0; i < n; i++) {
+        assertEquals(keep[i] ? w[i] : 0f, y[i], 0f, "entry " + i);
       }
     }
   }

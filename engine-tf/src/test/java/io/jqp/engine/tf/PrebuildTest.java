@@ -113,7 +113,8 @@ class PrebuildTest {
             }
             // m had the training builds of phases 0 and 2; plan adds phase 4 and its evaluation
             assertTrue(added > 0, "phase 4 and its evaluation are built");
-            assertTrue(ops(all) > ops(m), "no evaluation build for phase 2, which m evaluates no more");
+            assertTrue(
+                ops(all) > ops(m), "no evaluation build for phase 2, which m evaluates no more");
           }
           return null;
         });
