@@ -6,7 +6,6 @@ import io.jqp.api.Update;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -14,7 +13,6 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
-import org.tensorflow.op.quantization.QuantizeAndDequantizeV4;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -180,69 +178,28 @@ public final class TfGraphOps implements GraphOps {
   }
 
   /**
-   * With rounding half to even, Q is TensorFlow's fused {@code QuantizeAndDequantizeV4} kernel (one
-   * pass) with the range [−2^(N−1−d), 2^(N−1−d) − 2^−d]: its scale comes out as exactly 2^d, so its
-   * clamp, scale, round and rescale are the exact steps of Eq. 1. Its value takes the variant's
-   * gradient path (TensorFlow 2.18's registered C++ gradient for it fails to build, and its
-   * per-channel form refuses a vector range here). Truncation has no exact fused kernel and keeps
-   * the composition (clip, then a float → int32 → float cast), as does a per-channel d. Either way
-   * the forward chain and its straight-through terms are built in one XLA scope ({@link #fused}),
-   * compiled into one kernel.
+   * Q with its straight-through gradient ({@link TfFixedPoint}): TensorFlow's fused kernel for
+   * rounding half to even, the composition for truncation, in one compilation scope ({@link
+   * #fused}) where {@link TfFixedPoint#worthFusing} says it pays.
    */
   @Override
   public Tensor fixedPoint(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
-    if (!worthFusing(x.shape())) {
+    if (!TfFixedPoint.worthFusing(x.shape())) {
       return fixedPointOps(x, d, bits, towardZero, gradient);
     }
     return fused(
         "fixed_point_" + (fusedCount++), () -> fixedPointOps(x, d, bits, towardZero, gradient));
   }
 
-  /**
-   * Whether a quantizer's chain over a tensor of this shape is worth a compiled kernel: a batch of
-   * activations (a dimension known only when fed) or a tensor of a million values or more.
-   * Compiling one costs about a quarter of a second once per build; on a smaller weight tensor the
-   * kernel saves too little per step to repay it within a run.
-   */
-  static boolean worthFusing(long @org.jspecify.annotations.Nullable [] shape) {
-    if (shape == null) {
-      return true;
-    }
-    long n = 1;
-    for (long s : shape) {
-      if (s < 0) {
-        return true;
-      }
-      n *= s;
-    }
-    return n >= 1L << 20;
-  }
-
   private Tensor fixedPointOps(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
-    long[] xs = x.shape();
-    long[] ds = d.shape();
-    if (towardZero || bits > 24 || xs == null || ds == null || ds.length != 0) {
+    Operand<TFloat32>[] range = TfFixedPoint.halfEvenRange(tf, x, d, bits, towardZero);
+    if (range == null) {
       return GraphOps.super.fixedPoint(x, d, bits, towardZero, gradient);
     }
-    Operand<TFloat32> top = tf.math.pow(tf.constant(2f), tf.math.sub(tf.constant(bits - 1f), o(d)));
-    Operand<TFloat32> lo = tf.math.neg(top);
-    Operand<TFloat32> hi = tf.math.sub(top, tf.math.pow(tf.constant(2f), tf.math.neg(o(d))));
-    Tensor q =
-        t(
-            tf.quantization
-                .quantizeAndDequantizeV4(
-                    o(x),
-                    lo,
-                    hi,
-                    QuantizeAndDequantizeV4.signedInput(true),
-                    QuantizeAndDequantizeV4.numBits((long) bits),
-                    QuantizeAndDequantizeV4.rangeGiven(true),
-                    QuantizeAndDequantizeV4.roundMode("HALF_TO_EVEN"),
-                    QuantizeAndDequantizeV4.narrowRange(false))
-                .output());
-    return straightThrough(x, q, t(lo), t(hi), gradient);
+    Tensor q = t(TfFixedPoint.halfEven(tf, o(x), range, bits));
+    return straightThrough(x, q, t(range[0]), t(range[1]), gradient);
   }
 
   @Override
@@ -367,55 +324,18 @@ public final class TfGraphOps implements GraphOps {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Tensor clipGradient(Tensor x, Tensor lo, Tensor hi) {
-    // never in a compilation scope: XLA has no kernel for it
-    String name = base.scope().makeOpName("ClipGradient" + (clipCount++));
-    GraphOperation op =
-        graph
-            .opBuilder(TfGradients.CLIP_GRADIENT_OP, name, base.scope())
-            .addInput(o(x).asOutput())
-            .build();
-    TfGradients.record(graph, op.name(), o(lo), o(hi));
-    return t((Operand<TFloat32>) (Operand<?>) op.output(0));
+    return t(
+        TfFixedPoint.clipGradient(base, graph, "ClipGradient" + (clipCount++), o(x), o(lo), o(hi)));
   }
 
-  /**
-   * q's value with the variant's gradient to x, as one {@code IdentityN} node of (q, x) whose
-   * output q is forwarded without a copy and whose registered gradient ({@link TfGradients}) is the
-   * variant's: no forward pass at all, where the composition {@code q + (path −
-   * stopGradient(path))} costs two passes over the values. Never in a compilation scope (the
-   * gradient is built outside it).
-   */
+  /** One pass-through node with the variant's registered gradient ({@link TfFixedPoint}). */
   @Override
   public Tensor straightThrough(
       Tensor x, Tensor q, Tensor lo, Tensor hi, StraightThrough gradient) {
-    Operand<TFloat32> xo = o(x);
-    Operand<TFloat32> lob = o(lo);
-    Operand<TFloat32> hib = o(hi);
-    boolean scalar = lob.shape().numDimensions() == 0 && hib.shape().numDimensions() == 0;
-    org.tensorflow.op.core.IdentityN node = base.identityN(List.of(tf.stopGradient(o(q)), xo));
-    java.util.function.BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> path =
-        switch (gradient) {
-          case CLIPPED ->
-              (g, gt) ->
-                  scalar
-                      ? g.clipByValue(gt, lob, hib)
-                      : g.math.minimum(g.math.maximum(gt, lob), hib);
-          case ZERO_SATURATED ->
-              (g, gt) ->
-                  g.math.mul(
-                      gt,
-                      g.dtypes.cast(
-                          g.math.logicalAnd(
-                              g.math.greaterEqual(xo, lob), g.math.greaterEqual(hib, xo)),
-                          TFloat32.class));
-          case IDENTITY -> (g, gt) -> gt;
-        };
-    TfGradients.recordStraightThrough(graph, node.op().name(), path);
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32> out = (Operand<TFloat32>) (Operand<?>) node.output().get(0);
-    return t(out);
+    return t(
+        TfFixedPoint.straightThrough(
+            base, graph, tf.stopGradient(o(q)), o(x), o(lo), o(hi), gradient));
   }
 
   @Override

@@ -66,9 +66,9 @@ class FusedScopeTest {
 
   @Test
   void smallStaticTensorsAreNotCompiled() {
-    assertTrue(TfGraphOps.worthFusing(new long[] {-1, 28, 28, 32}), "a batch of activations");
-    assertTrue(TfGraphOps.worthFusing(new long[] {1024, 1024}), "a million weights");
-    assertFalse(TfGraphOps.worthFusing(new long[] {3136, 128}), "a 400k-weight kernel");
+    assertTrue(TfFixedPoint.worthFusing(new long[] {-1, 28, 28, 32}), "a batch of activations");
+    assertTrue(TfFixedPoint.worthFusing(new long[] {1024, 1024}), "a million weights");
+    assertFalse(TfFixedPoint.worthFusing(new long[] {3136, 128}), "a 400k-weight kernel");
   }
 
   @Test
