@@ -129,7 +129,13 @@ abstract class TfSites {
     this.batchSize = batchSize;
     this.graph = graph;
     String scope = phase == null ? name : phase.scope();
-    this.tf = scope.isEmpty() ? Ops.create(graph) : Ops.create(graph).withSubScope(scope);
+    // a phase's scope (phaseN, evalN) is jqp's own: no need to read the graph's op names for it
+    this.tf =
+        scope.isEmpty()
+            ? Ops.create(graph)
+            : phase != null
+                ? TfScopes.fresh(Ops.create(graph), scope)
+                : Ops.create(graph).withSubScope(scope);
     this.ops =
         new TfGraphOps(
             tf,

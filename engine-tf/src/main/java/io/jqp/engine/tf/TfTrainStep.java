@@ -120,7 +120,11 @@ final class TfTrainStep {
     allGradients.add(loss);
     String slots = name.isEmpty() ? "optimizer/" : "optimizer/" + name + "/";
     TfNetwork owner = trained.get(0);
-    Ops ot = tf.withSubScope("optimizer" + suffix);
+    // under a network's or phase's own prefix nothing else names ops "optimizer…"
+    Ops ot =
+        TfScopes.prefixed(tf)
+            ? TfScopes.fresh(tf, "optimizer" + suffix)
+            : tf.withSubScope("optimizer" + suffix);
     Ops gated = ot.withControlDependencies(allGradients);
     Map<String, Variable<TFloat32>> shared = new LinkedHashMap<>();
     Optimizer.UpdateRule rule = optimizer.rule();
