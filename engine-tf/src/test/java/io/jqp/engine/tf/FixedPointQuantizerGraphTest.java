@@ -126,4 +126,32 @@ class FixedPointQuantizerGraphTest {
       assertEquals(7.0, h.reports().get("d"), "SPEC §2: d*(linspace(0, 1, 1001), 8) = 7");
     }
   }
+
+  /**
+   * The integer range is asymmetric: −4 = −128·2^−5 is exact at d = 5 with 8 bits, +4 is not (it
+   * clips to 127·2^−5, 2^−5 short). With ±4 and 2^−5 in the tensor, every d from 0 to 5 costs the
+   * same 2·(2^−5)² except d = 5 for −4, which costs nothing: d* = 5 for −4, and 0 (the first of the
+   * ties) for +4. A search that clipped negatives at −127 (or positives at +128) gets one of them
+   * wrong.
+   */
+  @Test
+  void theSearchUsesTheAsymmetricRangeOnEachSide() {
+    float[] neg = {-4f, 0.03125f, -4f, 0.03125f};
+    float[] pos = {4f, 0.03125f, 4f, 0.03125f};
+    int[] expected = {5, 0};
+    float[][] cases = {neg, pos};
+    for (int c = 0; c < 2; c++) {
+      float[] x = cases[c];
+      assertEquals(
+          expected[c],
+          FixedPoint.searchFractionalBits(x, 8, 0, 20, Rounding.TRUNCATE),
+          "host search, case " + c);
+      try (TfStrategyHarness h =
+          new TfStrategyHarness(
+              SiteKind.WEIGHT, new long[] {x.length}, Quantizers.fixed(8), Pruner.none())) {
+        h.runUpdates(0, x);
+        assertEquals((double) expected[c], h.reports().get("d"), "graph search, case " + c);
+      }
+    }
+  }
 }
