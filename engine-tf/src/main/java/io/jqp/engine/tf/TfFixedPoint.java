@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.quantization.QuantizeAndDequantizeV4;
@@ -13,8 +12,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The fixed-point quantizer's TensorFlow kernels (SPEC §1) for {@link TfGraphOps}: the fused kernel
- * for rounding half to even, and the straight-through and clipped-gradient nodes whose gradients
- * {@link TfGradients} registers.
+ * for rounding half to even, and the straight-through node whose gradient {@link TfGradients}
+ * registers (a clipped-gradient identity is one too, with q = x).
  */
 final class TfFixedPoint {
   private TfFixedPoint() {}
@@ -79,27 +78,6 @@ final class TfFixedPoint {
             QuantizeAndDequantizeV4.roundMode("HALF_TO_EVEN"),
             QuantizeAndDequantizeV4.narrowRange(false))
         .output();
-  }
-
-  /**
-   * An identity whose gradient is clipped to [lo, hi] (a {@code DebugGradientIdentity} node, see
-   * {@link TfGradients}). Never in a compilation scope: XLA has no kernel for it.
-   */
-  @SuppressWarnings("unchecked")
-  static Operand<TFloat32> clipGradient(
-      Ops base,
-      Graph graph,
-      String name,
-      Operand<TFloat32> x,
-      Operand<TFloat32> lo,
-      Operand<TFloat32> hi) {
-    GraphOperation op =
-        graph
-            .opBuilder(TfGradients.CLIP_GRADIENT_OP, base.scope().makeOpName(name), base.scope())
-            .addInput(x.asOutput())
-            .build();
-    TfGradients.record(graph, op.name(), lo, hi);
-    return (Operand<TFloat32>) (Operand<?>) op.output(0);
   }
 
   /**

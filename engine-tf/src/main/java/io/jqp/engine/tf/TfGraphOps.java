@@ -25,7 +25,6 @@ public final class TfGraphOps implements GraphOps {
   private Ops tf;
   private int fusedCount;
   private final Graph graph;
-  private int clipCount;
   private final long seed;
   private int randomOps;
   private org.tensorflow.op.core.@org.jspecify.annotations.Nullable PlaceholderWithDefault<TInt64>
@@ -323,10 +322,10 @@ public final class TfGraphOps implements GraphOps {
     return t(tf.stopGradient(o(x)));
   }
 
+  /** The identity with the clipped straight-through gradient: the straight-through node, q = x. */
   @Override
   public Tensor clipGradient(Tensor x, Tensor lo, Tensor hi) {
-    return t(
-        TfFixedPoint.clipGradient(base, graph, "ClipGradient" + (clipCount++), o(x), o(lo), o(hi)));
+    return straightThrough(x, x, lo, hi, StraightThrough.CLIPPED);
   }
 
   /** One pass-through node with the variant's registered gradient ({@link TfFixedPoint}). */

@@ -266,10 +266,10 @@ final class TfTrainStep {
   }
 
   /** Per update op (by name): whether it reads the batch; a graph walk once per op. */
-  private final Map<String, Boolean> readsBatch = new java.util.HashMap<>();
+  private final Map<String, Boolean> batchReaders = new java.util.HashMap<>();
 
   private boolean readsBatch(Op update) {
-    return readsBatch.computeIfAbsent(update.op().name(), k -> readsBatch(update.op()));
+    return batchReaders.computeIfAbsent(update.op().name(), k -> readsBatch(update.op()));
   }
 
   /**

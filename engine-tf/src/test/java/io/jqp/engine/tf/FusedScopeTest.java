@@ -54,8 +54,8 @@ class FusedScopeTest {
                       } catch (RuntimeException absent) {
                         scoped = false;
                       }
-                      if (op.type().equals(TfGradients.CLIP_GRADIENT_OP)) {
-                        assertFalse(scoped, "XLA has no kernel for the clipped-gradient identity");
+                      if (op.type().equals(TfGradients.STRAIGHT_THROUGH_OP)) {
+                        assertFalse(scoped, "the straight-through node is built outside the scope");
                       }
                       n[scoped ? 0 : 1]++;
                     });
