@@ -8,7 +8,6 @@ import io.jqp.api.JqpException;
 import io.jqp.api.Recipe;
 import io.jqp.plugins.Quantizers;
 import java.util.Iterator;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
 
@@ -18,24 +17,10 @@ import org.tensorflow.GraphOperation;
  * run is planned), and never an evaluation build; a compiled phase trains to the same numbers.
  */
 class AutoFusionTest {
-  private static final int BATCH = 8;
-  private static final int IN = 6;
-
   private static TfModel model(long tq) {
-    TfModelDef def =
-        (n, x) ->
-            n.dense("out", n.relu(n.activationSite("fc", n.dense("fc", x, 5, true))), 3, true);
-    return TfModel.build(
-        def,
-        new long[] {IN},
-        Losses.MSE,
-        0,
+    return TinyRegression.model(
         Recipe.fullPrecision()
             .withActivationQuantizer(Quantizers.fixed(8).withFractionalBits(4).withDelay(tq)),
-        Optimizer.sgd(LearningRate.constant(0.05), 0, 0),
-        7,
-        1,
-        BATCH,
         "auto-fusion");
   }
 
@@ -57,25 +42,12 @@ class AutoFusionTest {
     return n;
   }
 
-  private static TfModel.Batch batch(int step) {
-    Random r = new Random(step);
-    float[] x = new float[BATCH * IN];
-    float[] y = new float[BATCH * 3];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    for (int i = 0; i < y.length; i++) {
-      y[i] = (float) r.nextGaussian();
-    }
-    return TfModel.Batch.regression(x, y, BATCH);
-  }
-
   /** Trains {@code steps} steps of a model switching at t_q = 2, planned for {@code planned}. */
   private static float[] train(TfModel m, long planned, int steps) {
     m.plan(planned);
     float[] losses = new float[steps];
     for (int s = 0; s < steps; s++) {
-      losses[s] = m.trainStep(batch(s));
+      losses[s] = m.trainStep(TinyRegression.batch(s));
     }
     return losses;
   }
@@ -93,7 +65,7 @@ class AutoFusionTest {
             assertTrue(compiled(longRun, "phase2/") > 0, "a phase of AUTO_MIN_STEPS is compiled");
             assertEquals(0, compiled(shortRun, "phase2/"), "one step fewer is not");
             assertEquals(0, compiled(longRun, "eval"), "evaluation builds never are");
-            longRun.predict(batch(9).inputs(), BATCH);
+            longRun.predict(TinyRegression.batch(9).inputs(), TinyRegression.BATCH);
             assertEquals(0, compiled(longRun, "eval"), "evaluation builds never are");
             for (int s = 0; s < a.length; s++) {
               assertEquals(b[s], a[s], 0f, "loss at step " + s);
@@ -114,7 +86,7 @@ class AutoFusionTest {
             train(m, TfFusion.AUTO_MIN_STEPS, 2);
             assertTrue(compiled(m, "phase0/") > 0, "planned long enough: a compiled build");
             for (int s = 0; s < 2; s++) {
-              unplanned.trainStep(batch(s));
+              unplanned.trainStep(TinyRegression.batch(s));
             }
             assertEquals(0, compiled(unplanned, ""), "never planned: never compiled");
           }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jqp.api.Recipe;
 import io.jqp.plugins.Quantizers;
 import java.util.Iterator;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,25 +16,11 @@ import org.junit.jupiter.api.Test;
  * numbers are those of a model that builds each phase when it reaches it.
  */
 class PrebuildTest {
-  private static final int BATCH = 8;
-  private static final int IN = 6;
-
   private static TfModel model() {
-    TfModelDef def =
-        (n, x) ->
-            n.dense("out", n.relu(n.activationSite("fc", n.dense("fc", x, 5, true))), 3, true);
-    return TfModel.build(
-        def,
-        new long[] {IN},
-        Losses.MSE,
-        0,
+    return TinyRegression.model(
         Recipe.fullPrecision()
             .withWeightQuantizer(Quantizers.fixed(8).withDelay(2))
             .withActivationQuantizer(Quantizers.fixed(8).withFractionalBits(4).withDelay(4)),
-        Optimizer.sgd(LearningRate.constant(0.05), 0, 0),
-        7,
-        1,
-        BATCH,
         "prebuild");
   }
 
@@ -47,27 +32,14 @@ class PrebuildTest {
     return n;
   }
 
-  private static TfModel.Batch batch(int step) {
-    Random r = new Random(step);
-    float[] x = new float[BATCH * IN];
-    float[] y = new float[BATCH * 3];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    for (int i = 0; i < y.length; i++) {
-      y[i] = (float) r.nextGaussian();
-    }
-    return TfModel.Batch.regression(x, y, BATCH);
-  }
-
   /** Trains 6 steps, evaluating after 3 and 6; the losses and evaluation losses in order. */
   private static float[] run(TfModel m) {
     float[] out = new float[8];
     int k = 0;
     for (int s = 0; s < 6; s++) {
-      out[k++] = m.trainStep(batch(s));
+      out[k++] = m.trainStep(TinyRegression.batch(s));
       if (s == 2 || s == 5) {
-        out[k++] = (float) m.evaluate(batch(100 + s))[0];
+        out[k++] = (float) m.evaluate(TinyRegression.batch(100 + s))[0];
       }
     }
     return out;
@@ -102,14 +74,14 @@ class PrebuildTest {
           try (TfModel m = model();
               TfModel all = model()) {
             for (int s = 0; s < 3; s++) {
-              m.trainStep(batch(s));
+              m.trainStep(TinyRegression.batch(s));
             }
             int before = ops(m);
             m.plan(6, 6);
             int added = ops(m) - before;
             all.plan(6, 3, 6);
             for (int s = 0; s < 3; s++) {
-              all.trainStep(batch(s));
+              all.trainStep(TinyRegression.batch(s));
             }
             // m had the training builds of phases 0 and 2; plan adds phase 4 and its evaluation
             assertTrue(added > 0, "phase 4 and its evaluation are built");
