@@ -173,9 +173,14 @@ public interface GraphOps {
             integerize(
                 mul(x, pow2(d)), -Math.pow(2, bits - 1), Math.pow(2, bits - 1) - 1, towardZero),
             pow2(neg(d)));
-    Tensor lo = neg(pow2(sub(constant(bits - 1), d)));
-    Tensor hi = sub(pow2(sub(constant(bits - 1), d)), pow2(neg(d)));
-    return straightThrough(x, q, lo, hi, gradient);
+    Tensor[] range = fixedPointRange(d, bits);
+    return straightThrough(x, q, range[0], range[1], gradient);
+  }
+
+  /** Q's representable range [−2^(N−1−d), 2^(N−1−d) − 2^−d] (SPEC §1), as {lo, hi}. */
+  default Tensor[] fixedPointRange(Tensor d, int bits) {
+    Tensor top = pow2(sub(constant(bits - 1), d));
+    return new Tensor[] {neg(top), sub(top, pow2(neg(d)))};
   }
 
   /**

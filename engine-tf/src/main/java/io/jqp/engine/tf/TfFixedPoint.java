@@ -39,6 +39,30 @@ final class TfFixedPoint {
   }
 
   /**
+   * Whether {@link TfNativeKernels#truncQuant} computes Q here: at most 24 bits (the integer bounds
+   * exact in float), and d a scalar or one value per channel of x's last axis (every other axis of
+   * d of size 1), as the chain's broadcast multiply reads it.
+   */
+  static boolean truncKernelApplies(long @Nullable [] xs, long @Nullable [] ds, int bits) {
+    if (bits > 24 || ds == null) {
+      return false;
+    }
+    if (ds.length == 0) {
+      return true;
+    }
+    if (xs == null || ds.length > xs.length) {
+      return false;
+    }
+    for (int i = 0; i < ds.length - 1; i++) {
+      if (ds[i] != 1) {
+        return false;
+      }
+    }
+    long n = ds[ds.length - 1];
+    return n == 1 || (n > 1 && xs[xs.length - 1] == n);
+  }
+
+  /**
    * The range [−2^(N−1−d), 2^(N−1−d) − 2^−d] of the fused kernel, or null where it does not apply:
    * truncation (no exact fused kernel: the composition, clip then a float → int32 → float cast),
    * more than 24 bits, unknown shapes or a per-channel d.

@@ -178,12 +178,24 @@ public final class TfGraphOps implements GraphOps {
 
   /**
    * Q with its straight-through gradient ({@link TfFixedPoint}): TensorFlow's fused kernel for
-   * rounding half to even, the composition for truncation, in one compilation scope ({@link
-   * #fused}) where {@link TfFixedPoint#worthFusing} says it pays.
+   * rounding half to even, jqp's own one-pass kernel for truncation where it is loaded ({@link
+   * TfNativeKernels}), else the composition, in one compilation scope ({@link #fused}) where {@link
+   * TfFixedPoint#worthFusing} says it pays.
    */
   @Override
   public Tensor fixedPoint(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
+    if (towardZero && TfFixedPoint.truncKernelApplies(x.shape(), d.shape(), bits)) {
+      Operand<TFloat32> scale = o(pow2(d));
+      Operand<TFloat32> unscale = o(pow2(neg(d)));
+      float top = (float) Math.pow(2, bits - 1);
+      Operand<TFloat32> q =
+          TfNativeKernels.truncQuant(tf, tf.stopGradient(o(x)), scale, unscale, -top, top - 1);
+      if (q != null) {
+        Tensor[] range = fixedPointRange(d, bits);
+        return straightThrough(x, t(q), range[0], range[1], gradient);
+      }
+    }
     if (!TfFixedPoint.worthFusing(x.shape())) {
       return fixedPointOps(x, d, bits, towardZero, gradient);
     }

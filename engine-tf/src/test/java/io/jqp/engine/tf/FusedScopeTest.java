@@ -32,6 +32,20 @@ import org.tensorflow.types.TFloat32;
  */
 class FusedScopeTest {
 
+  /**
+   * The compiled scopes wrap TensorFlow's chain of kernels: jqp's one-pass kernel (which takes the
+   * chain's place where it is loaded, and is never compiled) stays off on the test's thread.
+   */
+  @org.junit.jupiter.api.BeforeEach
+  void chainOfKernels() {
+    TfNativeKernels.offOnThisThread(true);
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void kernelBack() {
+    TfNativeKernels.offOnThisThread(false);
+  }
+
   /** Counts [ops in a compilation scope, ops outside it] of one truncating quantizer's graph. */
   private static int[] scopedOps(boolean fuse) {
     return TfFusion.during(

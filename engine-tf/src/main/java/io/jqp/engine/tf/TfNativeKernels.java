@@ -1,0 +1,146 @@
+package io.jqp.engine.tf;
+
+import io.jqp.api.JqpException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * jqp's own TensorFlow kernel ({@code engine-tf/src/main/native/jqp_ops.c}, built by Maven where a
+ * C compiler is at hand): {@code JqpTruncQuant}, the fixed-point quantizer with truncation in one
+ * pass over the values, for the five element-wise kernels TensorFlow needs (it ships fused
+ * fake-quantization only for rounding to nearest). Its arithmetic is the chain's, value for value
+ * ({@code NativeKernelsTest} compares the bits).
+ *
+ * <p>The system property {@code jqp.native} decides: {@code auto} (the default) loads the library
+ * where it was built and TensorFlow's CPU build runs (the kernel has no GPU version: on the GPU
+ * build the chain stays on the device); {@code true} requires it (an error when it cannot load);
+ * {@code false} never loads it. It is read once, when the first quantizer is built.
+ */
+public final class TfNativeKernels {
+  static final String PROPERTY = "jqp.native";
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TfNativeKernels.class);
+  private static final String RESOURCE = "/io/jqp/engine/tf/native/libjqpops.so";
+
+  /**
+   * Threads of the kernel: it splits a tensor of 2^17 values or more over up to this many (it is
+   * memory bound: on this project's 2-core machine two threads took about 0.5 ms for 1.6 M values
+   * where one took 0.6 ms). Element-wise, so its values do not depend on the split.
+   */
+  private static final int THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
+
+  private TfNativeKernels() {}
+
+  private static final class Holder {
+    static final boolean LOADED = load();
+  }
+
+  private static final ThreadLocal<Boolean> OFF = ThreadLocal.withInitial(() -> false);
+
+  /** Whether {@code JqpTruncQuant} is registered in this process (loading the library once). */
+  public static boolean available() {
+    return Holder.LOADED;
+  }
+
+  /**
+   * Runs {@code body} (which builds graphs) on this thread with TensorFlow's kernels only: to
+   * compare against them, or to build the chain that a compilation scope compiles.
+   */
+  static <T, E extends Exception> T without(TfFusion.Body<T, E> body) throws E {
+    boolean before = OFF.get();
+    OFF.set(true);
+    try {
+      return body.get();
+    } finally {
+      OFF.set(before);
+    }
+  }
+
+  /** Builds on this thread use TensorFlow's kernels only ({@code true}) or again may use jqp's. */
+  static void offOnThisThread(boolean off) {
+    OFF.set(off);
+  }
+
+  private static boolean load() {
+    String mode = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
+    if (!mode.equals("auto") && !mode.equals("true") && !mode.equals("false")) {
+      throw new JqpException(
+          "system property " + PROPERTY + " must be true, false or auto, got '" + mode + "'");
+    }
+    if (mode.equals("false")) {
+      return false;
+    }
+    boolean required = mode.equals("true");
+    if (!required
+        && TensorFlow.class.getResource("/org/tensorflow/internal/c_api/linux-x86_64-gpu/")
+            != null) {
+      LOG.info("TensorFlow's GPU build: jqp's CPU kernel for truncation is not used");
+      return false;
+    }
+    try (InputStream in = TfNativeKernels.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        return unavailable(
+            required, "it was not built (no C compiler when Maven built the engine)");
+      }
+      Path file = Files.createTempFile("jqp-ops-", ".so");
+      file.toFile().deleteOnExit();
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      TensorFlow.loadLibrary(file.toString());
+      return true;
+    } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+      return unavailable(required, "it did not load: " + e.getMessage());
+    }
+  }
+
+  private static boolean unavailable(boolean required, String why) {
+    if (required) {
+      throw new JqpException(
+          "-D"
+              + PROPERTY
+              + "=true, but jqp's kernel library is missing: "
+              + why
+              + "; install a C compiler (cc) and rebuild, or drop -D"
+              + PROPERTY);
+    }
+    LOG.debug("jqp's kernel library is not used: {}", why);
+    return false;
+  }
+
+  /**
+   * Q with truncation, clip(trunc(x·scale), lo, hi)·unscale, in one pass; null when the kernel is
+   * not loaded. {@code scale} (2^d) and {@code unscale} (2^−d) are scalars, or one value per
+   * channel of x's last axis.
+   */
+  static @Nullable Operand<TFloat32> truncQuant(
+      Ops tf,
+      Operand<TFloat32> x,
+      Operand<TFloat32> scale,
+      Operand<TFloat32> unscale,
+      float lo,
+      float hi) {
+    if (OFF.get() || !available()) {
+      return null;
+    }
+    Operation op =
+        tf.scope()
+            .opBuilder("JqpTruncQuant", "JqpTruncQuant")
+            .addInput(x.asOutput())
+            .addInput(scale.asOutput())
+            .addInput(unscale.asOutput())
+            .setAttr("lo", lo)
+            .setAttr("hi", hi)
+            .setAttr("threads", (long) THREADS)
+            .build();
+    return op.output(0);
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds jqp's TensorFlow kernel library (jqp_ops.c) into $1/libjqpops.so, run by Maven before the
+# engine's tests (engine-tf/pom.xml). Without a C compiler it builds nothing and says so: the engine
+# then keeps TensorFlow's own kernels (the same numbers, a few passes more per quantizer).
+set -euo pipefail
+out="$1"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cc="${CC:-cc}"
+if ! command -v "$cc" >/dev/null 2>&1; then
+  echo "jqp native: no C compiler ('$cc'); the engine uses TensorFlow's kernels only" >&2
+  exit 0
+fi
+mkdir -p "$out"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+# A stub with TensorFlow's framework library's name, so the kernel library names it as a dependency:
+# loaded into TensorFlow Java's process, it then binds to the framework library already there.
+echo 'int jqp_stub;' > "$tmp/stub.c"
+"$cc" -shared -fPIC -o "$tmp/libtensorflow_framework.so.2" -Wl,-soname,libtensorflow_framework.so.2 "$tmp/stub.c"
+# -ffp-contract=off: every product rounds as TensorFlow's separate kernels round it.
+"$cc" -O3 -std=c11 -Wall -Wextra -Werror -fPIC -ffp-contract=off -pthread -shared \
+  -o "$tmp/libjqpops.so" "$here/jqp_ops.c" -L"$tmp" -Wl,--no-as-needed -l:libtensorflow_framework.so.2
+mv -f "$tmp/libjqpops.so" "$out/libjqpops.so"

@@ -1,0 +1,234 @@
+package io.jqp.engine.tf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jqp.api.GraphOps;
+import io.jqp.api.Tensor;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * jqp's one-pass truncating quantizer kernel ({@link TfNativeKernels}) against TensorFlow's chain
+ * of kernels it replaces: the same bits for every value, per tensor and per channel, through the
+ * engine's {@link TfGraphOps#fixedPoint} with the straight-through gradient intact.
+ */
+class NativeKernelsTest {
+
+  /** Built with a C compiler (as on this project's machines), the library is there and loads. */
+  @Test
+  void loadsWhereBuilt() {
+    assumeTrue(
+        TfNativeKernels.class.getResource("/io/jqp/engine/tf/native/libjqpops.so") != null,
+        "built without a C compiler: the engine runs TensorFlow's kernels only");
+    assertTrue(TfNativeKernels.available());
+  }
+
+  /**
+   * Values around every edge: both bounds and just past them, exact multiples of 2^−d and their
+   * neighbours (one ulp off), ±0, tiny and huge magnitudes, and normal samples at a few scales.
+   */
+  private static float[] values(int n, long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[n];
+    float[] edges = {
+      0f,
+      -0f,
+      1f,
+      -1f,
+      0.5f,
+      -0.5f,
+      3.96875f,
+      -4f,
+      4f,
+      -4.03125f,
+      1e-30f,
+      -1e-30f,
+      3e38f,
+      -3e38f,
+      Math.nextUp(1f),
+      Math.nextDown(1f),
+      Math.nextUp(-1f),
+      Math.nextDown(-1f),
+      127f,
+      -128f,
+      200f
+    };
+    for (int i = 0; i < n; i++) {
+      if (i < edges.length) {
+        v[i] = edges[i];
+      } else if (i % 7 == 0) {
+        // a multiple of 2^-6 (a grid point at some d) or its neighbour
+        float g = (r.nextInt(2001) - 1000) / 64f;
+        v[i] =
+            switch (i % 3) {
+              case 0 -> g;
+              case 1 -> Math.nextUp(g);
+              default -> Math.nextDown(g);
+            };
+      } else {
+        v[i] = (float) (r.nextGaussian() * Math.pow(4, r.nextInt(5) - 2));
+      }
+    }
+    return v;
+  }
+
+  /** [native, chain] quantized values of {@code x} (shape) at {@code d} (dShape) with N bits. */
+  private static float[][] both(float[] x, long[] shape, float[] d, long[] dShape, int bits) {
+    float[][] out = new float[2][];
+    for (int k = 0; k < 2; k++) {
+      boolean chain = k == 1;
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        TfGraphOps ops = new TfGraphOps(tf, g);
+        Operand<TFloat32> xc = tf.constant(Shape.of(shape), DataBuffers.of(x));
+        Operand<TFloat32> dc = tf.constant(Shape.of(dShape), DataBuffers.of(d));
+        Tensor q =
+            chain
+                ? TfNativeKernels.without(
+                    () ->
+                        ops.fixedPoint(
+                            new TfTensor(xc),
+                            new TfTensor(dc),
+                            bits,
+                            true,
+                            GraphOps.StraightThrough.CLIPPED))
+                : ops.fixedPoint(
+                    new TfTensor(xc),
+                    new TfTensor(dc),
+                    bits,
+                    true,
+                    GraphOps.StraightThrough.CLIPPED);
+        boolean nativeOp = hasOp(g, "JqpTruncQuant");
+        assertEquals(!chain && TfNativeKernels.available(), nativeOp, "kernel built only when on");
+        try (Session s = new Session(g);
+            Result r = s.runner().fetch(TfTensor.of(q)).run()) {
+          TFloat32 t = (TFloat32) r.get(0);
+          float[] v = new float[x.length];
+          t.asRawTensor().data().asFloats().read(v);
+          out[k] = v;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean hasOp(Graph g, String type) {
+    boolean[] found = {false};
+    g.operations().forEachRemaining(o -> found[0] |= o.type().equals(type));
+    return found[0];
+  }
+
+  private static int[] bits(float[] v) {
+    int[] b = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      b[i] = Float.floatToRawIntBits(v[i]);
+    }
+    return b;
+  }
+
+  @Test
+  void perTensorMatchesTheChainBitForBit() {
+    assumeTrue(TfNativeKernels.available());
+    // 300 K values: the kernel splits them over threads
+    float[] x = values(300_000, 7);
+    for (int n : new int[] {2, 4, 8, 16, 24}) {
+      for (float d : new float[] {-3, 0, 2, 5, 12, 19}) {
+        float[][] r = both(x, new long[] {1000, 300}, new float[] {d}, new long[0], n);
+        assertArrayEquals(bits(r[1]), bits(r[0]), "N=" + n + " d=" + d);
+      }
+    }
+  }
+
+  @Test
+  void perChannelMatchesTheChainBitForBit() {
+    assumeTrue(TfNativeKernels.available());
+    float[] x = values(4 * 5 * 6 * 8, 11);
+    float[] d = {0, 1, 2, 3, 5, 8, -1, 12};
+    for (long[] dShape : new long[][] {{8}, {1, 1, 1, 8}}) {
+      float[][] r = both(x, new long[] {4, 5, 6, 8}, d, dShape, 8);
+      assertArrayEquals(bits(r[1]), bits(r[0]), "d shape " + java.util.Arrays.toString(dShape));
+    }
+  }
+
+  /** SPEC §1's vectors, with the kernel. */
+  @Test
+  void specVectors() {
+    assumeTrue(TfNativeKernels.available());
+    float[] x = {-5, -4.01f, -0.04f, -0.03f, 0, 0.03f, 0.99f, 1.99f, 3.97f, 5};
+    assertArrayEquals(
+        new float[] {-4, -4, -0.03125f, 0, 0, 0, 0.96875f, 1.96875f, 3.96875f, 3.96875f},
+        both(x, new long[] {10}, new float[] {5}, new long[0], 8)[0]);
+    assertArrayEquals(
+        new float[] {-2, -2, 0, 0, 0, 0, 0.75f, 1.75f, 1.75f, 1.75f},
+        both(x, new long[] {10}, new float[] {2}, new long[0], 4)[0]);
+  }
+
+  /** Where the kernel does not apply, the chain is built. */
+  @Test
+  void appliesToScalarsAndLastAxisChannelsOnly() {
+    assertTrue(TfFixedPoint.truncKernelApplies(new long[] {-1, 28, 28, 16}, new long[0], 8));
+    assertTrue(TfFixedPoint.truncKernelApplies(new long[] {3, 3, 4, 16}, new long[] {16}, 8));
+    assertTrue(
+        TfFixedPoint.truncKernelApplies(new long[] {3, 3, 4, 16}, new long[] {1, 1, 1, 16}, 8));
+    assertFalse(TfFixedPoint.truncKernelApplies(new long[] {3, 3, 4, 16}, new long[] {4, 1}, 8));
+    assertFalse(TfFixedPoint.truncKernelApplies(new long[] {16}, new long[] {1, 16}, 8));
+    assertFalse(TfFixedPoint.truncKernelApplies(new long[] {-1, 16}, new long[0], 25));
+    assertFalse(TfFixedPoint.truncKernelApplies(null, new long[] {16}, 8));
+  }
+
+  /** The straight-through gradient reaches x as the chain's does (clipped to the range). */
+  @Test
+  void gradientIsTheStraightThroughOne() {
+    assumeTrue(TfNativeKernels.available());
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      TfGraphOps ops = new TfGraphOps(tf, g);
+      Operand<TFloat32> x = tf.constant(new float[] {-9, -1, 0.3f, 2, 9});
+      Tensor q =
+          ops.fixedPoint(
+              new TfTensor(x), ops.constant(5), 8, true, GraphOps.StraightThrough.ZERO_SATURATED);
+      assertTrue(hasOp(g, "JqpTruncQuant"));
+      Operand<TFloat32> loss = tf.sum(TfTensor.of(q), tf.constant(0));
+      org.tensorflow.Output<?>[] grad =
+          g.addGradients(loss.asOutput(), new org.tensorflow.Output<?>[] {x.asOutput()});
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(grad[0]).run()) {
+        TFloat32 t = (TFloat32) r.get(0);
+        float[] v = new float[5];
+        t.asRawTensor().data().asFloats().read(v);
+        assertArrayEquals(new float[] {0, 1, 1, 1, 0}, v);
+      }
+    }
+  }
+
+  /** A per-channel scale that does not fit x's last axis is refused by the kernel, by name. */
+  @Test
+  void refusesAMismatchedChannelScale() {
+    assumeTrue(TfNativeKernels.available());
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> x = tf.constant(new float[][] {{1, 2, 3}, {4, 5, 6}});
+      Operand<TFloat32> s = tf.constant(new float[] {1, 2});
+      Operand<TFloat32> q = TfNativeKernels.truncQuant(tf, x, s, s, -128, 127);
+      assertTrue(q != null);
+      try (Session session = new Session(g)) {
+        RuntimeException e =
+            assertThrows(RuntimeException.class, () -> session.runner().fetch(q).run().close());
+        assertTrue(e.getMessage().contains("JqpTruncQuant"), e.getMessage());
+      }
+    }
+  }
+}
