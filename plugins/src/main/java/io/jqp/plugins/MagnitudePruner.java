@@ -36,6 +36,17 @@ public record MagnitudePruner(Schedule schedule) implements Pruner {
     }
   }
 
+  /**
+   * The steps before which a mask driven by {@code schedule} is recomputed: where the schedule
+   * updates ({@link Schedule#updatesAt}), except before its first non-zero value, where the mask it
+   * would compute keeps every entry, as the mask starts (so a schedule starting at 0, as the
+   * paper's do, costs no update run at step 0).
+   */
+  static java.util.function.LongPredicate maskUpdates(Schedule schedule) {
+    long first = schedule.firstNonZero();
+    return step -> step >= first && schedule.updatesAt(step);
+  }
+
   /** Entries floor(s·n) pruned of n, as SPEC §4 states it. */
   public static long prunedCount(double sparsity, long n) {
     checkSparsity(sparsity);
@@ -51,7 +62,7 @@ public record MagnitudePruner(Schedule schedule) implements Pruner {
     Tensor importance = activation ? ops.sum(absX, false, 0) : absX;
     StateVariable mask = ctx.state("mask", ops.fill(1, sampleShape));
     Tensor keep = ctx.scheduled(step -> n - prunedCount(schedule.valueAt(step), n));
-    ctx.onUpdate(schedule::updatesAt, mask.assign(ops.keepLargest(importance, keep)));
+    ctx.onUpdate(maskUpdates(schedule), mask.assign(ops.keepLargest(importance, keep)));
     Tensor m = mask.read();
     ctx.report("sparsity", ops.sub(ops.constant(1), ops.mean(m, false)));
     return ctx.from(ops, schedule.firstNonZero(), x, v -> ops.mul(v, m));

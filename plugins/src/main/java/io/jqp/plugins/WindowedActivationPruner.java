@@ -70,14 +70,14 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
     }
     long n = Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
     StateVariable mask = ctx.state("mask", ops.fill(1, rowShape));
+    java.util.function.LongPredicate updates = MagnitudePruner.maskUpdates(schedule);
     Tensor importance =
         ops.reshape(
-            WindowSums.of(
-                    ops, ctx, "importance", List.of(rows), rowShape, window, schedule::updatesAt)
+            WindowSums.of(ops, ctx, "importance", List.of(rows), rowShape, window, updates)
                 .totals(),
             rowShape);
     Tensor keep = ctx.scheduled(step -> n - MagnitudePruner.prunedCount(schedule.valueAt(step), n));
-    ctx.onUpdate(schedule::updatesAt, mask.assign(ops.keepLargest(importance, keep)));
+    ctx.onUpdate(updates, mask.assign(ops.keepLargest(importance, keep)));
     ctx.report("sparsity", ops.sub(ops.constant(1), ops.mean(mask.read(), false)));
     return ctx.from(
         ops,

@@ -25,7 +25,8 @@ class MagnitudePrunerGraphTest {
     try (TfStrategyHarness h =
         new TfStrategyHarness(
             SiteKind.WEIGHT, new long[] {n}, Quantizer.identity(), Pruners.magnitude(s))) {
-      assertEquals(1, h.runUpdates(0, w));
+      // s = 0: the mask it would compute is the full one it starts with, so no update runs
+      assertEquals(s == 0 ? 0 : 1, h.runUpdates(0, w));
       float[] y = h.forward(w);
       long pruned = MagnitudePruner.prunedCount(s, n);
       int zeros = 0;
@@ -101,6 +102,35 @@ class MagnitudePrunerGraphTest {
       for (int i = 0; i < n; i++) {
         assertEquals(keep[i] ? w[i] : 0f, y[i], 0f, "entry " + i);
       }
+    }
+  }
+
+  /**
+   * A gradual schedule (zero until t_p + Δ) runs no update before its first non-zero value: the
+   * mask is the full one it starts with, and the first update prunes as before.
+   */
+  @Test
+  void noUpdateBeforeTheFirstNonZeroSparsity() {
+    float[] w = {0.5f, -3, 0.1f, 2, -0.2f, 1, 0.05f, -4};
+    try (TfStrategyHarness h =
+        new TfStrategyHarness(
+            SiteKind.WEIGHT,
+            new long[] {8},
+            Quantizer.identity(),
+            Pruners.magnitude(io.jqp.plugins.Schedules.zhuGupta(5, 2, 2, 0.5)))) {
+      assertEquals(0, h.runUpdates(0, w), "s = 0 at step 0: no update");
+      org.junit.jupiter.api.Assertions.assertArrayEquals(w, h.forward(w));
+      assertEquals(0, h.runUpdates(5, w), "t_p itself: s is still 0");
+      // t_p + Δ, the first non-zero sparsity: the mask update and the switch that puts it in the
+      // step
+      assertEquals(2, h.runUpdates(7, w));
+      float[] y = h.forward(w);
+      int zeros = 0;
+      for (float v : y) {
+        zeros += v == 0 ? 1 : 0;
+      }
+      // s_1 = 0.5·(1 − (1 − 1/2)³) = 0.4375: floor(0.4375·8) = 3 pruned
+      assertEquals(3, zeros);
     }
   }
 }
