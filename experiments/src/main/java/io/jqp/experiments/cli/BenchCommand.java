@@ -61,7 +61,8 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "also time whole runs (Fashion-MNIST, small CNN): FP32 and the W+A presets"
               + " (prune-then-quantize, quantize-then-prune; --bits, --sparsity on weights and"
-              + " activations), this many rounds alternating the arms (default: ${DEFAULT-VALUE}: none)")
+              + " activations), this many rounds alternating the arms, after an untimed 10-step run"
+              + " of each arm (default: ${DEFAULT-VALUE}: none)")
   int runs;
 
   @Option(names = "--epochs", description = "epochs of each whole run (default: ${DEFAULT-VALUE})")

@@ -103,6 +103,12 @@ public final class RunBench {
    */
   static final String FUSED = "W+A P→Q, XLA";
 
+  /**
+   * Training and test images of each arm's untimed warm-up run (10 steps of batch 128; at least one
+   * batch).
+   */
+  static final int WARMUP_IMAGES = 1280;
+
   public Result run(int rounds, int epochs, int threads, int bits, double sparsity)
       throws IOException {
     return run(
@@ -126,6 +132,26 @@ public final class RunBench {
     }
     Path scratch = Files.createTempDirectory("jqp-bench-runs");
     try {
+      // Every arm once at a tiny scale first, untimed: a user's run pays the process's first-run
+      // costs (JIT compilation, TensorFlow's and oneDNN's first kernels) whatever its arm, but in
+      // one
+      // process only the first timed arm would (FP32's first run was 2.6–9.1 s slower than its
+      // second in the fourth session's invocations, where FP32 came first in round 1).
+      for (int a = 0; a < arms.size(); a++) {
+        System.err.printf(Locale.ROOT, "bench: warm-up, %s%n", arms.get(a).getKey());
+        TrainConfig c = arms.get(a).getValue();
+        TrainConfig tiny =
+            c.withEpochs(1)
+                .copy(
+                    Map.of(
+                        "trainLimit", warmupLimit(c.trainLimit(), c.batchSize()),
+                        "testLimit", warmupLimit(c.testLimit(), c.batchSize())));
+        Path folder = scratch.resolve("warmup-a" + a);
+        boolean fused = arms.get(a).getKey().equals(FUSED);
+        io.jqp.engine.tf.TfFusion.during(
+            fused ? io.jqp.engine.tf.TfFusion.Mode.ON : io.jqp.engine.tf.TfFusion.Mode.AUTO,
+            () -> new Runner(plugins).run(tiny, folder));
+      }
       for (int r = 0; r < rounds; r++) {
         for (int j = 0; j < arms.size(); j++) {
           int a = (j + r) % arms.size();
@@ -161,6 +187,14 @@ public final class RunBench {
               mean(train.get(i)) / baseTrain));
     }
     return new Result(base.model(), epochs, rounds, threads, out);
+  }
+
+  /**
+   * A warm-up run's image limit: {@link #WARMUP_IMAGES}, within the run's own, one batch at least.
+   */
+  private static int warmupLimit(int limit, int batch) {
+    int n = limit > 0 ? Math.min(limit, WARMUP_IMAGES) : WARMUP_IMAGES;
+    return Math.max(n, limit > 0 ? Math.min(limit, batch) : batch);
   }
 
   private static double mean(List<Double> v) {
