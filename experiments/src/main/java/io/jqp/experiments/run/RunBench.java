@@ -139,13 +139,7 @@ public final class RunBench {
       // second in the fourth session's invocations, where FP32 came first in round 1).
       for (int a = 0; a < arms.size(); a++) {
         System.err.printf(Locale.ROOT, "bench: warm-up, %s%n", arms.get(a).getKey());
-        TrainConfig c = arms.get(a).getValue();
-        TrainConfig tiny =
-            c.withEpochs(1)
-                .copy(
-                    Map.of(
-                        "trainLimit", warmupLimit(c.trainLimit(), c.batchSize()),
-                        "testLimit", warmupLimit(c.testLimit(), c.batchSize())));
+        TrainConfig tiny = warmup(arms.get(a).getValue());
         Path folder = scratch.resolve("warmup-a" + a);
         boolean fused = arms.get(a).getKey().equals(FUSED);
         io.jqp.engine.tf.TfFusion.during(
@@ -187,6 +181,19 @@ public final class RunBench {
               mean(train.get(i)) / baseTrain));
     }
     return new Result(base.model(), epochs, rounds, threads, out);
+  }
+
+  /**
+   * The untimed warm-up run of an arm: one epoch of {@link #WARMUP_IMAGES} images (within the arm's
+   * own limits, one batch at least) and one batch per window, so the presets' t_q fits it.
+   */
+  static TrainConfig warmup(TrainConfig c) {
+    return c.withEpochs(1)
+        .copy(
+            Map.of(
+                "trainLimit", warmupLimit(c.trainLimit(), c.batchSize()),
+                "testLimit", warmupLimit(c.testLimit(), c.batchSize()),
+                "window", Math.min(c.window(), c.batchSize())));
   }
 
   /**

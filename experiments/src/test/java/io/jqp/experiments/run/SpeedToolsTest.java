@@ -49,6 +49,28 @@ class SpeedToolsTest {
     assertEquals(tempsBefore, countBenchFolders(), "the scratch run folders are deleted");
   }
 
+  /**
+   * Each arm's warm-up run (one epoch of 10 steps) fits the presets' schedules at the default
+   * window of 2048 samples, which a 10-step run of the arm itself could not hold (t_q would be 9
+   * steps).
+   */
+  @Test
+  void warmUpRunsFitEveryArmAtTheDefaults(@TempDir Path dir) throws Exception {
+    Path data = SyntheticIdx.write(dir.resolve("data"), RunBench.WARMUP_IMAGES, 200);
+    TrainConfig base =
+        TrainConfig.defaults()
+            .copy(Map.<String, Object>of("data", data.toString(), "testLimit", 200));
+    assertEquals(2048, base.window());
+    int i = 0;
+    for (Map.Entry<String, TrainConfig> arm : RunBench.arms(base, 8, 0.5)) {
+      TrainConfig w = RunBench.warmup(arm.getValue());
+      assertEquals(1, w.epochs());
+      assertEquals(arm.getValue().preset(), w.preset());
+      Runner.Result r = new Runner(Plugins.load()).run(w, dir.resolve("w" + i++));
+      assertTrue(r.seconds() > 0, arm.getKey());
+    }
+  }
+
   private static long countBenchFolders() throws Exception {
     try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       return s.filter(p -> p.getFileName().toString().startsWith("jqp-bench-runs")).count();
