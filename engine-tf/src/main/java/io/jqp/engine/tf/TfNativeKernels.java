@@ -53,20 +53,9 @@ public final class TfNativeKernels {
   }
 
   /**
-   * Runs {@code body} (which builds graphs) on this thread with TensorFlow's kernels only: to
-   * compare against them, or to build the chain that a compilation scope compiles.
+   * Builds on this thread use TensorFlow's kernels only ({@code true}: to compare against them, or
+   * to test the compiled scopes that wrap their chain) or again may use jqp's.
    */
-  static <T, E extends Exception> T without(TfFusion.Body<T, E> body) throws E {
-    boolean before = OFF.get();
-    OFF.set(true);
-    try {
-      return body.get();
-    } finally {
-      OFF.set(before);
-    }
-  }
-
-  /** Builds on this thread use TensorFlow's kernels only ({@code true}) or again may use jqp's. */
   static void offOnThisThread(boolean off) {
     OFF.set(off);
   }

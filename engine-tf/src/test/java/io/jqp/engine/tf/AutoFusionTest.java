@@ -16,21 +16,8 @@ import org.tensorflow.GraphOperation;
  * lasts at least {@link TfFusion#AUTO_MIN_STEPS} steps of the planned run, phase 0 too (once the
  * run is planned), and never an evaluation build; a compiled phase trains to the same numbers.
  */
+@org.junit.jupiter.api.extension.ExtendWith(ChainOfKernels.class)
 class AutoFusionTest {
-
-  /**
-   * The compiled scopes wrap TensorFlow's chain of kernels: jqp's one-pass kernel (which takes the
-   * chain's place where it is loaded, and is never compiled) stays off on the test's thread.
-   */
-  @org.junit.jupiter.api.BeforeEach
-  void chainOfKernels() {
-    TfNativeKernels.offOnThisThread(true);
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void kernelBack() {
-    TfNativeKernels.offOnThisThread(false);
-  }
 
   private static TfModel model(long tq) {
     return TinyRegression.model(

@@ -30,21 +30,8 @@ import org.tensorflow.types.TFloat32;
  * attributes, nothing else does, and the compiled quantizer and d* search give exactly what SPEC
  * §1–2 and the unfused ops give.
  */
+@org.junit.jupiter.api.extension.ExtendWith(ChainOfKernels.class)
 class FusedScopeTest {
-
-  /**
-   * The compiled scopes wrap TensorFlow's chain of kernels: jqp's one-pass kernel (which takes the
-   * chain's place where it is loaded, and is never compiled) stays off on the test's thread.
-   */
-  @org.junit.jupiter.api.BeforeEach
-  void chainOfKernels() {
-    TfNativeKernels.offOnThisThread(true);
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void kernelBack() {
-    TfNativeKernels.offOnThisThread(false);
-  }
 
   /** Counts [ops in a compilation scope, ops outside it] of one truncating quantizer's graph. */
   private static int[] scopedOps(boolean fuse) {

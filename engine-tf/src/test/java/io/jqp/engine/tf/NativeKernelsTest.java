@@ -95,22 +95,15 @@ class NativeKernelsTest {
         TfGraphOps ops = new TfGraphOps(tf, g);
         Operand<TFloat32> xc = tf.constant(Shape.of(shape), DataBuffers.of(x));
         Operand<TFloat32> dc = tf.constant(Shape.of(dShape), DataBuffers.of(d));
-        Tensor q =
-            chain
-                ? TfNativeKernels.without(
-                    () ->
-                        ops.fixedPoint(
-                            new TfTensor(xc),
-                            new TfTensor(dc),
-                            bits,
-                            true,
-                            GraphOps.StraightThrough.CLIPPED))
-                : ops.fixedPoint(
-                    new TfTensor(xc),
-                    new TfTensor(dc),
-                    bits,
-                    true,
-                    GraphOps.StraightThrough.CLIPPED);
+        TfNativeKernels.offOnThisThread(chain);
+        Tensor q;
+        try {
+          q =
+              ops.fixedPoint(
+                  new TfTensor(xc), new TfTensor(dc), bits, true, GraphOps.StraightThrough.CLIPPED);
+        } finally {
+          TfNativeKernels.offOnThisThread(false);
+        }
         boolean nativeOp = hasOp(g, "JqpTruncQuant");
         assertEquals(!chain && TfNativeKernels.available(), nativeOp, "kernel built only when on");
         try (Session s = new Session(g);

@@ -134,17 +134,14 @@ public final class RunBench {
     try {
       // Every arm once at a tiny scale first, untimed: a user's run pays the process's first-run
       // costs (JIT compilation, TensorFlow's and oneDNN's first kernels) whatever its arm, but in
-      // one
-      // process only the first timed arm would (FP32's first run was 2.6–9.1 s slower than its
-      // second in the fourth session's invocations, where FP32 came first in round 1).
+      // one process only the first timed arm would (FP32's first run was 2.6–9.1 s slower than
+      // its second in the fourth session's invocations, where FP32 came first in round 1).
       for (int a = 0; a < arms.size(); a++) {
         System.err.printf(Locale.ROOT, "bench: warm-up, %s%n", arms.get(a).getKey());
         TrainConfig tiny = warmup(arms.get(a).getValue());
         Path folder = scratch.resolve("warmup-a" + a);
-        boolean fused = arms.get(a).getKey().equals(FUSED);
         io.jqp.engine.tf.TfFusion.during(
-            fused ? io.jqp.engine.tf.TfFusion.Mode.ON : io.jqp.engine.tf.TfFusion.Mode.AUTO,
-            () -> new Runner(plugins).run(tiny, folder));
+            fusion(arms.get(a).getKey()), () -> new Runner(plugins).run(tiny, folder));
       }
       for (int r = 0; r < rounds; r++) {
         for (int j = 0; j < arms.size(); j++) {
@@ -154,10 +151,7 @@ public final class RunBench {
           Path folder = scratch.resolve("r" + r + "-a" + a);
           Runner.Result res =
               io.jqp.engine.tf.TfFusion.during(
-                  arm.getKey().equals(FUSED)
-                      ? io.jqp.engine.tf.TfFusion.Mode.ON
-                      : io.jqp.engine.tf.TfFusion.Mode.AUTO,
-                  () -> new Runner(plugins).run(arm.getValue(), folder));
+                  fusion(arm.getKey()), () -> new Runner(plugins).run(arm.getValue(), folder));
           run.get(a).add(res.seconds());
           train.get(a).add(res.trainSeconds());
           accuracy[a] = res.metric();
@@ -200,8 +194,14 @@ public final class RunBench {
    * A warm-up run's image limit: {@link #WARMUP_IMAGES}, within the run's own, one batch at least.
    */
   private static int warmupLimit(int limit, int batch) {
-    int n = limit > 0 ? Math.min(limit, WARMUP_IMAGES) : WARMUP_IMAGES;
-    return Math.max(n, limit > 0 ? Math.min(limit, batch) : batch);
+    return Math.min(limit > 0 ? limit : Integer.MAX_VALUE, Math.max(WARMUP_IMAGES, batch));
+  }
+
+  /** The compiled scopes of an arm's runs: forced on for {@link #FUSED}, else the default. */
+  private static io.jqp.engine.tf.TfFusion.Mode fusion(String arm) {
+    return arm.equals(FUSED)
+        ? io.jqp.engine.tf.TfFusion.Mode.ON
+        : io.jqp.engine.tf.TfFusion.Mode.AUTO;
   }
 
   private static double mean(List<Double> v) {
