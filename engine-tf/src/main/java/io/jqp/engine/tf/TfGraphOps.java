@@ -53,6 +53,8 @@ public final class TfGraphOps implements GraphOps {
     this.graph = graph;
     this.seed = seed;
     TfGradients.ensureRegistered();
+    // a bad jqp.native fails here, when the model is built, not at its first quantizer
+    TfNativeKernels.available();
   }
 
   public Ops tf() {

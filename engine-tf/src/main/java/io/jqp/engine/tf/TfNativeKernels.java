@@ -47,9 +47,29 @@ public final class TfNativeKernels {
 
   private static final ThreadLocal<Boolean> OFF = ThreadLocal.withInitial(() -> false);
 
-  /** Whether {@code JqpTruncQuant} is registered in this process (loading the library once). */
+  /**
+   * Whether {@code JqpTruncQuant} is registered in this process (loading the library once); a bad
+   * {@code jqp.native} is a one-line error here, before the library is touched.
+   */
   public static boolean available() {
+    mode();
     return Holder.LOADED;
+  }
+
+  /** {@code jqp.native}: auto, true or false. */
+  static String mode() {
+    String mode = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
+    if (!mode.equals("auto") && !mode.equals("true") && !mode.equals("false")) {
+      throw new JqpException(
+          "system property "
+              + PROPERTY
+              + " must be true, false or auto, got '"
+              + mode
+              + "'; fix -D"
+              + PROPERTY
+              + " (e.g. in JQP_JAVA_OPTS)");
+    }
+    return mode;
   }
 
   /**
@@ -61,11 +81,7 @@ public final class TfNativeKernels {
   }
 
   private static boolean load() {
-    String mode = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
-    if (!mode.equals("auto") && !mode.equals("true") && !mode.equals("false")) {
-      throw new JqpException(
-          "system property " + PROPERTY + " must be true, false or auto, got '" + mode + "'");
-    }
+    String mode = mode();
     if (mode.equals("false")) {
       return false;
     }

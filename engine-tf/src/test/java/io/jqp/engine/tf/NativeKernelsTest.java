@@ -224,4 +224,24 @@ class NativeKernelsTest {
       }
     }
   }
+
+  /**
+   * A bad jqp.native is a one-line error naming the property, not a failed class initialisation.
+   */
+  @Test
+  void anUnknownSettingIsAnErrorNamingTheProperty() {
+    String old = System.getProperty(TfNativeKernels.PROPERTY);
+    System.setProperty(TfNativeKernels.PROPERTY, "yes");
+    try {
+      io.jqp.api.JqpException e =
+          assertThrows(io.jqp.api.JqpException.class, TfNativeKernels::available);
+      assertTrue(e.getMessage().contains("jqp.native must be true, false or auto"), e.getMessage());
+    } finally {
+      if (old == null) {
+        System.clearProperty(TfNativeKernels.PROPERTY);
+      } else {
+        System.setProperty(TfNativeKernels.PROPERTY, old);
+      }
+    }
+  }
 }
