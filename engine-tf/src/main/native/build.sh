@@ -18,6 +18,8 @@ trap 'rm -rf "$tmp"' EXIT
 echo 'int jqp_stub;' > "$tmp/stub.c"
 "$cc" -shared -fPIC -o "$tmp/libtensorflow_framework.so.2" -Wl,-soname,libtensorflow_framework.so.2 "$tmp/stub.c"
 # -ffp-contract=off: every product rounds as TensorFlow's separate kernels round it.
-"$cc" -O3 -std=c11 -Wall -Wextra -Werror -fPIC -ffp-contract=off -pthread -shared \
+# -fno-trapping-math: selects on comparisons become vector blends (no value changes: no
+# reassociation, contraction or signed-zero and NaN shortcuts, which other flags would allow).
+"$cc" -O3 -std=c11 -Wall -Wextra -Werror -fPIC -ffp-contract=off -fno-trapping-math -pthread -shared \
   -o "$tmp/libjqpops.so" "$here/jqp_ops.c" -L"$tmp" -Wl,--no-as-needed -l:libtensorflow_framework.so.2
 mv -f "$tmp/libjqpops.so" "$out/libjqpops.so"

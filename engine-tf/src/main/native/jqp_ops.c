@@ -18,6 +18,10 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 #include <stdlib.h>
 
 typedef struct TF_Status TF_Status;
@@ -54,6 +58,8 @@ extern void TF_OpKernelConstruction_GetAttrFloat(
     TF_OpKernelConstruction*, const char* attr_name, float* val, TF_Status*);
 extern void TF_OpKernelConstruction_GetAttrInt64(
     TF_OpKernelConstruction*, const char* attr_name, int64_t* val, TF_Status*);
+extern void TF_OpKernelConstruction_GetAttrBool(
+    TF_OpKernelConstruction*, const char* attr_name, unsigned char* val, TF_Status*);
 extern void TF_OpKernelConstruction_Failure(TF_OpKernelConstruction*, TF_Status*);
 extern void TF_GetInput(TF_OpKernelContext*, int i, TF_Tensor** tensor, TF_Status*);
 extern TF_Tensor* TF_ForwardInputOrAllocateOutput(
@@ -81,70 +87,358 @@ extern void TF_ShapeInferenceContextSetOutput(
     TF_ShapeInferenceContext*, int i, TF_ShapeHandle*, TF_Status*);
 extern void TF_DeleteShapeHandle(TF_ShapeHandle*);
 
-/* Values per thread below which a second thread costs more than it saves. */
+/* Values per part below which a second thread costs more than it saves. */
 #define MIN_PER_THREAD (1 << 16)
 #define MAX_THREADS 64
 
+/*
+ * A pool of worker threads that lives as long as the process: a kernel splits its values into
+ * parts and posts them; the calling thread and the workers claim parts until none is left, so a
+ * worker that the OS has not yet run (TensorFlow's own threads share the cores) costs no waiting:
+ * the caller does its parts, and waits only for parts a worker has started. Starting threads per
+ * call cost about 50 us per kernel. One job at a time: a kernel that finds the pool busy
+ * (TensorFlow runs independent ops at once) runs all its parts itself.
+ */
+typedef void (*PartFn)(const void* job, int part, int parts);
+
+static pthread_mutex_t pool_owner = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_start = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_done = PTHREAD_COND_INITIALIZER;
+static int pool_workers;       /* started so far */
+static unsigned long pool_gen; /* one more per job */
+static PartFn pool_fn;
+static const void* pool_job;
+static int pool_parts;
+static int pool_next;     /* the next part to claim */
+static int pool_finished; /* parts done */
+#if defined(__SSE__)
+/* The caller's SSE control (TensorFlow's threads flush subnormals to zero): workers take it on, so
+ * every part computes as the caller's thread, and as TensorFlow's kernels, would (threads inherit it
+ * from the TensorFlow thread that starts them; a job sets it anyway). */
+static unsigned int pool_csr;
+#endif
+
+/* Under pool_lock: the next part of job `gen`, or -1 when none is left (or the job is over). */
+static int claim(unsigned long gen) {
+  if (pool_gen != gen || pool_next >= pool_parts) {
+    return -1;
+  }
+  return pool_next++;
+}
+
 typedef struct {
+  unsigned long seen; /* the job generation when it was started: it waits for the next */
+} WorkerStart;
+
+static void* pool_worker(void* arg) {
+  unsigned long seen = ((WorkerStart*)arg)->seen;
+  free(arg);
+  pthread_mutex_lock(&pool_lock);
+  for (;;) {
+    while (pool_gen == seen) {
+      pthread_cond_wait(&pool_start, &pool_lock);
+    }
+    seen = pool_gen;
+    for (int p = claim(seen); p >= 0; p = claim(seen)) {
+      PartFn fn = pool_fn;
+      const void* job = pool_job;
+      int parts = pool_parts;
+#if defined(__SSE__)
+      _mm_setcsr(pool_csr);
+#endif
+      pthread_mutex_unlock(&pool_lock);
+      fn(job, p, parts);
+      pthread_mutex_lock(&pool_lock);
+      if (++pool_finished == parts) {
+        pthread_cond_signal(&pool_done);
+      }
+    }
+  }
+  return NULL;
+}
+
+/* Under pool_lock: starts workers until there are `wanted`, as far as the system lets it. */
+static void start_workers(int wanted) {
+  while (pool_workers < wanted) {
+    pthread_t id;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    WorkerStart* start = (WorkerStart*)malloc(sizeof(WorkerStart));
+    int ok = start != NULL;
+    if (ok) {
+      start->seen = pool_gen;
+      ok = pthread_create(&id, &attr, pool_worker, start) == 0;
+      if (!ok) {
+        free(start);
+      }
+    }
+    pthread_attr_destroy(&attr);
+    if (!ok) {
+      return;
+    }
+    pool_workers++;
+  }
+}
+
+/* Runs fn(job, p, parts) for p in [0, parts), on the pool where it is free. */
+static void run_parts(PartFn fn, const void* job, int parts) {
+  if (parts <= 1 || pthread_mutex_trylock(&pool_owner) != 0) {
+    for (int p = 0; p < parts; p++) {
+      fn(job, p, parts);
+    }
+    return;
+  }
+  pthread_mutex_lock(&pool_lock);
+  start_workers(parts - 1);
+  pool_fn = fn;
+  pool_job = job;
+  pool_parts = parts;
+  pool_next = 0;
+  pool_finished = 0;
+#if defined(__SSE__)
+  pool_csr = _mm_getcsr();
+#endif
+  unsigned long gen = ++pool_gen;
+  pthread_cond_broadcast(&pool_start);
+  for (int p = claim(gen); p >= 0; p = claim(gen)) {
+    pthread_mutex_unlock(&pool_lock);
+    fn(job, p, parts);
+    pthread_mutex_lock(&pool_lock);
+    pool_finished++;
+  }
+  while (pool_finished < parts) {
+    pthread_cond_wait(&pool_done, &pool_lock);
+  }
+  pthread_mutex_unlock(&pool_lock);
+  pthread_mutex_unlock(&pool_owner);
+}
+
+/* How many parts for n values of which each part takes whole rows of `row` values. */
+static int parts_for(int threads, int64_t n, int64_t row) {
+  int64_t parts = threads;
+  if (parts > n / MIN_PER_THREAD) {
+    parts = n / MIN_PER_THREAD;
+  }
+  if (parts > n / row) {
+    parts = n / row;
+  }
+  return parts < 1 ? 1 : (int)parts;
+}
+
+typedef struct {
+  const char* name; /* the op's, for errors */
   float lo;
   float hi;
   int threads;
+  int mask_first;
+  int relu;
 } Kernel;
 
+/* How a mask enters a quantizer pass. */
+enum { NO_MASK = 0, MASK_BEFORE = 1, MASK_AFTER = 2 };
+
+/*
+ * One run of a quantizer pass over len values with one scale:
+ *   t = x (NO_MASK) or x * m (MASK_BEFORE);
+ *   q = (float)(int32)min(max(t * scale, lo), hi) * unscale;
+ *   y = q, or q * m (MASK_AFTER); with relu, max(y, 0) as TensorFlow's Relu gives it (Q is never
+ *   -0, and relu is not combined with MASK_AFTER, so y <= 0 gives +0).
+ * m points at len mask values, or (mask_step 0) at one value for all. Inlined with constant mode,
+ * relu and mask_step, so each variant is its own vectorized loop.
+ */
+static inline __attribute__((always_inline)) void quant_run(
+    const float* x, float* y, const float* m, int mask_step, int64_t len, float sc, float us,
+    float lo, float hi, int mode, int relu) {
+  for (int64_t k = 0; k < len; k++) {
+    const float mv = m == NULL ? 1.0f : m[mask_step ? k : 0];
+    float v = mode == MASK_BEFORE ? x[k] * mv : x[k];
+    v = v * sc;
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    v = (float)(int32_t)v * us;
+    if (mode == MASK_AFTER) {
+      v = v * mv;
+    }
+    if (relu) {
+      v = v > 0.0f ? v : 0.0f;
+    }
+    y[k] = v;
+  }
+}
+
+/*
+ * One quantizer pass (quant_run) over x, split in parts by whole rows of `channels` values. The
+ * mask's values repeat along x (it is x's trailing axes, broadcast over the leading ones).
+ */
 typedef struct {
   const float* x;
   float* y;
   const float* scale;
   const float* unscale;
+  const float* mask; /* NULL: none */
+  int64_t mask_n;
+  int mode;
+  int relu;
   float lo;
   float hi;
   int64_t channels; /* 1: one scale for all values */
-  int64_t begin;    /* in values; a multiple of channels */
-  int64_t end;
-} Slice;
+  int64_t n;
+} QuantJob;
 
-static void run_slice(const Slice* s) {
-  const float* x = s->x;
-  float* y = s->y;
+#define QUANT_VARIANTS(CALL)                \
+  if (s->mode == NO_MASK) {                 \
+    if (s->relu) CALL(NO_MASK, 1);          \
+    else CALL(NO_MASK, 0);                  \
+  } else if (s->mode == MASK_BEFORE) {      \
+    if (s->relu) CALL(MASK_BEFORE, 1);      \
+    else CALL(MASK_BEFORE, 0);              \
+  } else {                                  \
+    if (s->relu) CALL(MASK_AFTER, 1);       \
+    else CALL(MASK_AFTER, 0);               \
+  }
+
+static void quant_part(const void* arg, int part, int parts) {
+  const QuantJob* s = (const QuantJob*)arg;
+  const int64_t c = s->channels;
+  const int64_t rows = s->n / c;
+  const int64_t begin = rows * part / parts * c;
+  const int64_t end = rows * (part + 1) / parts * c;
   const float lo = s->lo;
   const float hi = s->hi;
-  if (s->channels == 1) {
-    const float sc = s->scale[0];
-    const float us = s->unscale[0];
-    for (int64_t i = s->begin; i < s->end; i++) {
-      float v = x[i] * sc;
-      v = v < lo ? lo : v;
-      v = v > hi ? hi : v;
-      y[i] = (float)(int32_t)v * us;
+  const float* m = s->mask;
+  const int64_t mn = s->mask_n;
+  if (c == 1 && (m == NULL || mn == 1)) {
+#define WHOLE(MODE, RELU) \
+  quant_run(s->x + begin, s->y + begin, m, 0, end - begin, s->scale[0], s->unscale[0], lo, hi, MODE, RELU)
+    QUANT_VARIANTS(WHOLE)
+#undef WHOLE
+    return;
+  }
+  if (c == 1) {
+    /* by runs of the mask's period */
+    for (int64_t i = begin; i < end;) {
+      const int64_t mi = i % mn;
+      const int64_t len = mn - mi < end - i ? mn - mi : end - i;
+#define RUN(MODE, RELU) \
+  quant_run(s->x + i, s->y + i, m + mi, 1, len, s->scale[0], s->unscale[0], lo, hi, MODE, RELU)
+      QUANT_VARIANTS(RUN)
+#undef RUN
+      i += len;
     }
     return;
   }
-  const int64_t c = s->channels;
-  for (int64_t row = s->begin; row < s->end; row += c) {
-    for (int64_t j = 0; j < c; j++) {
-      float v = x[row + j] * s->scale[j];
-      v = v < lo ? lo : v;
-      v = v > hi ? hi : v;
-      y[row + j] = (float)(int32_t)v * s->unscale[j];
+  /* one scale per channel: value by value (the mask covers whole rows of channels) */
+  int64_t mi = m == NULL ? 0 : begin % mn;
+  for (int64_t i = begin; i < end; i++) {
+    const int64_t j = (i - begin) % c;
+    const float* mp = m == NULL ? NULL : m + mi;
+#define ONE(MODE, RELU) \
+  quant_run(s->x + i, s->y + i, mp, 0, 1, s->scale[j], s->unscale[j], lo, hi, MODE, RELU)
+    QUANT_VARIANTS(ONE)
+#undef ONE
+    if (m != NULL && ++mi == mn) {
+      mi = 0;
     }
   }
 }
 
-static void* run_slice_thread(void* arg) {
-  run_slice((const Slice*)arg);
-  return NULL;
+/*
+ * The clipped straight-through gradient, through a mask and a ReLU where they were fused:
+ *   t = g, or g * (y > 0 ? 1 : 0) after a fused ReLU (TensorFlow's ReluGrad, y the ReLU's output);
+ *   dx = clip(t, lo, hi) * m (mask_first: the mask multiplied x before Q), or clip(t * m, lo, hi).
+ * A NaN stays NaN (neither comparison holds), as in ClipByValue.
+ */
+static inline __attribute__((always_inline)) void clip_run(
+    const float* g, const float* y, float* dx, const float* m, int mask_step, int64_t len,
+    float lo, float hi, int mask_first, int relu) {
+  for (int64_t k = 0; k < len; k++) {
+    const float mv = m[mask_step ? k : 0];
+    float v = g[k];
+    if (relu) {
+      v = v * (y[k] > 0.0f ? 1.0f : 0.0f); /* a select: -fno-trapping-math vectorizes it */
+    }
+    if (!mask_first) {
+      v = v * mv;
+    }
+    v = v < lo ? lo : v;
+    v = v > hi ? hi : v;
+    dx[k] = mask_first ? v * mv : v;
+  }
 }
 
-static void* trunc_quant_create(TF_OpKernelConstruction* ctx) {
+typedef struct {
+  const float* g;
+  const float* y; /* the fused ReLU's output, or NULL */
+  float* dx;
+  const float* mask;
+  int64_t mask_n;
+  int mask_first;
+  float lo;
+  float hi;
+  int64_t n;
+} ClipJob;
+
+#define CLIP_VARIANTS(CALL)                   \
+  if (s->y != NULL) {                         \
+    if (s->mask_first) CALL(1, 1);            \
+    else CALL(0, 1);                          \
+  } else {                                    \
+    if (s->mask_first) CALL(1, 0);            \
+    else CALL(0, 0);                          \
+  }
+
+static void clip_part(const void* arg, int part, int parts) {
+  const ClipJob* s = (const ClipJob*)arg;
+  const int64_t begin = s->n * part / parts;
+  const int64_t end = s->n * (part + 1) / parts;
+  const float* m = s->mask;
+  const int64_t mn = s->mask_n;
+  const float* y = s->y;
+  if (mn == 1) {
+#define WHOLE(FIRST, RELU)                                                                       \
+  clip_run(s->g + begin, y == NULL ? NULL : y + begin, s->dx + begin, m, 0, end - begin, s->lo, \
+           s->hi, FIRST, RELU)
+    CLIP_VARIANTS(WHOLE)
+#undef WHOLE
+    return;
+  }
+  for (int64_t i = begin; i < end;) {
+    const int64_t mi = i % mn;
+    const int64_t len = mn - mi < end - i ? mn - mi : end - i;
+#define RUN(FIRST, RELU) \
+  clip_run(s->g + i, y == NULL ? NULL : y + i, s->dx + i, m + mi, 1, len, s->lo, s->hi, FIRST, RELU)
+    CLIP_VARIANTS(RUN)
+#undef RUN
+    i += len;
+  }
+}
+
+static void* kernel_create(TF_OpKernelConstruction* ctx, const char* name, int with_range,
+                           int with_order, int with_relu) {
   Kernel* k = (Kernel*)calloc(1, sizeof(Kernel));
+  k->name = name;
   TF_Status* status = TF_NewStatus();
   int64_t threads = 1;
-  TF_OpKernelConstruction_GetAttrFloat(ctx, "lo", &k->lo, status);
-  if (TF_GetCode(status) == JQP_TF_OK) {
-    TF_OpKernelConstruction_GetAttrFloat(ctx, "hi", &k->hi, status);
+  if (with_range) {
+    TF_OpKernelConstruction_GetAttrFloat(ctx, "lo", &k->lo, status);
+    if (TF_GetCode(status) == JQP_TF_OK) {
+      TF_OpKernelConstruction_GetAttrFloat(ctx, "hi", &k->hi, status);
+    }
   }
   if (TF_GetCode(status) == JQP_TF_OK) {
     TF_OpKernelConstruction_GetAttrInt64(ctx, "threads", &threads, status);
+  }
+  if (with_order && TF_GetCode(status) == JQP_TF_OK) {
+    unsigned char first = 1;
+    TF_OpKernelConstruction_GetAttrBool(ctx, "mask_first", &first, status);
+    k->mask_first = first != 0;
+  }
+  if (with_relu && TF_GetCode(status) == JQP_TF_OK) {
+    unsigned char relu = 0;
+    TF_OpKernelConstruction_GetAttrBool(ctx, "relu", &relu, status);
+    k->relu = relu != 0;
   }
   if (TF_GetCode(status) != JQP_TF_OK) {
     TF_OpKernelConstruction_Failure(ctx, status);
@@ -154,116 +448,225 @@ static void* trunc_quant_create(TF_OpKernelConstruction* ctx) {
   return k;
 }
 
-static void trunc_quant_delete(void* kernel) { free(kernel); }
+static void* trunc_quant_create(TF_OpKernelConstruction* ctx) {
+  return kernel_create(ctx, "JqpTruncQuant", 1, 0, 1);
+}
 
-static void fail(TF_OpKernelContext* ctx, TF_Status* status, const char* msg) {
-  TF_SetStatus(status, JQP_TF_INVALID_ARGUMENT, msg);
+static void* masked_quant_create(TF_OpKernelConstruction* ctx) {
+  return kernel_create(ctx, "JqpMaskedTruncQuant", 1, 1, 1);
+}
+
+static void* clip_mask_create(TF_OpKernelConstruction* ctx) {
+  return kernel_create(ctx, "JqpClipMaskGrad", 0, 1, 0);
+}
+
+static void* clip_relu_create(TF_OpKernelConstruction* ctx) {
+  return kernel_create(ctx, "JqpClipReluGrad", 0, 1, 0);
+}
+
+static void kernel_delete(void* kernel) { free(kernel); }
+
+/* Fails the kernel with "<its op>: <msg>". */
+static void fail(TF_OpKernelContext* ctx, TF_Status* status, const Kernel* k, const char* msg) {
+  char text[256];
+  snprintf(text, sizeof text, "%s: %s", k->name, msg);
+  TF_SetStatus(status, JQP_TF_INVALID_ARGUMENT, text);
   TF_OpKernelContext_Failure(ctx, status);
 }
 
-static void trunc_quant_compute(void* kernel, TF_OpKernelContext* ctx) {
-  const Kernel* k = (const Kernel*)kernel;
-  TF_Status* status = TF_NewStatus();
-  TF_Tensor* x = NULL;
-  TF_Tensor* scale = NULL;
-  TF_Tensor* unscale = NULL;
-  TF_Tensor* y = NULL;
-  TF_GetInput(ctx, 0, &x, status);
-  if (TF_GetCode(status) == JQP_TF_OK) {
-    TF_GetInput(ctx, 1, &scale, status);
+/* Inputs 0..count-1 into in[]; false (the kernel failed) when one is missing. */
+static int inputs(TF_OpKernelContext* ctx, TF_Status* status, TF_Tensor** in, int count) {
+  for (int i = 0; i < count; i++) {
+    TF_GetInput(ctx, i, &in[i], status);
+    if (TF_GetCode(status) != JQP_TF_OK) {
+      TF_OpKernelContext_Failure(ctx, status);
+      return 0;
+    }
   }
-  if (TF_GetCode(status) == JQP_TF_OK) {
-    TF_GetInput(ctx, 2, &unscale, status);
-  }
-  if (TF_GetCode(status) != JQP_TF_OK) {
-    TF_OpKernelContext_Failure(ctx, status);
-    goto done;
-  }
+  return 1;
+}
+
+/* Output 0 with input 0's shape, in input 0's buffer where TensorFlow lets it go; NULL on failure. */
+static TF_Tensor* like_input0(TF_OpKernelContext* ctx, TF_Status* status, const Kernel* k,
+                              const TF_Tensor* x) {
   int rank = TF_NumDims(x);
-  int64_t n = TF_TensorElementCount(x);
-  int64_t channels = TF_TensorElementCount(scale);
-  if (TF_TensorElementCount(unscale) != channels) {
-    fail(ctx, status, "JqpTruncQuant: scale and unscale must have as many values");
-    goto done;
-  }
-  if (channels != 1 && (rank == 0 || TF_Dim(x, rank - 1) != channels)) {
-    fail(ctx, status, "JqpTruncQuant: scale must be a scalar or one value per last-axis channel");
-    goto done;
-  }
   int64_t dims[16];
   if (rank > 16) {
-    fail(ctx, status, "JqpTruncQuant: more than 16 dimensions");
-    goto done;
+    fail(ctx, status, k, "more than 16 dimensions");
+    return NULL;
   }
   for (int i = 0; i < rank; i++) {
     dims[i] = TF_Dim(x, i);
   }
   int input = 0;
   int forwarded = -1;
-  y = TF_ForwardInputOrAllocateOutput(ctx, &input, 1, 0, dims, rank, &forwarded, status);
+  TF_Tensor* y = TF_ForwardInputOrAllocateOutput(ctx, &input, 1, 0, dims, rank, &forwarded, status);
   if (TF_GetCode(status) != JQP_TF_OK) {
     TF_OpKernelContext_Failure(ctx, status);
+    return NULL;
+  }
+  return y;
+}
+
+/* The mask's value count, or 0 (and the kernel failed) when it does not repeat along x. */
+static int64_t mask_count(TF_OpKernelContext* ctx, TF_Status* status, const Kernel* k,
+                          const TF_Tensor* x, const TF_Tensor* mask) {
+  int64_t mn = TF_TensorElementCount(mask);
+  int64_t n = TF_TensorElementCount(x);
+  int mr = TF_NumDims(mask);
+  int xr = TF_NumDims(x);
+  int first = 0; /* the mask's leading dimensions of size 1 broadcast too */
+  while (first < mr && TF_Dim(mask, first) == 1) {
+    first++;
+  }
+  int ok = mn > 0 && mr - first <= xr;
+  for (int i = 1; ok && i <= mr - first; i++) {
+    ok = TF_Dim(mask, mr - i) == TF_Dim(x, xr - i);
+  }
+  if (!ok || (n > 0 && n % mn != 0)) {
+    fail(ctx, status, k, "the mask must have x's trailing dimensions");
+    return 0;
+  }
+  return mn;
+}
+
+/* Inputs: x, [mask,] scale, unscale. */
+static void quant_compute(const Kernel* k, TF_OpKernelContext* ctx, int masked) {
+  TF_Status* status = TF_NewStatus();
+  TF_Tensor* in[4] = {NULL, NULL, NULL, NULL};
+  int count = masked ? 4 : 3;
+  TF_Tensor* y = NULL;
+  if (!inputs(ctx, status, in, count)) {
+    goto done;
+  }
+  TF_Tensor* x = in[0];
+  TF_Tensor* mask = masked ? in[1] : NULL;
+  TF_Tensor* scale = in[count - 2];
+  TF_Tensor* unscale = in[count - 1];
+  int rank = TF_NumDims(x);
+  int64_t n = TF_TensorElementCount(x);
+  int64_t channels = TF_TensorElementCount(scale);
+  if (TF_TensorElementCount(unscale) != channels) {
+    fail(ctx, status, k, "scale and unscale must have as many values");
+    goto done;
+  }
+  if (channels != 1 && (rank == 0 || TF_Dim(x, rank - 1) != channels)) {
+    fail(ctx, status, k, "scale must be a scalar or one value per last-axis channel");
+    goto done;
+  }
+  int64_t mn = 1;
+  if (masked) {
+    mn = mask_count(ctx, status, k, x, mask);
+    if (mn == 0) {
+      goto done;
+    }
+    if (mn % channels != 0) {
+      fail(ctx, status, k, "the mask must cover whole channel rows");
+      goto done;
+    }
+  }
+  y = like_input0(ctx, status, k, x);
+  if (y == NULL) {
     goto done;
   }
   if (n > 0) {
-    Slice base = {
+    QuantJob job = {
         (const float*)TF_TensorData(x),
         (float*)TF_TensorData(y),
         (const float*)TF_TensorData(scale),
         (const float*)TF_TensorData(unscale),
+        masked ? (const float*)TF_TensorData(mask) : NULL,
+        mn,
+        !masked ? NO_MASK : k->mask_first ? MASK_BEFORE : MASK_AFTER,
+        k->relu,
         k->lo,
         k->hi,
         channels,
-        0,
         n};
-    int64_t rows = n / channels;
-    int parts = k->threads;
-    if ((int64_t)parts > n / MIN_PER_THREAD) {
-      parts = (int)(n / MIN_PER_THREAD);
-    }
-    if ((int64_t)parts > rows) {
-      parts = (int)rows;
-    }
-    if (parts <= 1) {
-      run_slice(&base);
-    } else {
-      Slice slices[MAX_THREADS];
-      pthread_t ids[MAX_THREADS];
-      int started[MAX_THREADS];
-      for (int p = 0; p < parts; p++) {
-        slices[p] = base;
-        slices[p].begin = rows * p / parts * channels;
-        slices[p].end = rows * (p + 1) / parts * channels;
-        started[p] = 0;
-      }
-      for (int p = 1; p < parts; p++) {
-        started[p] = pthread_create(&ids[p], NULL, run_slice_thread, &slices[p]) == 0;
-        if (!started[p]) {
-          run_slice(&slices[p]);
-        }
-      }
-      run_slice(&slices[0]);
-      for (int p = 1; p < parts; p++) {
-        if (started[p]) {
-          pthread_join(ids[p], NULL);
-        }
-      }
-    }
+    run_parts(quant_part, &job, parts_for(k->threads, n, channels));
   }
 done:
   if (y != NULL) {
     TF_DeleteTensor(y);
   }
-  if (x != NULL) {
-    TF_DeleteTensor(x);
-  }
-  if (scale != NULL) {
-    TF_DeleteTensor(scale);
-  }
-  if (unscale != NULL) {
-    TF_DeleteTensor(unscale);
+  for (int i = 0; i < 4; i++) {
+    if (in[i] != NULL) {
+      TF_DeleteTensor(in[i]);
+    }
   }
   TF_DeleteStatus(status);
+}
+
+static void trunc_quant_compute(void* kernel, TF_OpKernelContext* ctx) {
+  quant_compute((const Kernel*)kernel, ctx, 0);
+}
+
+static void masked_quant_compute(void* kernel, TF_OpKernelContext* ctx) {
+  quant_compute((const Kernel*)kernel, ctx, 1);
+}
+
+/* Inputs: g, [y (the fused ReLU's output),] mask, lo, hi (scalars). */
+static void clip_compute(const Kernel* k, TF_OpKernelContext* ctx, int relu) {
+  TF_Status* status = TF_NewStatus();
+  TF_Tensor* in[5] = {NULL, NULL, NULL, NULL, NULL};
+  TF_Tensor* dx = NULL;
+  const int count = relu ? 5 : 4;
+  if (!inputs(ctx, status, in, count)) {
+    goto done;
+  }
+  TF_Tensor* g = in[0];
+  TF_Tensor* y = relu ? in[1] : NULL;
+  TF_Tensor* mask = in[count - 3];
+  TF_Tensor* lo = in[count - 2];
+  TF_Tensor* hi = in[count - 1];
+  if (TF_TensorElementCount(lo) != 1 || TF_TensorElementCount(hi) != 1) {
+    fail(ctx, status, k, "lo and hi must be scalars");
+    goto done;
+  }
+  int64_t n = TF_TensorElementCount(g);
+  if (y != NULL && TF_TensorElementCount(y) != n) {
+    fail(ctx, status, k, "y must have g's shape");
+    goto done;
+  }
+  int64_t mn = mask_count(ctx, status, k, g, mask);
+  if (mn == 0) {
+    goto done;
+  }
+  dx = like_input0(ctx, status, k, g);
+  if (dx == NULL) {
+    goto done;
+  }
+  if (n > 0) {
+    ClipJob job = {
+        (const float*)TF_TensorData(g),
+        y == NULL ? NULL : (const float*)TF_TensorData(y),
+        (float*)TF_TensorData(dx),
+        (const float*)TF_TensorData(mask),
+        mn,
+        k->mask_first,
+        *(const float*)TF_TensorData(lo),
+        *(const float*)TF_TensorData(hi),
+        n};
+    run_parts(clip_part, &job, parts_for(k->threads, n, 1));
+  }
+done:
+  if (dx != NULL) {
+    TF_DeleteTensor(dx);
+  }
+  for (int i = 0; i < 5; i++) {
+    if (in[i] != NULL) {
+      TF_DeleteTensor(in[i]);
+    }
+  }
+  TF_DeleteStatus(status);
+}
+
+static void clip_mask_compute(void* kernel, TF_OpKernelContext* ctx) {
+  clip_compute((const Kernel*)kernel, ctx, 0);
+}
+
+static void clip_relu_compute(void* kernel, TF_OpKernelContext* ctx) {
+  clip_compute((const Kernel*)kernel, ctx, 1);
 }
 
 static void same_shape_as_x(TF_ShapeInferenceContext* ctx, TF_Status* status) {
@@ -275,23 +678,49 @@ static void same_shape_as_x(TF_ShapeInferenceContext* ctx, TF_Status* status) {
   TF_DeleteShapeHandle(h);
 }
 
-/* Registers the op and its CPU kernel when TensorFlow loads the library (TF_LoadLibrary). */
-__attribute__((constructor)) static void jqp_register(void) {
+static int register_op(const char* name, const char* const* ins, const char* const* attrs,
+                       void* (*create)(TF_OpKernelConstruction*),
+                       void (*compute)(void*, TF_OpKernelContext*), const char* kernel_name) {
   TF_Status* status = TF_NewStatus();
-  TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder("JqpTruncQuant");
-  TF_OpDefinitionBuilderAddInput(op, "x: float");
-  TF_OpDefinitionBuilderAddInput(op, "scale: float");
-  TF_OpDefinitionBuilderAddInput(op, "unscale: float");
+  TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder(name);
+  for (int i = 0; ins[i] != NULL; i++) {
+    TF_OpDefinitionBuilderAddInput(op, ins[i]);
+  }
   TF_OpDefinitionBuilderAddOutput(op, "y: float");
-  TF_OpDefinitionBuilderAddAttr(op, "lo: float");
-  TF_OpDefinitionBuilderAddAttr(op, "hi: float");
-  TF_OpDefinitionBuilderAddAttr(op, "threads: int = 1");
+  for (int i = 0; attrs[i] != NULL; i++) {
+    TF_OpDefinitionBuilderAddAttr(op, attrs[i]);
+  }
   TF_OpDefinitionBuilderSetShapeInferenceFunction(op, same_shape_as_x);
   TF_RegisterOpDefinition(op, status);
   if (TF_GetCode(status) == JQP_TF_OK) {
-    TF_KernelBuilder* b = TF_NewKernelBuilder(
-        "JqpTruncQuant", "CPU", trunc_quant_create, trunc_quant_compute, trunc_quant_delete);
-    TF_RegisterKernelBuilder("JqpTruncQuantCpu", b, status);
+    TF_KernelBuilder* b = TF_NewKernelBuilder(name, "CPU", create, compute, kernel_delete);
+    TF_RegisterKernelBuilder(kernel_name, b, status);
   }
+  int ok = TF_GetCode(status) == JQP_TF_OK;
   TF_DeleteStatus(status);
+  return ok;
+}
+
+/* Registers the ops and their CPU kernels when TensorFlow loads the library (TF_LoadLibrary). */
+__attribute__((constructor)) static void jqp_register(void) {
+  static const char* const quant_in[] = {"x: float", "scale: float", "unscale: float", NULL};
+  static const char* const quant_attrs[] = {
+      "lo: float", "hi: float", "threads: int = 1", "relu: bool = false", NULL};
+  static const char* const masked_in[] = {
+      "x: float", "mask: float", "scale: float", "unscale: float", NULL};
+  static const char* const masked_attrs[] = {
+      "lo: float", "hi: float", "threads: int = 1", "mask_first: bool = true", "relu: bool = false",
+      NULL};
+  static const char* const clip_in[] = {"x: float", "mask: float", "lo: float", "hi: float", NULL};
+  static const char* const clip_relu_in[] = {
+      "x: float", "fwd: float", "mask: float", "lo: float", "hi: float", NULL};
+  static const char* const clip_attrs[] = {"threads: int = 1", "mask_first: bool = true", NULL};
+  register_op("JqpTruncQuant", quant_in, quant_attrs, trunc_quant_create, trunc_quant_compute,
+              "JqpTruncQuantCpu");
+  register_op("JqpMaskedTruncQuant", masked_in, masked_attrs, masked_quant_create,
+              masked_quant_compute, "JqpMaskedTruncQuantCpu");
+  register_op("JqpClipMaskGrad", clip_in, clip_attrs, clip_mask_create, clip_mask_compute,
+              "JqpClipMaskGradCpu");
+  register_op("JqpClipReluGrad", clip_relu_in, clip_attrs, clip_relu_create, clip_relu_compute,
+              "JqpClipReluGradCpu");
 }

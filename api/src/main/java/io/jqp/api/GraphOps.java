@@ -24,6 +24,16 @@ public interface GraphOps {
 
   Tensor mul(Tensor a, Tensor b);
 
+  /**
+   * {@code x} times a pruning mask: {@code mul(x, mask)}, where {@code mask} has x's trailing
+   * dimensions (broadcast over the leading ones) and carries no gradient (a state's value, such as
+   * a mask of 0s and 1s). Engines may compute it inside the quantizer that takes or gives {@code
+   * x}, with the same values.
+   */
+  default Tensor mask(Tensor x, Tensor mask) {
+    return mul(x, mask);
+  }
+
   Tensor div(Tensor a, Tensor b);
 
   Tensor neg(Tensor x);

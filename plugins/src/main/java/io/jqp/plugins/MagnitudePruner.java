@@ -65,7 +65,7 @@ public record MagnitudePruner(Schedule schedule) implements Pruner {
     ctx.onUpdate(maskUpdates(schedule), mask.assign(ops.keepLargest(importance, keep)));
     Tensor m = mask.read();
     ctx.report("sparsity", ops.sub(ops.constant(1), ops.mean(m, false)));
-    return ctx.from(ops, schedule.firstNonZero(), x, v -> ops.mul(v, m));
+    return ctx.from(ops, schedule.firstNonZero(), x, v -> ops.mask(v, m));
   }
 
   @Override

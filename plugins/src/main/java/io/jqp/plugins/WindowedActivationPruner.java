@@ -88,7 +88,7 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
           if (!channelwise && !sameSample(v.shape(), sample)) {
             m = ops.tileCentered(m, v);
           }
-          return ops.mul(v, m);
+          return ops.mask(v, m);
         });
   }
 

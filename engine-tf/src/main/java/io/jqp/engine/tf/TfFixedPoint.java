@@ -122,7 +122,6 @@ final class TfFixedPoint {
       Operand<TFloat32> hi,
       StraightThrough gradient) {
     boolean scalar = lo.shape().numDimensions() == 0 && hi.shape().numDimensions() == 0;
-    org.tensorflow.op.core.IdentityN node = base.identityN(List.of(stoppedQ, x));
     BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> path =
         switch (gradient) {
           case CLIPPED ->
@@ -137,6 +136,20 @@ final class TfFixedPoint {
                           TFloat32.class));
           case IDENTITY -> (g, gt) -> gt;
         };
+    return straightThrough(base, graph, stoppedQ, x, path);
+  }
+
+  /**
+   * q's value with {@code path} (the gradient reaching x from q's gradient, built in a gradient
+   * callback: it must read no shape) as its gradient to x; one {@code IdentityN} node of (q, x).
+   */
+  static Operand<TFloat32> straightThrough(
+      Ops base,
+      Graph graph,
+      Operand<TFloat32> stoppedQ,
+      Operand<TFloat32> x,
+      BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> path) {
+    org.tensorflow.op.core.IdentityN node = base.identityN(List.of(stoppedQ, x));
     TfGradients.recordStraightThrough(graph, node.op().name(), path);
     @SuppressWarnings("unchecked")
     Operand<TFloat32> out = (Operand<TFloat32>) (Operand<?>) node.output().get(0);

@@ -25,6 +25,7 @@ public final class TfGraphOps implements GraphOps {
   private Ops tf;
   private int fusedCount;
   private final Graph graph;
+  private final TfKernelFusion kernels = new TfKernelFusion();
   private final long seed;
   private int randomOps;
   private org.tensorflow.op.core.@org.jspecify.annotations.Nullable PlaceholderWithDefault<TInt64>
@@ -59,6 +60,15 @@ public final class TfGraphOps implements GraphOps {
 
   public Ops tf() {
     return base;
+  }
+
+  /** The {@link Ops} ops are built with now: {@link #tf()}, or a compilation scope's. */
+  Ops current() {
+    return tf;
+  }
+
+  Graph graph() {
+    return graph;
   }
 
   /** How many (outermost) scopes were asked for, whether or not they were compiled. */
@@ -129,6 +139,31 @@ public final class TfGraphOps implements GraphOps {
     return t(tf.math.mul(o(a), o(b)));
   }
 
+  /**
+   * The mask product; next to a quantizer with truncation, jqp's kernel computes both in one pass
+   * ({@link TfKernelFusion}).
+   */
+  @Override
+  public Tensor mask(Tensor x, Tensor mask) {
+    Tensor fused = kernels.maskQuantized(this, x, mask);
+    if (fused != null) {
+      return fused;
+    }
+    Tensor y = mul(x, mask);
+    kernels.recordMask(y, x, mask);
+    return y;
+  }
+
+  /**
+   * relu(x) computed in x's quantizer kernel where x is one of jqp's (see {@link TfKernelFusion});
+   * else null.
+   */
+  @org.jspecify.annotations.Nullable
+  Operand<TFloat32> reluOfQuantized(Operand<TFloat32> x) {
+    Tensor y = kernels.relu(this, t(x));
+    return y == null ? null : o(y);
+  }
+
   @Override
   public Tensor div(Tensor a, Tensor b) {
     return t(tf.math.div(o(a), o(b)));
@@ -187,15 +222,16 @@ public final class TfGraphOps implements GraphOps {
   @Override
   public Tensor fixedPoint(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
-    if (towardZero && TfFixedPoint.truncKernelApplies(x.shape(), d.shape(), bits)) {
+    if (towardZero
+        && TfNativeKernels.onHere()
+        && TfFixedPoint.truncKernelApplies(x.shape(), d.shape(), bits)) {
       Operand<TFloat32> scale = o(pow2(d));
       Operand<TFloat32> unscale = o(pow2(neg(d)));
       float top = (float) Math.pow(2, bits - 1);
-      Operand<TFloat32> q =
-          TfNativeKernels.truncQuant(tf, tf.stopGradient(o(x)), scale, unscale, -top, top - 1);
+      Tensor[] range = fixedPointRange(d, bits);
+      Tensor q = kernels.quantize(this, x, scale, unscale, -top, top - 1, range, gradient);
       if (q != null) {
-        Tensor[] range = fixedPointRange(d, bits);
-        return straightThrough(x, t(q), range[0], range[1], gradient);
+        return q;
       }
     }
     if (!TfFixedPoint.worthFusing(x.shape())) {

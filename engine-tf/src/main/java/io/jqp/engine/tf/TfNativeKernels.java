@@ -56,6 +56,11 @@ public final class TfNativeKernels {
     return Holder.LOADED;
   }
 
+  /** Whether builds on this thread may use jqp's kernels (loaded, and not turned off here). */
+  static boolean onHere() {
+    return !OFF.get() && available();
+  }
+
   /** {@code jqp.native}: auto, true or false. */
   static String mode() {
     String mode = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
@@ -122,9 +127,9 @@ public final class TfNativeKernels {
   }
 
   /**
-   * Q with truncation, clip(trunc(x·scale), lo, hi)·unscale, in one pass; null when the kernel is
-   * not loaded. {@code scale} (2^d) and {@code unscale} (2^−d) are scalars, or one value per
-   * channel of x's last axis.
+   * Q with truncation, clip(trunc(x·scale), lo, hi)·unscale (with {@code relu}: then max(·, 0), as
+   * TensorFlow's Relu), in one pass; null when the kernel is not loaded. {@code scale} (2^d) and
+   * {@code unscale} (2^−d) are scalars, or one value per channel of x's last axis.
    */
   static @Nullable Operand<TFloat32> truncQuant(
       Ops tf,
@@ -132,7 +137,8 @@ public final class TfNativeKernels {
       Operand<TFloat32> scale,
       Operand<TFloat32> unscale,
       float lo,
-      float hi) {
+      float hi,
+      boolean relu) {
     if (OFF.get() || !available()) {
       return null;
     }
@@ -145,6 +151,92 @@ public final class TfNativeKernels {
             .setAttr("lo", lo)
             .setAttr("hi", hi)
             .setAttr("threads", (long) THREADS)
+            .setAttr("relu", relu)
+            .build();
+    return op.output(0);
+  }
+
+  /**
+   * Q with truncation and a mask in one pass: Q(x·mask) ({@code maskFirst}: prune, then quantize)
+   * or Q(x)·mask, with {@code relu} then max(·, 0) (only with {@code maskFirst}); null when the
+   * kernel is not loaded. {@code mask} has x's trailing dimensions.
+   */
+  static @Nullable Operand<TFloat32> maskedTruncQuant(
+      Ops tf,
+      Operand<TFloat32> x,
+      Operand<TFloat32> mask,
+      Operand<TFloat32> scale,
+      Operand<TFloat32> unscale,
+      float lo,
+      float hi,
+      boolean maskFirst,
+      boolean relu) {
+    if (OFF.get() || !available()) {
+      return null;
+    }
+    Operation op =
+        tf.scope()
+            .opBuilder("JqpMaskedTruncQuant", "JqpMaskedTruncQuant")
+            .addInput(x.asOutput())
+            .addInput(mask.asOutput())
+            .addInput(scale.asOutput())
+            .addInput(unscale.asOutput())
+            .setAttr("lo", lo)
+            .setAttr("hi", hi)
+            .setAttr("threads", (long) THREADS)
+            .setAttr("mask_first", maskFirst)
+            .setAttr("relu", relu)
+            .build();
+    return op.output(0);
+  }
+
+  /**
+   * The clipped straight-through gradient through a mask in one pass: clip(g, lo, hi)·mask ({@code
+   * maskFirst}) or clip(g·mask, lo, hi); {@code lo} and {@code hi} scalars. Built in a gradient
+   * callback: it reads no shape. Only where {@link #maskedTruncQuant} built the forward node.
+   */
+  static Operand<TFloat32> clipMaskGrad(
+      Ops tf,
+      Operand<TFloat32> g,
+      Operand<TFloat32> mask,
+      Operand<TFloat32> lo,
+      Operand<TFloat32> hi,
+      boolean maskFirst) {
+    Operation op =
+        tf.scope()
+            .opBuilder("JqpClipMaskGrad", "JqpClipMaskGrad")
+            .addInput(g.asOutput())
+            .addInput(mask.asOutput())
+            .addInput(lo.asOutput())
+            .addInput(hi.asOutput())
+            .setAttr("threads", (long) THREADS)
+            .setAttr("mask_first", maskFirst)
+            .build();
+    return op.output(0);
+  }
+
+  /**
+   * The clipped straight-through gradient through a fused ReLU and a mask in one pass: clip(g·(y
+   * &gt; 0 ? 1 : 0), lo, hi)·mask, TensorFlow's ReluGrad, clip and multiply in turn; y is the fused
+   * kernel's output, {@code mask} a scalar 1 where there is none. Built in a gradient callback.
+   */
+  static Operand<TFloat32> clipReluGrad(
+      Ops tf,
+      Operand<TFloat32> g,
+      Operand<TFloat32> y,
+      Operand<TFloat32> mask,
+      Operand<TFloat32> lo,
+      Operand<TFloat32> hi) {
+    Operation op =
+        tf.scope()
+            .opBuilder("JqpClipReluGrad", "JqpClipReluGrad")
+            .addInput(g.asOutput())
+            .addInput(y.asOutput())
+            .addInput(mask.asOutput())
+            .addInput(lo.asOutput())
+            .addInput(hi.asOutput())
+            .setAttr("threads", (long) THREADS)
+            .setAttr("mask_first", true)
             .build();
     return op.output(0);
   }

@@ -276,7 +276,9 @@ public final class TfNetwork extends TfSites {
   }
 
   public Operand<TFloat32> relu(Operand<TFloat32> x) {
-    return tf.nn.relu(x);
+    // after an activation site quantized by jqp's kernel, the kernel computes the ReLU too
+    Operand<TFloat32> fused = ops.reluOfQuantized(x);
+    return fused != null ? fused : tf.nn.relu(x);
   }
 
   public Operand<TFloat32> relu6(Operand<TFloat32> x) {

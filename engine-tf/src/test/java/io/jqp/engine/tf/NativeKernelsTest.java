@@ -215,7 +215,7 @@ class NativeKernelsTest {
       Ops tf = Ops.create(g);
       Operand<TFloat32> x = tf.constant(new float[][] {{1, 2, 3}, {4, 5, 6}});
       Operand<TFloat32> s = tf.constant(new float[] {1, 2});
-      Operand<TFloat32> q = TfNativeKernels.truncQuant(tf, x, s, s, -128, 127);
+      Operand<TFloat32> q = TfNativeKernels.truncQuant(tf, x, s, s, -128, 127, false);
       assertTrue(q != null);
       try (Session session = new Session(g)) {
         RuntimeException e =

@@ -1,0 +1,436 @@
+package io.jqp.engine.tf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jqp.api.GraphOps.StraightThrough;
+import io.jqp.api.Tensor;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A pruning mask inside jqp's truncating quantizer kernel ({@link TfKernelFusion}): prune then
+ * quantize and quantize then prune give the bits of TensorFlow's mask multiply and the quantizer's
+ * chain, forward and in the straight-through gradient to x, for whole-sample and channel masks,
+ * per-tensor and per-channel d.
+ */
+class KernelFusionTest {
+  private static final long[] SAMPLE = {6, 5, 8};
+  private static final int BATCH = 600; // 144 K values: the kernels split them over threads
+
+  /**
+   * Normal samples, every 97th a subnormal: TensorFlow's threads flush those to zero, and the
+   * kernels' worker threads must compute as they do.
+   */
+  private static float[] gaussian(int n, double scale, long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = i % 97 == 5 ? (i % 2 == 0 ? 1e-40f : -3e-39f) : (float) (r.nextGaussian() * scale);
+    }
+    return v;
+  }
+
+  private static float[] zeroOne(int n, long seed) {
+    Random r = new Random(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextBoolean() ? 1 : 0;
+    }
+    return v;
+  }
+
+  private static int count(long[] shape) {
+    return (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+  }
+
+  /**
+   * {forward, gradient to x} of Q(x·m) ({@code maskFirst}) or Q(x)·m, with jqp's kernels or (with
+   * {@code chain}) TensorFlow's, on a batch fed through a placeholder of unknown batch size; the
+   * loss weights q by large values so the clipped gradient saturates.
+   */
+  private static float[][] run(
+      boolean chain,
+      boolean maskFirst,
+      boolean relu,
+      float[] mask,
+      long[] maskShape,
+      float[] d,
+      long[] dShape,
+      StraightThrough gradient,
+      String... expectOps) {
+    long[] full = {BATCH, SAMPLE[0], SAMPLE[1], SAMPLE[2]};
+    float[] x = gaussian(count(full), 3, 5);
+    float[] w = gaussian(count(full), 40, 9);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      TfGraphOps ops = new TfGraphOps(tf, g);
+      Operand<TFloat32> xp =
+          tf.placeholder(
+              TFloat32.class,
+              org.tensorflow.op.core.Placeholder.shape(
+                  Shape.of(-1, SAMPLE[0], SAMPLE[1], SAMPLE[2])));
+      Tensor xt = new TfTensor(xp);
+      Tensor m = new TfTensor(tf.constant(Shape.of(maskShape), DataBuffers.of(mask)));
+      Tensor dd = new TfTensor(tf.constant(Shape.of(dShape), DataBuffers.of(d)));
+      TfNativeKernels.offOnThisThread(chain);
+      Tensor y;
+      try {
+        y =
+            maskFirst
+                ? ops.fixedPoint(ops.mask(xt, m), dd, 8, true, gradient)
+                : ops.mask(ops.fixedPoint(xt, dd, 8, true, gradient), m);
+        if (relu) {
+          // as TfNetwork.relu builds it
+          Operand<TFloat32> fused = ops.reluOfQuantized(TfTensor.of(y));
+          y = new TfTensor(fused != null ? fused : tf.nn.relu(TfTensor.of(y)));
+        }
+      } finally {
+        TfNativeKernels.offOnThisThread(false);
+      }
+      Operand<TFloat32> wc = tf.constant(Shape.of(full), DataBuffers.of(w));
+      Operand<TFloat32> loss =
+          tf.sum(tf.math.mul(TfTensor.of(y), wc), tf.constant(new int[] {0, 1, 2, 3}));
+      Output<?>[] grad = g.addGradients(loss.asOutput(), new Output<?>[] {xp.asOutput()});
+      for (String op : expectOps) {
+        assertEquals(!chain, hasOp(g, op), op + (chain ? " built with the chain" : " missing"));
+      }
+      try (Session s = new Session(g);
+          org.tensorflow.types.TFloat32 feed =
+              TFloat32.tensorOf(Shape.of(full), DataBuffers.of(x));
+          Result r = s.runner().feed(xp, feed).fetch(TfTensor.of(y)).fetch(grad[0]).run()) {
+        float[][] out = new float[2][x.length];
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out[0]);
+        ((TFloat32) r.get(1)).asRawTensor().data().asFloats().read(out[1]);
+        return out;
+      }
+    }
+  }
+
+  private static boolean hasOp(Graph g, String type) {
+    boolean[] found = {false};
+    g.operations().forEachRemaining(o -> found[0] |= o.type().equals(type));
+    return found[0];
+  }
+
+  private static int[] bits(float[] v) {
+    int[] b = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      b[i] = Float.floatToRawIntBits(v[i]);
+    }
+    return b;
+  }
+
+  private static void assertSameBits(
+      boolean maskFirst,
+      boolean relu,
+      float[] mask,
+      long[] maskShape,
+      float[] d,
+      long[] dShape,
+      StraightThrough gradient,
+      String... expectOps) {
+    float[][] fused = run(false, maskFirst, relu, mask, maskShape, d, dShape, gradient, expectOps);
+    float[][] chain = run(true, maskFirst, relu, mask, maskShape, d, dShape, gradient, expectOps);
+    String what =
+        (relu ? "relu " : "")
+            + (maskFirst ? "Q(x·m)" : "Q(x)·m")
+            + " mask "
+            + Arrays.toString(maskShape)
+            + " d "
+            + Arrays.toString(dShape)
+            + " "
+            + gradient;
+    assertArrayEquals(bits(chain[0]), bits(fused[0]), "forward, " + what);
+    assertArrayEquals(bits(chain[1]), bits(fused[1]), "gradient, " + what);
+  }
+
+  @Test
+  void pruneThenQuantizeMatchesTheChainBitForBit() {
+    assumeTrue(TfNativeKernels.available());
+    for (boolean maskFirst : new boolean[] {true, false}) {
+      float[] sample = zeroOne(count(SAMPLE), 3);
+      assertSameBits(
+          maskFirst,
+          false,
+          sample,
+          SAMPLE,
+          new float[] {4},
+          new long[0],
+          StraightThrough.CLIPPED,
+          "JqpMaskedTruncQuant",
+          "JqpClipMaskGrad");
+      float[] channels = zeroOne(8, 4);
+      assertSameBits(
+          maskFirst,
+          false,
+          channels,
+          new long[] {1, 1, 8},
+          new float[] {4},
+          new long[0],
+          StraightThrough.CLIPPED,
+          "JqpMaskedTruncQuant",
+          "JqpClipMaskGrad");
+      // per-channel d: the forward pass is fused, the gradient is TensorFlow's min/max and multiply
+      assertSameBits(
+          maskFirst,
+          false,
+          sample,
+          SAMPLE,
+          new float[] {0, 1, 2, 3, 4, 5, 6, 7},
+          new long[] {8},
+          StraightThrough.CLIPPED,
+          "JqpMaskedTruncQuant");
+      assertSameBits(
+          maskFirst,
+          false,
+          channels,
+          new long[] {8},
+          new float[] {4},
+          new long[0],
+          StraightThrough.IDENTITY,
+          "JqpMaskedTruncQuant");
+    }
+  }
+
+  /**
+   * A ReLU after the quantizer (where the activation site is) is computed in its kernel, and its
+   * gradient in the clip's, with TensorFlow's bits; after Q(x)·m it stays TensorFlow's Relu.
+   */
+  @Test
+  void aReluAfterTheQuantizerMatchesTheChainBitForBit() {
+    assumeTrue(TfNativeKernels.available());
+    float[] sample = zeroOne(count(SAMPLE), 3);
+    assertSameBits(
+        true,
+        true,
+        sample,
+        SAMPLE,
+        new float[] {4},
+        new long[0],
+        StraightThrough.CLIPPED,
+        "JqpMaskedTruncQuant",
+        "JqpClipReluGrad");
+    assertSameBits(
+        true,
+        true,
+        zeroOne(8, 4),
+        new long[] {1, 1, 8},
+        new float[] {3},
+        new long[0],
+        StraightThrough.CLIPPED,
+        "JqpMaskedTruncQuant",
+        "JqpClipReluGrad");
+    // Q(x)·m then ReLU: the mask is fused, the ReLU is TensorFlow's
+    assertSameBits(
+        false,
+        true,
+        sample,
+        SAMPLE,
+        new float[] {4},
+        new long[0],
+        StraightThrough.CLIPPED,
+        "JqpMaskedTruncQuant",
+        "JqpClipMaskGrad");
+  }
+
+  /** Without a mask, Q and the ReLU after it are one kernel, their gradients another. */
+  @Test
+  void aReluAfterAnUnmaskedQuantizerMatchesTheChainBitForBit() {
+    assumeTrue(TfNativeKernels.available());
+    for (float d : new float[] {0, 4, 7}) {
+      float[][] fused = runUnmasked(false, d);
+      float[][] chain = runUnmasked(true, d);
+      assertArrayEquals(bits(chain[0]), bits(fused[0]), "forward d=" + d);
+      assertArrayEquals(bits(chain[1]), bits(fused[1]), "gradient d=" + d);
+    }
+  }
+
+  private static float[][] runUnmasked(boolean chain, float d) {
+    long[] full = {BATCH, SAMPLE[0], SAMPLE[1], SAMPLE[2]};
+    float[] x = gaussian(count(full), 3, 15);
+    float[] w = gaussian(count(full), 40, 19);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      TfGraphOps ops = new TfGraphOps(tf, g);
+      Operand<TFloat32> xc = tf.constant(Shape.of(full), DataBuffers.of(x));
+      TfNativeKernels.offOnThisThread(chain);
+      Operand<TFloat32> y;
+      try {
+        Tensor q =
+            ops.fixedPoint(new TfTensor(xc), ops.constant(d), 8, true, StraightThrough.CLIPPED);
+        Operand<TFloat32> fused = ops.reluOfQuantized(TfTensor.of(q));
+        assertEquals(chain, fused == null);
+        y = fused != null ? fused : tf.nn.relu(TfTensor.of(q));
+      } finally {
+        TfNativeKernels.offOnThisThread(false);
+      }
+      assertEquals(!chain, hasOp(g, "JqpTruncQuant"));
+      Operand<TFloat32> loss =
+          tf.sum(
+              tf.math.mul(y, tf.constant(Shape.of(full), DataBuffers.of(w))),
+              tf.constant(new int[] {0, 1, 2, 3}));
+      Output<?>[] grad = g.addGradients(loss.asOutput(), new Output<?>[] {xc.asOutput()});
+      assertEquals(!chain, hasOp(g, "JqpClipReluGrad"));
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(y).fetch(grad[0]).run()) {
+        float[][] out = new float[2][x.length];
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out[0]);
+        ((TFloat32) r.get(1)).asRawTensor().data().asFloats().read(out[1]);
+        return out;
+      }
+    }
+  }
+
+  /**
+   * Subnormal gradients fed straight into the gradient kernels come out as TensorFlow's kernels
+   * give them (its threads flush subnormals to zero; the kernels' worker threads must too).
+   */
+  @Test
+  void subnormalGradientsFlushAsInTensorFlow() {
+    assumeTrue(TfNativeKernels.available());
+    int n = 300_000;
+    float[] g = new float[n];
+    float[] y = gaussian(n, 1, 31);
+    for (int i = 0; i < n; i++) {
+      g[i] = i % 3 == 0 ? 1e-40f : i % 3 == 1 ? -2e-39f : 0.5f;
+    }
+    float[] m = zeroOne(1000, 33);
+    try (Graph gr = new Graph()) {
+      Ops tf = Ops.create(gr);
+      Operand<TFloat32> gp =
+          tf.placeholder(
+              TFloat32.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(300, 1000)));
+      Operand<TFloat32> yc = tf.constant(Shape.of(300, 1000), DataBuffers.of(y));
+      Operand<TFloat32> mc = tf.constant(m);
+      Operand<TFloat32> lo = tf.constant(-4f);
+      Operand<TFloat32> hi = tf.constant(3.5f);
+      Operand<TFloat32> one = tf.constant(1f);
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32>[] pairs =
+          new Operand[] {
+            TfNativeKernels.clipMaskGrad(tf, gp, mc, lo, hi, true),
+            tf.math.mul(tf.clipByValue(gp, lo, hi), mc),
+            TfNativeKernels.clipMaskGrad(tf, gp, mc, lo, hi, false),
+            tf.clipByValue(tf.math.mul(gp, mc), lo, hi),
+            TfNativeKernels.clipReluGrad(tf, gp, yc, one, lo, hi),
+            tf.clipByValue(tf.nn.reluGrad(gp, yc), lo, hi)
+          };
+      try (Session s = new Session(gr);
+          TFloat32 feed = TFloat32.tensorOf(Shape.of(300, 1000), DataBuffers.of(g))) {
+        for (int k = 0; k < pairs.length; k += 2) {
+          try (Result r = s.runner().feed(gp, feed).fetch(pairs[k]).fetch(pairs[k + 1]).run()) {
+            float[] fused = new float[n];
+            float[] chain = new float[n];
+            ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(fused);
+            ((TFloat32) r.get(1)).asRawTensor().data().asFloats().read(chain);
+            assertArrayEquals(bits(chain), bits(fused), "pair " + k / 2);
+          }
+        }
+      }
+    }
+  }
+
+  /** The kernels multiply as TensorFlow does, also for values other than 0 and 1. */
+  @Test
+  void anyMaskValuesGiveTheChainsProducts() {
+    assumeTrue(TfNativeKernels.available());
+    float[] mask = gaussian(count(SAMPLE), 1.7, 21);
+    for (boolean maskFirst : new boolean[] {true, false}) {
+      assertSameBits(
+          maskFirst,
+          false,
+          mask,
+          SAMPLE,
+          new float[] {5},
+          new long[0],
+          StraightThrough.CLIPPED,
+          "JqpMaskedTruncQuant",
+          "JqpClipMaskGrad");
+    }
+  }
+
+  /**
+   * A gradient that reads x (zero where saturated) keeps the mask multiply and the chain's node.
+   */
+  @Test
+  void aGradientZeroWhereSaturatedIsNotFused() {
+    assumeTrue(TfNativeKernels.available());
+    float[][] out =
+        run(
+            false,
+            true,
+            false,
+            zeroOne(count(SAMPLE), 3),
+            SAMPLE,
+            new float[] {4},
+            new long[0],
+            StraightThrough.ZERO_SATURATED);
+    float[][] chain =
+        run(
+            true,
+            true,
+            false,
+            zeroOne(count(SAMPLE), 3),
+            SAMPLE,
+            new float[] {4},
+            new long[0],
+            StraightThrough.ZERO_SATURATED);
+    assertArrayEquals(bits(chain[1]), bits(out[1]));
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      TfGraphOps ops = new TfGraphOps(tf, g);
+      Tensor x = new TfTensor(tf.constant(new float[][] {{1, 2}, {3, 4}}));
+      Tensor m = new TfTensor(tf.constant(new float[] {1, 0}));
+      ops.fixedPoint(ops.mask(x, m), ops.constant(3), 8, true, StraightThrough.ZERO_SATURATED);
+      assertFalse(hasOp(g, "JqpMaskedTruncQuant"));
+      assertTrue(hasOp(g, "JqpTruncQuant"));
+    }
+  }
+
+  @Test
+  void aMaskRepeatsAlongXsTrailingAxes() {
+    assertTrue(TfKernelFusion.repeatsAlong(new long[] {-1, 6, 5, 8}, new long[] {6, 5, 8}));
+    assertTrue(TfKernelFusion.repeatsAlong(new long[] {-1, 6, 5, 8}, new long[] {1, 1, 8}));
+    assertTrue(TfKernelFusion.repeatsAlong(new long[] {3, 3, 4, 16}, new long[] {3, 3, 4, 16}));
+    assertFalse(TfKernelFusion.repeatsAlong(new long[] {-1, 6, 5, 8}, new long[] {5, 1}));
+    assertFalse(TfKernelFusion.repeatsAlong(new long[] {-1, 6, 5, 8}, new long[] {1}));
+    assertFalse(TfKernelFusion.repeatsAlong(new long[] {-1, 6, 5, 8}, new long[] {7, 6, 5, 8}));
+    assertFalse(TfKernelFusion.repeatsAlong(new long[] {-1, 8}, new long[] {-1, 8}));
+    assertFalse(TfKernelFusion.repeatsAlong(null, new long[] {8}));
+  }
+
+  /** A mask that does not fit x is refused by the kernel, by name. */
+  @Test
+  void refusesAMaskThatDoesNotFit() {
+    assumeTrue(TfNativeKernels.available());
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> x = tf.constant(new float[][] {{1, 2, 3}, {4, 5, 6}});
+      Operand<TFloat32> m = tf.constant(new float[] {1, 0});
+      Operand<TFloat32> one = tf.constant(1f);
+      Operand<TFloat32> q =
+          TfNativeKernels.maskedTruncQuant(tf, x, m, one, one, -128, 127, true, false);
+      assertTrue(q != null);
+      try (Session session = new Session(g)) {
+        RuntimeException e =
+            assertThrows(RuntimeException.class, () -> session.runner().fetch(q).run().close());
+        assertTrue(e.getMessage().contains("JqpMaskedTruncQuant: the mask"), e.getMessage());
+      }
+    }
+  }
+}
