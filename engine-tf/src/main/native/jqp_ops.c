@@ -1,15 +1,20 @@
 /*
- * jqp's own TensorFlow kernel: the fixed-point quantizer with truncation toward zero (SPEC §1) in
- * one pass, registered through TensorFlow's C kernel and op API (tensorflow/c/kernels.h, ops.h).
+ * jqp's own TensorFlow kernels, registered through TensorFlow's C kernel and op API
+ * (tensorflow/c/kernels.h, ops.h): the fixed-point quantizer with truncation toward zero (SPEC §1)
+ * in one pass, with what sits next to it at a site taken into the same pass.
  *
  * TensorFlow ships fused fake-quantization kernels only for rounding to nearest; truncation is a
  * chain of five element-wise kernels (scale, clip, float -> int32, int32 -> float, rescale), each a
- * full pass over the activations. JqpTruncQuant does the same arithmetic per value in one pass:
+ * full pass over the activations. JqpQuant does the same arithmetic per value in one pass:
  *
  *   y = (float)(int32)min(max(x * scale, lo), hi) * unscale
  *
  * with scale = 2^d and unscale = 2^-d given as tensors (a scalar, or one per channel of the last
  * axis), so every product and the conversion are the ones the chain computes, value for value.
+ * JqpMaskedQuant multiplies by a pruning mask before Q (prune, then quantize) or after it, and
+ * both may end with the ReLU that follows an activation site (relu). Their straight-through
+ * gradients: JqpClipMaskGrad (the clip and the mask's multiply) and JqpClipReluGrad (ReluGrad, the
+ * clip and the multiply). Each computes TensorFlow's kernels' products in their order.
  *
  * The library declares the few C API functions it calls (their signatures are TensorFlow's stable
  * C API) and takes them from libtensorflow_framework.so.2, which TensorFlow Java has loaded before
@@ -17,12 +22,14 @@
  */
 #include <pthread.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct TF_Status TF_Status;
 typedef struct TF_Tensor TF_Tensor;
@@ -234,6 +241,7 @@ typedef struct {
   int threads;
   int mask_first;
   int relu;
+  int half_even;
 } Kernel;
 
 /* How a mask enters a quantizer pass. */
@@ -242,7 +250,8 @@ enum { NO_MASK = 0, MASK_BEFORE = 1, MASK_AFTER = 2 };
 /*
  * One run of a quantizer pass over len values with one scale:
  *   t = x (NO_MASK) or x * m (MASK_BEFORE);
- *   q = (float)(int32)min(max(t * scale, lo), hi) * unscale;
+ *   q = (float)(int32)min(max(t * scale, lo), hi) * unscale (or rounding half to even for the
+ *       conversion, half_even);
  *   y = q, or q * m (MASK_AFTER); with relu, max(y, 0) as TensorFlow's Relu gives it (Q is never
  *   -0, and relu is not combined with MASK_AFTER, so y <= 0 gives +0).
  * m points at len mask values, or (mask_step 0) at one value for all. Inlined with constant mode,
@@ -250,14 +259,17 @@ enum { NO_MASK = 0, MASK_BEFORE = 1, MASK_AFTER = 2 };
  */
 static inline __attribute__((always_inline)) void quant_run(
     const float* x, float* y, const float* m, int mask_step, int64_t len, float sc, float us,
-    float lo, float hi, int mode, int relu) {
+    float lo, float hi, int mode, int relu, int half_even) {
   for (int64_t k = 0; k < len; k++) {
     const float mv = m == NULL ? 1.0f : m[mask_step ? k : 0];
     float v = mode == MASK_BEFORE ? x[k] * mv : x[k];
     v = v * sc;
     v = v < lo ? lo : v;
     v = v > hi ? hi : v;
-    v = (float)(int32_t)v * us;
+    /* half to even: rintf in TensorFlow's rounding mode (to nearest) after the clip, which
+     * commutes with rounding for whole-number bounds; like TensorFlow's kernel it keeps -0 */
+    v = half_even ? rintf(v) : (float)(int32_t)v;
+    v = v * us;
     if (mode == MASK_AFTER) {
       v = v * mv;
     }
@@ -281,22 +293,29 @@ typedef struct {
   int64_t mask_n;
   int mode;
   int relu;
+  int half_even;
   float lo;
   float hi;
   int64_t channels; /* 1: one scale for all values */
   int64_t n;
 } QuantJob;
 
+#define QUANT_RELU(CALL, MODE)         \
+  if (s->relu) {                       \
+    if (s->half_even) CALL(MODE, 1, 1); \
+    else CALL(MODE, 1, 0);             \
+  } else {                             \
+    if (s->half_even) CALL(MODE, 0, 1); \
+    else CALL(MODE, 0, 0);             \
+  }
+
 #define QUANT_VARIANTS(CALL)                \
   if (s->mode == NO_MASK) {                 \
-    if (s->relu) CALL(NO_MASK, 1);          \
-    else CALL(NO_MASK, 0);                  \
+    QUANT_RELU(CALL, NO_MASK)               \
   } else if (s->mode == MASK_BEFORE) {      \
-    if (s->relu) CALL(MASK_BEFORE, 1);      \
-    else CALL(MASK_BEFORE, 0);              \
+    QUANT_RELU(CALL, MASK_BEFORE)           \
   } else {                                  \
-    if (s->relu) CALL(MASK_AFTER, 1);       \
-    else CALL(MASK_AFTER, 0);               \
+    QUANT_RELU(CALL, MASK_AFTER)            \
   }
 
 static void quant_part(const void* arg, int part, int parts) {
@@ -310,8 +329,9 @@ static void quant_part(const void* arg, int part, int parts) {
   const float* m = s->mask;
   const int64_t mn = s->mask_n;
   if (c == 1 && (m == NULL || mn == 1)) {
-#define WHOLE(MODE, RELU) \
-  quant_run(s->x + begin, s->y + begin, m, 0, end - begin, s->scale[0], s->unscale[0], lo, hi, MODE, RELU)
+#define WHOLE(MODE, RELU, HALF_EVEN)                                                          \
+  quant_run(s->x + begin, s->y + begin, m, 0, end - begin, s->scale[0], s->unscale[0], lo, hi, \
+            MODE, RELU, HALF_EVEN)
     QUANT_VARIANTS(WHOLE)
 #undef WHOLE
     return;
@@ -321,8 +341,9 @@ static void quant_part(const void* arg, int part, int parts) {
     for (int64_t i = begin; i < end;) {
       const int64_t mi = i % mn;
       const int64_t len = mn - mi < end - i ? mn - mi : end - i;
-#define RUN(MODE, RELU) \
-  quant_run(s->x + i, s->y + i, m + mi, 1, len, s->scale[0], s->unscale[0], lo, hi, MODE, RELU)
+#define RUN(MODE, RELU, HALF_EVEN)                                                             \
+  quant_run(s->x + i, s->y + i, m + mi, 1, len, s->scale[0], s->unscale[0], lo, hi, MODE, RELU, \
+            HALF_EVEN)
       QUANT_VARIANTS(RUN)
 #undef RUN
       i += len;
@@ -334,8 +355,8 @@ static void quant_part(const void* arg, int part, int parts) {
   for (int64_t i = begin; i < end; i++) {
     const int64_t j = (i - begin) % c;
     const float* mp = m == NULL ? NULL : m + mi;
-#define ONE(MODE, RELU) \
-  quant_run(s->x + i, s->y + i, mp, 0, 1, s->scale[j], s->unscale[j], lo, hi, MODE, RELU)
+#define ONE(MODE, RELU, HALF_EVEN) \
+  quant_run(s->x + i, s->y + i, mp, 0, 1, s->scale[j], s->unscale[j], lo, hi, MODE, RELU, HALF_EVEN)
     QUANT_VARIANTS(ONE)
 #undef ONE
     if (m != NULL && ++mi == mn) {
@@ -350,6 +371,18 @@ static void quant_part(const void* arg, int part, int parts) {
  *   dx = clip(t, lo, hi) * m (mask_first: the mask multiplied x before Q), or clip(t * m, lo, hi).
  * A NaN stays NaN (neither comparison holds), as in ClipByValue.
  */
+/*
+ * 1.0f where y > 0, else 0.0f, as TensorFlow's ReluGrad computes it on its threads, which treat
+ * subnormals as zero (and NaN > 0 is false): on y's bits, so the loop vectorizes (a float compare
+ * in a select does not, and the flag that would let it also turns the truncating conversion into
+ * truncf, which keeps -0).
+ */
+static inline __attribute__((always_inline)) float relu_on(float y) {
+  int32_t bits;
+  memcpy(&bits, &y, sizeof bits);
+  return (float)((bits >= 0x00800000) & (bits <= 0x7f800000));
+}
+
 static inline __attribute__((always_inline)) void clip_run(
     const float* g, const float* y, float* dx, const float* m, int mask_step, int64_t len,
     float lo, float hi, int mask_first, int relu) {
@@ -357,7 +390,7 @@ static inline __attribute__((always_inline)) void clip_run(
     const float mv = m[mask_step ? k : 0];
     float v = g[k];
     if (relu) {
-      v = v * (y[k] > 0.0f ? 1.0f : 0.0f); /* a select: -fno-trapping-math vectorizes it */
+      v = v * relu_on(y[k]);
     }
     if (!mask_first) {
       v = v * mv;
@@ -440,6 +473,11 @@ static void* kernel_create(TF_OpKernelConstruction* ctx, const char* name, int w
     TF_OpKernelConstruction_GetAttrBool(ctx, "relu", &relu, status);
     k->relu = relu != 0;
   }
+  if (with_relu && TF_GetCode(status) == JQP_TF_OK) {
+    unsigned char half_even = 0;
+    TF_OpKernelConstruction_GetAttrBool(ctx, "half_even", &half_even, status);
+    k->half_even = half_even != 0;
+  }
   if (TF_GetCode(status) != JQP_TF_OK) {
     TF_OpKernelConstruction_Failure(ctx, status);
   }
@@ -449,11 +487,11 @@ static void* kernel_create(TF_OpKernelConstruction* ctx, const char* name, int w
 }
 
 static void* trunc_quant_create(TF_OpKernelConstruction* ctx) {
-  return kernel_create(ctx, "JqpTruncQuant", 1, 0, 1);
+  return kernel_create(ctx, "JqpQuant", 1, 0, 1);
 }
 
 static void* masked_quant_create(TF_OpKernelConstruction* ctx) {
-  return kernel_create(ctx, "JqpMaskedTruncQuant", 1, 1, 1);
+  return kernel_create(ctx, "JqpMaskedQuant", 1, 1, 1);
 }
 
 static void* clip_mask_create(TF_OpKernelConstruction* ctx) {
@@ -579,6 +617,7 @@ static void quant_compute(const Kernel* k, TF_OpKernelContext* ctx, int masked) 
         mn,
         !masked ? NO_MASK : k->mask_first ? MASK_BEFORE : MASK_AFTER,
         k->relu,
+        k->half_even,
         k->lo,
         k->hi,
         channels,
@@ -705,20 +744,21 @@ static int register_op(const char* name, const char* const* ins, const char* con
 __attribute__((constructor)) static void jqp_register(void) {
   static const char* const quant_in[] = {"x: float", "scale: float", "unscale: float", NULL};
   static const char* const quant_attrs[] = {
-      "lo: float", "hi: float", "threads: int = 1", "relu: bool = false", NULL};
+      "lo: float", "hi: float", "threads: int = 1", "relu: bool = false",
+      "half_even: bool = false", NULL};
   static const char* const masked_in[] = {
       "x: float", "mask: float", "scale: float", "unscale: float", NULL};
   static const char* const masked_attrs[] = {
       "lo: float", "hi: float", "threads: int = 1", "mask_first: bool = true", "relu: bool = false",
-      NULL};
+      "half_even: bool = false", NULL};
   static const char* const clip_in[] = {"x: float", "mask: float", "lo: float", "hi: float", NULL};
   static const char* const clip_relu_in[] = {
       "x: float", "fwd: float", "mask: float", "lo: float", "hi: float", NULL};
   static const char* const clip_attrs[] = {"threads: int = 1", "mask_first: bool = true", NULL};
-  register_op("JqpTruncQuant", quant_in, quant_attrs, trunc_quant_create, trunc_quant_compute,
-              "JqpTruncQuantCpu");
-  register_op("JqpMaskedTruncQuant", masked_in, masked_attrs, masked_quant_create,
-              masked_quant_compute, "JqpMaskedTruncQuantCpu");
+  register_op("JqpQuant", quant_in, quant_attrs, trunc_quant_create, trunc_quant_compute,
+              "JqpQuantCpu");
+  register_op("JqpMaskedQuant", masked_in, masked_attrs, masked_quant_create,
+              masked_quant_compute, "JqpMaskedQuantCpu");
   register_op("JqpClipMaskGrad", clip_in, clip_attrs, clip_mask_create, clip_mask_compute,
               "JqpClipMaskGradCpu");
   register_op("JqpClipReluGrad", clip_relu_in, clip_attrs, clip_relu_create, clip_relu_compute,

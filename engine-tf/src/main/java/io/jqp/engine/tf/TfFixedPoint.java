@@ -39,11 +39,11 @@ final class TfFixedPoint {
   }
 
   /**
-   * Whether {@link TfNativeKernels#truncQuant} computes Q here: at most 24 bits (the integer bounds
+   * Whether {@link TfNativeKernels#quant} computes Q here: at most 24 bits (the integer bounds
    * exact in float), and d a scalar or one value per channel of x's last axis (every other axis of
    * d of size 1), as the chain's broadcast multiply reads it.
    */
-  static boolean truncKernelApplies(long @Nullable [] xs, long @Nullable [] ds, int bits) {
+  static boolean kernelApplies(long @Nullable [] xs, long @Nullable [] ds, int bits) {
     if (bits > 24 || ds == null) {
       return false;
     }

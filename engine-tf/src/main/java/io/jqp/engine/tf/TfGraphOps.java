@@ -214,22 +214,21 @@ public final class TfGraphOps implements GraphOps {
   }
 
   /**
-   * Q with its straight-through gradient ({@link TfFixedPoint}): TensorFlow's fused kernel for
-   * rounding half to even, jqp's own one-pass kernel for truncation where it is loaded ({@link
-   * TfNativeKernels}), else the composition, in one compilation scope ({@link #fused}) where {@link
-   * TfFixedPoint#worthFusing} says it pays.
+   * Q with its straight-through gradient ({@link TfFixedPoint}): jqp's own one-pass kernel where it
+   * is loaded ({@link TfNativeKernels}, with the masks and ReLU around it: {@link TfKernelFusion});
+   * else TensorFlow's fused kernel for rounding half to even, or the composition, in one
+   * compilation scope ({@link #fused}) where {@link TfFixedPoint#worthFusing} says it pays.
    */
   @Override
   public Tensor fixedPoint(
       Tensor x, Tensor d, int bits, boolean towardZero, StraightThrough gradient) {
-    if (towardZero
-        && TfNativeKernels.onHere()
-        && TfFixedPoint.truncKernelApplies(x.shape(), d.shape(), bits)) {
+    if (TfNativeKernels.onHere() && TfFixedPoint.kernelApplies(x.shape(), d.shape(), bits)) {
       Operand<TFloat32> scale = o(pow2(d));
       Operand<TFloat32> unscale = o(pow2(neg(d)));
       float top = (float) Math.pow(2, bits - 1);
       Tensor[] range = fixedPointRange(d, bits);
-      Tensor q = kernels.quantize(this, x, scale, unscale, -top, top - 1, range, gradient);
+      Tensor q =
+          kernels.quantize(this, x, !towardZero, scale, unscale, -top, top - 1, range, gradient);
       if (q != null) {
         return q;
       }

@@ -11,16 +11,15 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * What jqp's truncating quantizer kernel ({@link TfNativeKernels}) takes in from around it: a
- * pruning mask ({@link TfGraphOps#mask}) right before it (prune, then quantize: Q(x·m)) or right
- * after it (quantize, then prune: Q(x)·m), and a ReLU right after it ({@link TfNetwork#relu}, where
- * JQP §3 puts the activation site: after batch norm, before the non-linearity). Each is one
- * element-wise pass forward and one back less per site: the forward kernel computes the mask
- * product, Q and the ReLU per value, and the clipped straight-through gradient is one kernel for
- * ReluGrad, the clip and the mask's multiply. The kernels compute the same products in the same
- * order as TensorFlow's kernels they stand for, so the same bits ({@code KernelFusionTest}); an
- * unfused product, quantizer or ReLU left behind in the graph runs only where something else reads
- * it.
+ * What jqp's quantizer kernel ({@link TfNativeKernels}) takes in from around it: a pruning mask
+ * ({@link TfGraphOps#mask}) right before it (prune, then quantize: Q(x·m)) or right after it
+ * (quantize, then prune: Q(x)·m), and a ReLU right after it ({@link TfNetwork#relu}, where JQP §3
+ * puts the activation site: after batch norm, before the non-linearity). Each is one element-wise
+ * pass forward and one back less per site: the forward kernel computes the mask product, Q and the
+ * ReLU per value, and the clipped straight-through gradient is one kernel for ReluGrad, the clip
+ * and the mask's multiply. The kernels compute the same products in the same order as TensorFlow's
+ * kernels they stand for, so the same bits ({@code KernelFusionTest}); an unfused product,
+ * quantizer or ReLU left behind in the graph runs only where something else reads it.
  */
 final class TfKernelFusion {
   /** A mask product's operands. */
@@ -32,6 +31,7 @@ final class TfKernelFusion {
       @Nullable Tensor mask,
       boolean maskFirst,
       boolean relu,
+      boolean halfEven,
       Operand<TFloat32> scale,
       Operand<TFloat32> unscale,
       float lo,
@@ -39,7 +39,8 @@ final class TfKernelFusion {
       Tensor[] range,
       StraightThrough gradient) {
     Quantized with(@Nullable Tensor newMask, boolean first, boolean withRelu) {
-      return new Quantized(x, newMask, first, withRelu, scale, unscale, lo, hi, range, gradient);
+      return new Quantized(
+          x, newMask, first, withRelu, halfEven, scale, unscale, lo, hi, range, gradient);
     }
   }
 
@@ -84,12 +85,14 @@ final class TfKernelFusion {
   }
 
   /**
-   * Q(x) with truncation by jqp's kernel, taking in x's mask product where x is one (not with a
-   * gradient zero where saturated: it reads the product); null when the kernel is not loaded.
+   * Q(x) by jqp's kernel (truncation, or {@code halfEven}), taking in x's mask product where x is
+   * one (not with a gradient zero where saturated: it reads the product); null when the kernel is
+   * not loaded.
    */
   @Nullable Tensor quantize(
       TfGraphOps ops,
       Tensor x,
+      boolean halfEven,
       Operand<TFloat32> scale,
       Operand<TFloat32> unscale,
       float lo,
@@ -99,8 +102,10 @@ final class TfKernelFusion {
     Masked mp = masked.get(key(x));
     Quantized q =
         mp != null && gradient != StraightThrough.ZERO_SATURATED
-            ? new Quantized(mp.x(), mp.mask(), true, false, scale, unscale, lo, hi, range, gradient)
-            : new Quantized(x, null, true, false, scale, unscale, lo, hi, range, gradient);
+            ? new Quantized(
+                mp.x(), mp.mask(), true, false, halfEven, scale, unscale, lo, hi, range, gradient)
+            : new Quantized(
+                x, null, true, false, halfEven, scale, unscale, lo, hi, range, gradient);
     return build(ops, q);
   }
 
@@ -146,9 +151,16 @@ final class TfKernelFusion {
     Operand<TFloat32> m = qd.mask() == null ? null : TfTensor.of(qd.mask());
     Operand<TFloat32> q =
         m == null
-            ? TfNativeKernels.truncQuant(
-                tf, tf.stopGradient(x), qd.scale(), qd.unscale(), qd.lo(), qd.hi(), qd.relu())
-            : TfNativeKernels.maskedTruncQuant(
+            ? TfNativeKernels.quant(
+                tf,
+                tf.stopGradient(x),
+                qd.scale(),
+                qd.unscale(),
+                qd.lo(),
+                qd.hi(),
+                qd.halfEven(),
+                qd.relu())
+            : TfNativeKernels.maskedQuant(
                 tf,
                 tf.stopGradient(x),
                 m,
@@ -156,6 +168,7 @@ final class TfKernelFusion {
                 qd.unscale(),
                 qd.lo(),
                 qd.hi(),
+                qd.halfEven(),
                 qd.maskFirst(),
                 qd.relu());
     if (q == null) {

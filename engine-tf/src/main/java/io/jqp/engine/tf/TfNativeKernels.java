@@ -15,11 +15,14 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * jqp's own TensorFlow kernel ({@code engine-tf/src/main/native/jqp_ops.c}, built by Maven where a
- * C compiler is at hand): {@code JqpTruncQuant}, the fixed-point quantizer with truncation in one
- * pass over the values, for the five element-wise kernels TensorFlow needs (it ships fused
- * fake-quantization only for rounding to nearest). Its arithmetic is the chain's, value for value
- * ({@code NativeKernelsTest} compares the bits).
+ * jqp's own TensorFlow kernels ({@code engine-tf/src/main/native/jqp_ops.c}, built by Maven where a
+ * C compiler is at hand): {@code JqpQuant}, the fixed-point quantizer with truncation in one pass
+ * over the values, for the five element-wise kernels TensorFlow needs (it ships fused
+ * fake-quantization only for rounding to nearest); {@code JqpMaskedQuant}, the same with a pruning
+ * mask's multiply before or after it; either with the ReLU after it; and the straight-through
+ * gradients through them ({@code JqpClipMaskGrad}, {@code JqpClipReluGrad}). Their arithmetic is
+ * that of TensorFlow's kernels they stand for, value for value ({@code NativeKernelsTest}, {@code
+ * KernelFusionTest} compare the bits); {@link TfKernelFusion} decides where they apply.
  *
  * <p>The system property {@code jqp.native} decides: {@code auto} (the default) loads the library
  * where it was built and TensorFlow's CPU build runs (the kernel has no GPU version: on the GPU
@@ -33,9 +36,10 @@ public final class TfNativeKernels {
   private static final String RESOURCE = "/io/jqp/engine/tf/native/libjqpops.so";
 
   /**
-   * Threads of the kernel: it splits a tensor of 2^17 values or more over up to this many (it is
-   * memory bound: on this project's 2-core machine two threads took about 0.5 ms for 1.6 M values
-   * where one took 0.6 ms). Element-wise, so its values do not depend on the split.
+   * Threads of the kernels: they split a tensor of 2^17 values or more over up to this many, on a
+   * pool of threads that lives as long as the process (they are memory bound: on this project's
+   * 2-core machine two threads took about 0.5 ms for 1.6 M values where one took 0.6 ms).
+   * Element-wise, so their values do not depend on the split.
    */
   private static final int THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
@@ -48,8 +52,8 @@ public final class TfNativeKernels {
   private static final ThreadLocal<Boolean> OFF = ThreadLocal.withInitial(() -> false);
 
   /**
-   * Whether {@code JqpTruncQuant} is registered in this process (loading the library once); a bad
-   * {@code jqp.native} is a one-line error here, before the library is touched.
+   * Whether {@code JqpQuant} is registered in this process (loading the library once); a bad {@code
+   * jqp.native} is a one-line error here, before the library is touched.
    */
   public static boolean available() {
     mode();
@@ -127,24 +131,26 @@ public final class TfNativeKernels {
   }
 
   /**
-   * Q with truncation, clip(trunc(x·scale), lo, hi)·unscale (with {@code relu}: then max(·, 0), as
-   * TensorFlow's Relu), in one pass; null when the kernel is not loaded. {@code scale} (2^d) and
-   * {@code unscale} (2^−d) are scalars, or one value per channel of x's last axis.
+   * Q, clip(trunc(x·scale), lo, hi)·unscale ({@code halfEven}: rounding half to even instead of
+   * truncation; with {@code relu}: then max(·, 0), as TensorFlow's Relu), in one pass; null when
+   * the kernel is not loaded. {@code scale} (2^d) and {@code unscale} (2^−d) are scalars, or one
+   * value per channel of x's last axis.
    */
-  static @Nullable Operand<TFloat32> truncQuant(
+  static @Nullable Operand<TFloat32> quant(
       Ops tf,
       Operand<TFloat32> x,
       Operand<TFloat32> scale,
       Operand<TFloat32> unscale,
       float lo,
       float hi,
+      boolean halfEven,
       boolean relu) {
     if (OFF.get() || !available()) {
       return null;
     }
     Operation op =
         tf.scope()
-            .opBuilder("JqpTruncQuant", "JqpTruncQuant")
+            .opBuilder("JqpQuant", "JqpQuant")
             .addInput(x.asOutput())
             .addInput(scale.asOutput())
             .addInput(unscale.asOutput())
@@ -152,16 +158,17 @@ public final class TfNativeKernels {
             .setAttr("hi", hi)
             .setAttr("threads", (long) THREADS)
             .setAttr("relu", relu)
+            .setAttr("half_even", halfEven)
             .build();
     return op.output(0);
   }
 
   /**
-   * Q with truncation and a mask in one pass: Q(x·mask) ({@code maskFirst}: prune, then quantize)
+   * Q ({@link #quant}) and a mask in one pass: Q(x·mask) ({@code maskFirst}: prune, then quantize)
    * or Q(x)·mask, with {@code relu} then max(·, 0) (only with {@code maskFirst}); null when the
    * kernel is not loaded. {@code mask} has x's trailing dimensions.
    */
-  static @Nullable Operand<TFloat32> maskedTruncQuant(
+  static @Nullable Operand<TFloat32> maskedQuant(
       Ops tf,
       Operand<TFloat32> x,
       Operand<TFloat32> mask,
@@ -169,6 +176,7 @@ public final class TfNativeKernels {
       Operand<TFloat32> unscale,
       float lo,
       float hi,
+      boolean halfEven,
       boolean maskFirst,
       boolean relu) {
     if (OFF.get() || !available()) {
@@ -176,7 +184,7 @@ public final class TfNativeKernels {
     }
     Operation op =
         tf.scope()
-            .opBuilder("JqpMaskedTruncQuant", "JqpMaskedTruncQuant")
+            .opBuilder("JqpMaskedQuant", "JqpMaskedQuant")
             .addInput(x.asOutput())
             .addInput(mask.asOutput())
             .addInput(scale.asOutput())
@@ -186,6 +194,7 @@ public final class TfNativeKernels {
             .setAttr("threads", (long) THREADS)
             .setAttr("mask_first", maskFirst)
             .setAttr("relu", relu)
+            .setAttr("half_even", halfEven)
             .build();
     return op.output(0);
   }
@@ -193,7 +202,7 @@ public final class TfNativeKernels {
   /**
    * The clipped straight-through gradient through a mask in one pass: clip(g, lo, hi)·mask ({@code
    * maskFirst}) or clip(g·mask, lo, hi); {@code lo} and {@code hi} scalars. Built in a gradient
-   * callback: it reads no shape. Only where {@link #maskedTruncQuant} built the forward node.
+   * callback: it reads no shape. Only where {@link #maskedQuant} built the forward node.
    */
   static Operand<TFloat32> clipMaskGrad(
       Ops tf,

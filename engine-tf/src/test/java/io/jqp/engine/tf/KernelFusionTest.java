@@ -67,6 +67,7 @@ class KernelFusionTest {
       boolean chain,
       boolean maskFirst,
       boolean relu,
+      boolean towardZero,
       float[] mask,
       long[] maskShape,
       float[] d,
@@ -92,8 +93,8 @@ class KernelFusionTest {
       try {
         y =
             maskFirst
-                ? ops.fixedPoint(ops.mask(xt, m), dd, 8, true, gradient)
-                : ops.mask(ops.fixedPoint(xt, dd, 8, true, gradient), m);
+                ? ops.fixedPoint(ops.mask(xt, m), dd, 8, towardZero, gradient)
+                : ops.mask(ops.fixedPoint(xt, dd, 8, towardZero, gradient), m);
         if (relu) {
           // as TfNetwork.relu builds it
           Operand<TFloat32> fused = ops.reluOfQuantized(TfTensor.of(y));
@@ -138,16 +139,20 @@ class KernelFusionTest {
   private static void assertSameBits(
       boolean maskFirst,
       boolean relu,
+      boolean towardZero,
       float[] mask,
       long[] maskShape,
       float[] d,
       long[] dShape,
       StraightThrough gradient,
       String... expectOps) {
-    float[][] fused = run(false, maskFirst, relu, mask, maskShape, d, dShape, gradient, expectOps);
-    float[][] chain = run(true, maskFirst, relu, mask, maskShape, d, dShape, gradient, expectOps);
+    float[][] fused =
+        run(false, maskFirst, relu, towardZero, mask, maskShape, d, dShape, gradient, expectOps);
+    float[][] chain =
+        run(true, maskFirst, relu, towardZero, mask, maskShape, d, dShape, gradient, expectOps);
     String what =
-        (relu ? "relu " : "")
+        (towardZero ? "" : "half-even ")
+            + (relu ? "relu " : "")
             + (maskFirst ? "Q(x·m)" : "Q(x)·m")
             + " mask "
             + Arrays.toString(maskShape)
@@ -167,43 +172,47 @@ class KernelFusionTest {
       assertSameBits(
           maskFirst,
           false,
+          true,
           sample,
           SAMPLE,
           new float[] {4},
           new long[0],
           StraightThrough.CLIPPED,
-          "JqpMaskedTruncQuant",
+          "JqpMaskedQuant",
           "JqpClipMaskGrad");
       float[] channels = zeroOne(8, 4);
       assertSameBits(
           maskFirst,
           false,
+          true,
           channels,
           new long[] {1, 1, 8},
           new float[] {4},
           new long[0],
           StraightThrough.CLIPPED,
-          "JqpMaskedTruncQuant",
+          "JqpMaskedQuant",
           "JqpClipMaskGrad");
       // per-channel d: the forward pass is fused, the gradient is TensorFlow's min/max and multiply
       assertSameBits(
           maskFirst,
           false,
+          true,
           sample,
           SAMPLE,
           new float[] {0, 1, 2, 3, 4, 5, 6, 7},
           new long[] {8},
           StraightThrough.CLIPPED,
-          "JqpMaskedTruncQuant");
+          "JqpMaskedQuant");
       assertSameBits(
           maskFirst,
           false,
+          true,
           channels,
           new long[] {8},
           new float[] {4},
           new long[0],
           StraightThrough.IDENTITY,
-          "JqpMaskedTruncQuant");
+          "JqpMaskedQuant");
     }
   }
 
@@ -218,14 +227,16 @@ class KernelFusionTest {
     assertSameBits(
         true,
         true,
+        true,
         sample,
         SAMPLE,
         new float[] {4},
         new long[0],
         StraightThrough.CLIPPED,
-        "JqpMaskedTruncQuant",
+        "JqpMaskedQuant",
         "JqpClipReluGrad");
     assertSameBits(
+        true,
         true,
         true,
         zeroOne(8, 4),
@@ -233,18 +244,50 @@ class KernelFusionTest {
         new float[] {3},
         new long[0],
         StraightThrough.CLIPPED,
-        "JqpMaskedTruncQuant",
+        "JqpMaskedQuant",
         "JqpClipReluGrad");
     // Q(x)·m then ReLU: the mask is fused, the ReLU is TensorFlow's
     assertSameBits(
         false,
+        true,
         true,
         sample,
         SAMPLE,
         new float[] {4},
         new long[0],
         StraightThrough.CLIPPED,
-        "JqpMaskedTruncQuant",
+        "JqpMaskedQuant",
+        "JqpClipMaskGrad");
+  }
+
+  /** Rounding half to even: the same fusions, TensorFlow's fused kernel's bits. */
+  @Test
+  void halfEvenRoundingFusesTheSame() {
+    assumeTrue(TfNativeKernels.available());
+    float[] sample = zeroOne(count(SAMPLE), 3);
+    for (boolean relu : new boolean[] {false, true}) {
+      assertSameBits(
+          true,
+          relu,
+          false,
+          sample,
+          SAMPLE,
+          new float[] {4},
+          new long[0],
+          StraightThrough.CLIPPED,
+          "JqpMaskedQuant",
+          relu ? "JqpClipReluGrad" : "JqpClipMaskGrad");
+    }
+    assertSameBits(
+        false,
+        false,
+        false,
+        zeroOne(8, 4),
+        new long[] {1, 1, 8},
+        new float[] {3},
+        new long[0],
+        StraightThrough.CLIPPED,
+        "JqpMaskedQuant",
         "JqpClipMaskGrad");
   }
 
@@ -279,7 +322,7 @@ class KernelFusionTest {
       } finally {
         TfNativeKernels.offOnThisThread(false);
       }
-      assertEquals(!chain, hasOp(g, "JqpTruncQuant"));
+      assertEquals(!chain, hasOp(g, "JqpQuant"));
       Operand<TFloat32> loss =
           tf.sum(
               tf.math.mul(y, tf.constant(Shape.of(full), DataBuffers.of(w))),
@@ -354,12 +397,13 @@ class KernelFusionTest {
       assertSameBits(
           maskFirst,
           false,
+          true,
           mask,
           SAMPLE,
           new float[] {5},
           new long[0],
           StraightThrough.CLIPPED,
-          "JqpMaskedTruncQuant",
+          "JqpMaskedQuant",
           "JqpClipMaskGrad");
     }
   }
@@ -375,6 +419,7 @@ class KernelFusionTest {
             false,
             true,
             false,
+            true,
             zeroOne(count(SAMPLE), 3),
             SAMPLE,
             new float[] {4},
@@ -385,6 +430,7 @@ class KernelFusionTest {
             true,
             true,
             false,
+            true,
             zeroOne(count(SAMPLE), 3),
             SAMPLE,
             new float[] {4},
@@ -397,8 +443,8 @@ class KernelFusionTest {
       Tensor x = new TfTensor(tf.constant(new float[][] {{1, 2}, {3, 4}}));
       Tensor m = new TfTensor(tf.constant(new float[] {1, 0}));
       ops.fixedPoint(ops.mask(x, m), ops.constant(3), 8, true, StraightThrough.ZERO_SATURATED);
-      assertFalse(hasOp(g, "JqpMaskedTruncQuant"));
-      assertTrue(hasOp(g, "JqpTruncQuant"));
+      assertFalse(hasOp(g, "JqpMaskedQuant"));
+      assertTrue(hasOp(g, "JqpQuant"));
     }
   }
 
@@ -424,12 +470,12 @@ class KernelFusionTest {
       Operand<TFloat32> m = tf.constant(new float[] {1, 0});
       Operand<TFloat32> one = tf.constant(1f);
       Operand<TFloat32> q =
-          TfNativeKernels.maskedTruncQuant(tf, x, m, one, one, -128, 127, true, false);
+          TfNativeKernels.maskedQuant(tf, x, m, one, one, -128, 127, false, true, false);
       assertTrue(q != null);
       try (Session session = new Session(g)) {
         RuntimeException e =
             assertThrows(RuntimeException.class, () -> session.runner().fetch(q).run().close());
-        assertTrue(e.getMessage().contains("JqpMaskedTruncQuant: the mask"), e.getMessage());
+        assertTrue(e.getMessage().contains("JqpMaskedQuant: the mask"), e.getMessage());
       }
     }
   }

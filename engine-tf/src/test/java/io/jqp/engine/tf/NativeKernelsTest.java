@@ -87,6 +87,15 @@ class NativeKernelsTest {
 
   /** [native, chain] quantized values of {@code x} (shape) at {@code d} (dShape) with N bits. */
   private static float[][] both(float[] x, long[] shape, float[] d, long[] dShape, int bits) {
+    return both(x, shape, d, dShape, bits, true);
+  }
+
+  /**
+   * [native, TensorFlow's] quantized values: with truncation, TensorFlow's chain; rounding half to
+   * even, its fused QuantizeAndDequantizeV4 (a scalar d) or the chain.
+   */
+  private static float[][] both(
+      float[] x, long[] shape, float[] d, long[] dShape, int bits, boolean towardZero) {
     float[][] out = new float[2][];
     for (int k = 0; k < 2; k++) {
       boolean chain = k == 1;
@@ -100,11 +109,15 @@ class NativeKernelsTest {
         try {
           q =
               ops.fixedPoint(
-                  new TfTensor(xc), new TfTensor(dc), bits, true, GraphOps.StraightThrough.CLIPPED);
+                  new TfTensor(xc),
+                  new TfTensor(dc),
+                  bits,
+                  towardZero,
+                  GraphOps.StraightThrough.CLIPPED);
         } finally {
           TfNativeKernels.offOnThisThread(false);
         }
-        boolean nativeOp = hasOp(g, "JqpTruncQuant");
+        boolean nativeOp = hasOp(g, "JqpQuant");
         assertEquals(!chain && TfNativeKernels.available(), nativeOp, "kernel built only when on");
         try (Session s = new Session(g);
             Result r = s.runner().fetch(TfTensor.of(q)).run()) {
@@ -145,6 +158,23 @@ class NativeKernelsTest {
     }
   }
 
+  /** Rounding half to even in jqp's kernel gives the bits of TensorFlow's fused kernel. */
+  @Test
+  void halfEvenMatchesTensorFlowsKernelsBitForBit() {
+    assumeTrue(TfNativeKernels.available());
+    float[] x = values(300_000, 13);
+    for (int n : new int[] {2, 4, 8, 16, 24}) {
+      for (float d : new float[] {-3, 0, 2, 5, 12, 19}) {
+        float[][] r = both(x, new long[] {1000, 300}, new float[] {d}, new long[0], n, false);
+        assertArrayEquals(bits(r[1]), bits(r[0]), "N=" + n + " d=" + d);
+      }
+    }
+    float[] xc = values(4 * 5 * 6 * 8, 17);
+    float[] dc = {0, 1, 2, 3, 5, 8, -1, 12};
+    float[][] r = both(xc, new long[] {4, 5, 6, 8}, dc, new long[] {8}, 8, false);
+    assertArrayEquals(bits(r[1]), bits(r[0]), "per channel");
+  }
+
   @Test
   void perChannelMatchesTheChainBitForBit() {
     assumeTrue(TfNativeKernels.available());
@@ -172,14 +202,13 @@ class NativeKernelsTest {
   /** Where the kernel does not apply, the chain is built. */
   @Test
   void appliesToScalarsAndLastAxisChannelsOnly() {
-    assertTrue(TfFixedPoint.truncKernelApplies(new long[] {-1, 28, 28, 16}, new long[0], 8));
-    assertTrue(TfFixedPoint.truncKernelApplies(new long[] {3, 3, 4, 16}, new long[] {16}, 8));
-    assertTrue(
-        TfFixedPoint.truncKernelApplies(new long[] {3, 3, 4, 16}, new long[] {1, 1, 1, 16}, 8));
-    assertFalse(TfFixedPoint.truncKernelApplies(new long[] {3, 3, 4, 16}, new long[] {4, 1}, 8));
-    assertFalse(TfFixedPoint.truncKernelApplies(new long[] {16}, new long[] {1, 16}, 8));
-    assertFalse(TfFixedPoint.truncKernelApplies(new long[] {-1, 16}, new long[0], 25));
-    assertFalse(TfFixedPoint.truncKernelApplies(null, new long[] {16}, 8));
+    assertTrue(TfFixedPoint.kernelApplies(new long[] {-1, 28, 28, 16}, new long[0], 8));
+    assertTrue(TfFixedPoint.kernelApplies(new long[] {3, 3, 4, 16}, new long[] {16}, 8));
+    assertTrue(TfFixedPoint.kernelApplies(new long[] {3, 3, 4, 16}, new long[] {1, 1, 1, 16}, 8));
+    assertFalse(TfFixedPoint.kernelApplies(new long[] {3, 3, 4, 16}, new long[] {4, 1}, 8));
+    assertFalse(TfFixedPoint.kernelApplies(new long[] {16}, new long[] {1, 16}, 8));
+    assertFalse(TfFixedPoint.kernelApplies(new long[] {-1, 16}, new long[0], 25));
+    assertFalse(TfFixedPoint.kernelApplies(null, new long[] {16}, 8));
   }
 
   /** The straight-through gradient reaches x as the chain's does (clipped to the range). */
@@ -193,7 +222,7 @@ class NativeKernelsTest {
       Tensor q =
           ops.fixedPoint(
               new TfTensor(x), ops.constant(5), 8, true, GraphOps.StraightThrough.ZERO_SATURATED);
-      assertTrue(hasOp(g, "JqpTruncQuant"));
+      assertTrue(hasOp(g, "JqpQuant"));
       Operand<TFloat32> loss = tf.sum(TfTensor.of(q), tf.constant(0));
       org.tensorflow.Output<?>[] grad =
           g.addGradients(loss.asOutput(), new org.tensorflow.Output<?>[] {x.asOutput()});
@@ -215,12 +244,12 @@ class NativeKernelsTest {
       Ops tf = Ops.create(g);
       Operand<TFloat32> x = tf.constant(new float[][] {{1, 2, 3}, {4, 5, 6}});
       Operand<TFloat32> s = tf.constant(new float[] {1, 2});
-      Operand<TFloat32> q = TfNativeKernels.truncQuant(tf, x, s, s, -128, 127, false);
+      Operand<TFloat32> q = TfNativeKernels.quant(tf, x, s, s, -128, 127, false, false);
       assertTrue(q != null);
       try (Session session = new Session(g)) {
         RuntimeException e =
             assertThrows(RuntimeException.class, () -> session.runner().fetch(q).run().close());
-        assertTrue(e.getMessage().contains("JqpTruncQuant"), e.getMessage());
+        assertTrue(e.getMessage().contains("JqpQuant"), e.getMessage());
       }
     }
   }
