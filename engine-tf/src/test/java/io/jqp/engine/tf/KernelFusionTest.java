@@ -291,6 +291,35 @@ class KernelFusionTest {
         "JqpClipMaskGrad");
   }
 
+  /**
+   * Why the ReLU after Q(x)·m stays TensorFlow's: the product is −0 where x is negative and m is 0,
+   * and TensorFlow's Relu maps −0 to +0 in its vectorized body but keeps it in its scalar tail, so
+   * no one kernel gives its bits. If this starts to fail, TensorFlow became consistent and that ReLU
+   * can be fused too.
+   */
+  @Test
+  void tensorFlowsReluKeepsTheSignOfZeroOnlyInItsTail() {
+    int n = 100_003;
+    float[] v = new float[n];
+    Arrays.fill(v, -0f);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> p = tf.placeholder(TFloat32.class);
+      Operand<TFloat32> y = tf.nn.relu(p);
+      try (Session s = new Session(g);
+          TFloat32 in = TFloat32.tensorOf(Shape.of(n), DataBuffers.of(v));
+          Result r = s.runner().feed(p, in).fetch(y).run()) {
+        float[] out = new float[n];
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out);
+        int negative = 0;
+        for (float f : out) {
+          negative += Float.floatToRawIntBits(f) != 0 ? 1 : 0;
+        }
+        assertTrue(negative > 0 && negative < n, negative + " of " + n + " stayed -0");
+      }
+    }
+  }
+
   /** Without a mask, Q and the ReLU after it are one kernel, their gradients another. */
   @Test
   void aReluAfterAnUnmaskedQuantizerMatchesTheChainBitForBit() {
