@@ -294,8 +294,8 @@ class KernelFusionTest {
   /**
    * Why the ReLU after Q(x)·m stays TensorFlow's: the product is −0 where x is negative and m is 0,
    * and TensorFlow's Relu maps −0 to +0 in its vectorized body but keeps it in its scalar tail, so
-   * no one kernel gives its bits. If this starts to fail, TensorFlow became consistent and that ReLU
-   * can be fused too.
+   * no one kernel gives its bits. If this starts to fail, TensorFlow became consistent and that
+   * ReLU can be fused too.
    */
   @Test
   void tensorFlowsReluKeepsTheSignOfZeroOnlyInItsTail() {
