@@ -99,14 +99,12 @@ final class TfKernelFusion {
       float hi,
       Tensor[] range,
       StraightThrough gradient) {
-    Masked mp = masked.get(key(x));
-    Quantized q =
-        mp != null && gradient != StraightThrough.ZERO_SATURATED
-            ? new Quantized(
-                mp.x(), mp.mask(), true, false, halfEven, scale, unscale, lo, hi, range, gradient)
-            : new Quantized(
-                x, null, true, false, halfEven, scale, unscale, lo, hi, range, gradient);
-    return build(ops, q);
+    Masked mp = gradient == StraightThrough.ZERO_SATURATED ? null : masked.get(key(x));
+    Tensor input = mp == null ? x : mp.x();
+    Tensor mask = mp == null ? null : mp.mask();
+    return build(
+        ops,
+        new Quantized(input, mask, true, false, halfEven, scale, unscale, lo, hi, range, gradient));
   }
 
   /**

@@ -108,7 +108,10 @@ class KernelFusionTest {
           tf.sum(tf.math.mul(TfTensor.of(y), wc), tf.constant(new int[] {0, 1, 2, 3}));
       Output<?>[] grad = g.addGradients(loss.asOutput(), new Output<?>[] {xp.asOutput()});
       for (String op : expectOps) {
-        assertEquals(!chain, hasOp(g, op), op + (chain ? " built with the chain" : " missing"));
+        assertEquals(
+            !chain,
+            NativeKernelsTest.hasOp(g, op),
+            op + (chain ? " built with the chain" : " missing"));
       }
       try (Session s = new Session(g);
           org.tensorflow.types.TFloat32 feed =
@@ -120,20 +123,6 @@ class KernelFusionTest {
         return out;
       }
     }
-  }
-
-  private static boolean hasOp(Graph g, String type) {
-    boolean[] found = {false};
-    g.operations().forEachRemaining(o -> found[0] |= o.type().equals(type));
-    return found[0];
-  }
-
-  private static int[] bits(float[] v) {
-    int[] b = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      b[i] = Float.floatToRawIntBits(v[i]);
-    }
-    return b;
   }
 
   private static void assertSameBits(
@@ -160,8 +149,10 @@ class KernelFusionTest {
             + Arrays.toString(dShape)
             + " "
             + gradient;
-    assertArrayEquals(bits(chain[0]), bits(fused[0]), "forward, " + what);
-    assertArrayEquals(bits(chain[1]), bits(fused[1]), "gradient, " + what);
+    assertArrayEquals(
+        NativeKernelsTest.bits(chain[0]), NativeKernelsTest.bits(fused[0]), "forward, " + what);
+    assertArrayEquals(
+        NativeKernelsTest.bits(chain[1]), NativeKernelsTest.bits(fused[1]), "gradient, " + what);
   }
 
   @Test
@@ -327,8 +318,10 @@ class KernelFusionTest {
     for (float d : new float[] {0, 4, 7}) {
       float[][] fused = runUnmasked(false, d);
       float[][] chain = runUnmasked(true, d);
-      assertArrayEquals(bits(chain[0]), bits(fused[0]), "forward d=" + d);
-      assertArrayEquals(bits(chain[1]), bits(fused[1]), "gradient d=" + d);
+      assertArrayEquals(
+          NativeKernelsTest.bits(chain[0]), NativeKernelsTest.bits(fused[0]), "forward d=" + d);
+      assertArrayEquals(
+          NativeKernelsTest.bits(chain[1]), NativeKernelsTest.bits(fused[1]), "gradient d=" + d);
     }
   }
 
@@ -351,13 +344,13 @@ class KernelFusionTest {
       } finally {
         TfNativeKernels.offOnThisThread(false);
       }
-      assertEquals(!chain, hasOp(g, "JqpQuant"));
+      assertEquals(!chain, NativeKernelsTest.hasOp(g, "JqpQuant"));
       Operand<TFloat32> loss =
           tf.sum(
               tf.math.mul(y, tf.constant(Shape.of(full), DataBuffers.of(w))),
               tf.constant(new int[] {0, 1, 2, 3}));
       Output<?>[] grad = g.addGradients(loss.asOutput(), new Output<?>[] {xc.asOutput()});
-      assertEquals(!chain, hasOp(g, "JqpClipReluGrad"));
+      assertEquals(!chain, NativeKernelsTest.hasOp(g, "JqpClipReluGrad"));
       try (Session s = new Session(g);
           Result r = s.runner().fetch(y).fetch(grad[0]).run()) {
         float[][] out = new float[2][x.length];
@@ -410,7 +403,8 @@ class KernelFusionTest {
             float[] chain = new float[n];
             ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(fused);
             ((TFloat32) r.get(1)).asRawTensor().data().asFloats().read(chain);
-            assertArrayEquals(bits(chain), bits(fused), "pair " + k / 2);
+            assertArrayEquals(
+                NativeKernelsTest.bits(chain), NativeKernelsTest.bits(fused), "pair " + k / 2);
           }
         }
       }
@@ -465,15 +459,15 @@ class KernelFusionTest {
             new float[] {4},
             new long[0],
             StraightThrough.ZERO_SATURATED);
-    assertArrayEquals(bits(chain[1]), bits(out[1]));
+    assertArrayEquals(NativeKernelsTest.bits(chain[1]), NativeKernelsTest.bits(out[1]));
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       TfGraphOps ops = new TfGraphOps(tf, g);
       Tensor x = new TfTensor(tf.constant(new float[][] {{1, 2}, {3, 4}}));
       Tensor m = new TfTensor(tf.constant(new float[] {1, 0}));
       ops.fixedPoint(ops.mask(x, m), ops.constant(3), 8, true, StraightThrough.ZERO_SATURATED);
-      assertFalse(hasOp(g, "JqpMaskedQuant"));
-      assertTrue(hasOp(g, "JqpQuant"));
+      assertFalse(NativeKernelsTest.hasOp(g, "JqpMaskedQuant"));
+      assertTrue(NativeKernelsTest.hasOp(g, "JqpQuant"));
     }
   }
 

@@ -131,13 +131,13 @@ class NativeKernelsTest {
     return out;
   }
 
-  private static boolean hasOp(Graph g, String type) {
+  static boolean hasOp(Graph g, String type) {
     boolean[] found = {false};
     g.operations().forEachRemaining(o -> found[0] |= o.type().equals(type));
     return found[0];
   }
 
-  private static int[] bits(float[] v) {
+  static int[] bits(float[] v) {
     int[] b = new int[v.length];
     for (int i = 0; i < v.length; i++) {
       b[i] = Float.floatToRawIntBits(v[i]);
