@@ -8,6 +8,7 @@ import io.jqp.experiments.run.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,6 +69,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--epochs", description = "epochs of each whole run (default: ${DEFAULT-VALUE})")
   int epochs = 4;
 
+  @Option(
+      names = "--run-arms",
+      split = ",",
+      description =
+          "the whole-run arms besides FP32, some of pq (prune-then-quantize), pq-xla (the same with"
+              + " compiled scopes), qp (quantize-then-prune); fewer arms, more rounds in the same"
+              + " time (default: pq,pq-xla,qp)")
+  List<String> runArms = List.of("pq", "pq-xla", "qp");
+
   @Override
   public Integer call() throws Exception {
     // every argument checked before the first step is timed
@@ -83,6 +93,12 @@ final class BenchCommand implements Callable<Integer> {
         "unknown model '" + model + "'; one of " + io.jqp.experiments.models.Models.all().keySet());
     need(runs >= 0 && runs <= 100, "--runs", "must be in [0, 100], got " + runs);
     need(epochs >= 1 && epochs <= 100, "--epochs", "must be in [1, 100], got " + epochs);
+    for (String arm : runArms) {
+      need(
+          RunBench.ARM_IDS.contains(arm) && !arm.equals("fp32"),
+          "--run-arms",
+          "unknown arm '" + arm + "'; use some of pq, pq-xla, qp (FP32 always runs)");
+    }
     if (runs > 0) {
       io.jqp.experiments.data.FashionMnist.checkPresent(Path.of(TrainConfig.defaults().data()));
     }
@@ -101,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println(r.markdown());
     RunBench.Result whole = null;
     if (runs > 0) {
-      whole = new RunBench(plugins).run(runs, epochs, threads, bits, sparsity);
+      whole = new RunBench(plugins).run(runs, epochs, threads, bits, sparsity, runArms);
       System.out.println("\nWhole runs (the presets' schedules, data loading and evaluations):\n");
       System.out.println(whole.markdown());
     }

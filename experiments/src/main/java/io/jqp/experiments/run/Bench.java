@@ -29,7 +29,12 @@ public final class Bench {
 
   /** One arm's timing. */
   public record Arm(
-      String name, String recipe, double millisPerStep, double imagesPerSecond, double ratio) {}
+      String name,
+      String recipe,
+      double millisPerStep,
+      double imagesPerSecond,
+      double ratio,
+      RatioInterval interval) {}
 
   /** Timings of all arms; ratios are step time over the FP32 arm's. */
   public record Result(String model, int batchSize, int threads, int steps, List<Arm> arms) {
@@ -37,22 +42,26 @@ public final class Bench {
     public String markdown() {
       StringBuilder s =
           new StringBuilder(
-              "| arm | recipe | ms/step | img/s | step time / FP32 |\n|---|---|---|---|---|\n");
+              "| arm | recipe | ms/step | img/s | step time / FP32 | per round of blocks: mean [95 %"
+                  + " CI] |\n|---|---|---|---|---|---|\n");
       for (Arm a : arms) {
         s.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %.2f | %.0f | %.3f× |%n",
+                "| %s | %s | %.2f | %.0f | %.3f× | %s |%n",
                 a.name(),
                 a.recipe(),
                 a.millisPerStep(),
                 a.imagesPerSecond(),
-                a.ratio()));
+                a.ratio(),
+                a.interval().markdown()));
       }
       s.append(
           String.format(
               Locale.ROOT,
-              "%n%s, batch %d, %d threads, %d timed steps per arm, interleaved in blocks of %d",
+              "%n%s, batch %d, %d threads, %d timed steps per arm, interleaved in blocks of %d;"
+                  + " the interval is Student's t over the rounds' paired ratios (each arm's block"
+                  + " over FP32's block of the same round)",
               model,
               batchSize,
               threads,
@@ -153,6 +162,10 @@ public final class Bench {
         }
       }
       long[] nanos = new long[models.size()];
+      List<List<Double>> perRound = new ArrayList<>();
+      for (int i = 0; i < models.size(); i++) {
+        perRound.add(new ArrayList<>());
+      }
       int done = 0;
       int round = 0;
       while (done < steps) {
@@ -163,7 +176,9 @@ public final class Bench {
           for (int s = 0; s < k; s++) {
             models.get(a).trainStep(b);
           }
-          nanos[a] += System.nanoTime() - t;
+          long took = System.nanoTime() - t;
+          nanos[a] += took;
+          perRound.get(a).add((double) took);
         }
         round++;
         done += k;
@@ -172,7 +187,14 @@ public final class Bench {
       double base = nanos[0] / 1e6 / steps;
       for (int i = 0; i < models.size(); i++) {
         double ms = nanos[i] / 1e6 / steps;
-        arms.add(new Arm(names.get(i), described.get(i), ms, batch * 1000 / ms, ms / base));
+        arms.add(
+            new Arm(
+                names.get(i),
+                described.get(i),
+                ms,
+                batch * 1000 / ms,
+                ms / base,
+                RatioInterval.of(perRound.get(i), perRound.get(0))));
       }
       return new Result(model, batch, threads, steps, arms);
     } finally {

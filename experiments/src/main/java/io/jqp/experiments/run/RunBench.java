@@ -29,7 +29,8 @@ public final class RunBench {
       List<Double> trainSeconds,
       double accuracy,
       double runRatio,
-      double trainRatio) {
+      double trainRatio,
+      RatioInterval runInterval) {
 
     double meanRun() {
       return runSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -47,12 +48,13 @@ public final class RunBench {
       StringBuilder s =
           new StringBuilder(
               "| arm | preset | whole run s (each) | mean | training s (mean) | accuracy % (last)"
-                  + " | run time / FP32 | training time / FP32 |\n|---|---|---|---|---|---|---|---|\n");
+                  + " | run time / FP32 | training time / FP32 | run / FP32 per round: mean [95 % CI]"
+                  + " |\n|---|---|---|---|---|---|---|---|---|\n");
       for (Arm a : arms) {
         s.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %.1f | %.1f | %.2f | %.3f× | %.3f× |%n",
+                "| %s | %s | %s | %.1f | %.1f | %.2f | %.3f× | %.3f× | %s |%n",
                 a.name(),
                 a.preset(),
                 String.join(
@@ -64,12 +66,16 @@ public final class RunBench {
                 a.meanTrain(),
                 a.accuracy(),
                 a.runRatio(),
-                a.trainRatio()));
+                a.trainRatio(),
+                a.runInterval().markdown()));
       }
       s.append(
           String.format(
               Locale.ROOT,
-              "%n%s on Fashion-MNIST, %d epochs, %d rounds alternating the arms, %d threads",
+              "%n%s on Fashion-MNIST, %d epochs, %d rounds alternating the arms, %d threads; the"
+                  + " interval is Student's t over the rounds' paired ratios (each arm over the FP32"
+                  + " run of its own round): a target above its upper end is met beyond this"
+                  + " machine's noise",
               model,
               epochs,
               rounds,
@@ -89,12 +95,38 @@ public final class RunBench {
    * prune-then-quantize once more with compiled scopes.
    */
   static List<Map.Entry<String, TrainConfig>> arms(TrainConfig base, int bits, double sparsity) {
+    return arms(base, bits, sparsity, ARM_IDS);
+  }
+
+  /**
+   * The arms' ids ({@code --run-arms}) in their order: FP32, prune-then-quantize, the same with
+   * compiled scopes, quantize-then-prune.
+   */
+  public static final List<String> ARM_IDS = List.of("fp32", "pq", "pq-xla", "qp");
+
+  /** The arms of {@code ids} (a subset of {@link #ARM_IDS}; FP32 always), in their order. */
+  static List<Map.Entry<String, TrainConfig>> arms(
+      TrainConfig base, int bits, double sparsity, java.util.Collection<String> ids) {
+    for (String id : ids) {
+      if (!ARM_IDS.contains(id)) {
+        throw new io.jqp.api.JqpException(
+            "--run-arms: unknown arm '" + id + "'; use some of " + String.join(", ", ARM_IDS));
+      }
+    }
     TrainConfig wa = base.withBits(bits).withSparsity(sparsity).withPruneActivations(true);
-    return List.of(
-        Map.entry("FP32", base),
-        Map.entry("W+A P→Q", wa.withPreset("prune-then-quantize")),
-        Map.entry(FUSED, wa.withPreset("prune-then-quantize")),
-        Map.entry("W+A Q→P", wa.withPreset("quantize-then-prune")));
+    List<Map.Entry<String, TrainConfig>> all =
+        List.of(
+            Map.entry("FP32", base),
+            Map.entry("W+A P→Q", wa.withPreset("prune-then-quantize")),
+            Map.entry(FUSED, wa.withPreset("prune-then-quantize")),
+            Map.entry("W+A Q→P", wa.withPreset("quantize-then-prune")));
+    List<Map.Entry<String, TrainConfig>> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      if (i == 0 || ids.contains(ARM_IDS.get(i))) {
+        out.add(all.get(i));
+      }
+    }
+    return out;
   }
 
   /**
@@ -111,18 +143,32 @@ public final class RunBench {
 
   public Result run(int rounds, int epochs, int threads, int bits, double sparsity)
       throws IOException {
+    return run(rounds, epochs, threads, bits, sparsity, ARM_IDS);
+  }
+
+  /** The same for the arms of {@code ids} only (FP32 always; see {@link #ARM_IDS}). */
+  public Result run(
+      int rounds, int epochs, int threads, int bits, double sparsity, List<String> ids)
+      throws IOException {
     return run(
         TrainConfig.defaults().withEpochs(epochs).copy(Map.of("threads", threads)),
         rounds,
         bits,
-        sparsity);
+        sparsity,
+        ids);
   }
 
   /** The same from another base config (data, limits, model); its FP32 arm is {@code base}. */
   public Result run(TrainConfig base, int rounds, int bits, double sparsity) throws IOException {
+    return run(base, rounds, bits, sparsity, ARM_IDS);
+  }
+
+  /** The same for the arms of {@code ids} only. */
+  public Result run(TrainConfig base, int rounds, int bits, double sparsity, List<String> ids)
+      throws IOException {
     int epochs = base.epochs();
     int threads = base.threads();
-    List<Map.Entry<String, TrainConfig>> arms = arms(base, bits, sparsity);
+    List<Map.Entry<String, TrainConfig>> arms = arms(base, bits, sparsity, ids);
     List<List<Double>> run = new ArrayList<>();
     List<List<Double>> train = new ArrayList<>();
     double[] accuracy = new double[arms.size()];
@@ -172,7 +218,8 @@ public final class RunBench {
               List.copyOf(train.get(i)),
               accuracy[i],
               mean(run.get(i)) / baseRun,
-              mean(train.get(i)) / baseTrain));
+              mean(train.get(i)) / baseTrain,
+              RatioInterval.of(run.get(i), run.get(0))));
     }
     return new Result(base.model(), epochs, rounds, threads, out);
   }

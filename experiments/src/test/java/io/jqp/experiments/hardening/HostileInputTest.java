@@ -206,6 +206,14 @@ class HostileInputTest {
     refused(dir, "--steps: must be in [1, 1000000], got 0", "bench", "--steps", "0");
     refused(dir, "--batch-size: must be in [1, 4096], got 0", "bench", "--batch-size", "0");
     refused(dir, "is a folder", "bench", "--steps", "1", "--json", dir.toString());
+    refused(
+        dir,
+        "--run-arms: unknown arm 'pqx'; use some of pq, pq-xla, qp (FP32 always runs)",
+        "bench",
+        "--runs",
+        "1",
+        "--run-arms",
+        "pq,pqx");
   }
 
   @Test

@@ -34,11 +34,23 @@ class SpeedToolsTest {
         List.of("FP32", "W+A P→Q", "W+A P→Q, XLA", "W+A Q→P"),
         r.arms().stream().map(a -> a.name()).toList());
     assertEquals(1.0, r.arms().get(0).runRatio(), 1e-12);
+    List<Double> fp32 = r.arms().get(0).runSeconds();
     for (RunBench.Arm a : r.arms()) {
       assertEquals(2, a.runSeconds().size(), a.name() + ": one run per round");
       assertTrue(a.runSeconds().stream().allMatch(s -> s > 0), a.name());
       assertTrue(a.runRatio() > 0 && Double.isFinite(a.runRatio()), a.name());
+      RatioInterval ci = a.runInterval();
+      assertEquals(2, ci.rounds(), a.name());
+      for (int i = 0; i < 2; i++) {
+        assertEquals(
+            a.runSeconds().get(i) / fp32.get(i),
+            ci.perRound().get(i),
+            1e-12,
+            a.name() + ": each round's run over the FP32 run of the same round");
+      }
+      assertTrue(ci.low() <= ci.mean() && ci.mean() <= ci.high(), a.name());
     }
+    assertEquals(0.0, r.arms().get(0).runInterval().std(), 0.0);
     assertEquals("prune-then-quantize", r.arms().get(1).preset());
     assertEquals(
         r.arms().get(1).accuracy(),
@@ -47,6 +59,32 @@ class SpeedToolsTest {
         "compiled scopes change no number: the run with them reaches the same accuracy");
     assertTrue(r.markdown().contains("| W+A Q→P | quantize-then-prune |"), r.markdown());
     assertEquals(tempsBefore, countBenchFolders(), "the scratch run folders are deleted");
+  }
+
+  @Test
+  void steadyStepsAreTimedInRoundsOfBlocksAndPairedWithFp32() {
+    // 30 timed steps: a block of 25 and one of 5 per arm, so two paired rounds
+    Bench.Result r = new Bench(Plugins.load()).run("small-cnn", 30, 1, 8, 1, 8, 0.5);
+    assertEquals(5, r.arms().size());
+    assertEquals(1.0, r.arms().get(0).ratio(), 1e-12);
+    for (Bench.Arm a : r.arms()) {
+      RatioInterval ci = a.interval();
+      assertEquals(2, ci.rounds(), a.name());
+      assertTrue(ci.perRound().stream().allMatch(v -> v > 0 && Double.isFinite(v)), a.name());
+      assertTrue(ci.low() <= ci.mean() && ci.mean() <= ci.high(), a.name());
+    }
+    assertEquals(List.of(1.0, 1.0), r.arms().get(0).interval().perRound());
+    assertTrue(r.markdown().contains("per round of blocks: mean [95 % CI]"), r.markdown());
+  }
+
+  @Test
+  void wholeRunsOfTheChosenArmsOnly(@TempDir Path dir) throws Exception {
+    Path data = SyntheticIdx.write(dir.resolve("data"), 512, 200);
+    RunBench.Result r =
+        new RunBench(Plugins.load()).run(tiny(data).withEpochs(1), 2, 8, 0.5, List.of("qp"));
+    assertEquals(List.of("FP32", "W+A Q→P"), r.arms().stream().map(a -> a.name()).toList());
+    assertEquals(2, r.arms().get(1).runInterval().rounds());
+    assertTrue(r.markdown().contains("run / FP32 per round: mean [95 % CI]"), r.markdown());
   }
 
   /**
