@@ -15,6 +15,8 @@
  * both may end with the ReLU that follows an activation site (relu). Their straight-through
  * gradients: JqpClipMaskGrad (the clip and the mask's multiply) and JqpClipReluGrad (ReluGrad, the
  * clip and the multiply). Each computes TensorFlow's kernels' products in their order.
+ * JqpTruncError is a d* search's candidate error in one pass (its five kernels: abs, the scale's
+ * multiply, floor, the minimum against the bound, the squared difference).
  *
  * The library declares the few C API functions it calls (their signatures are TensorFlow's stable
  * C API) and takes them from libtensorflow_framework.so.2, which TensorFlow Java has loaded before
@@ -242,6 +244,8 @@ typedef struct {
   int mask_first;
   int relu;
   int half_even;
+  float scale; /* JqpTruncError: 2^d */
+  float top;   /* JqpTruncError: 2^(N-1) */
 } Kernel;
 
 /* How a mask enters a quantizer pass. */
@@ -448,6 +452,65 @@ static void clip_part(const void* arg, int part, int parts) {
   }
 }
 
+/*
+ * A d* search's candidate error in the scaled domain, value for value, as the search's chain of
+ * TensorFlow kernels computes it (FixedPointQuantizer, GraphOps.truncationErrors):
+ *   sa = |x| * scale;  b = (top - 1) + (x < 0 ? 1 : 0);  y = (min(floor(sa), b) - sa)^2,
+ * the squared error of truncating x * scale toward zero to an N-bit integer (top = 2^(N-1)); the
+ * sign does not change the square. A NaN gives NaN (sa is NaN).
+ */
+static inline __attribute__((always_inline)) void trunc_error_run(const float* x, float* y,
+                                                                   int64_t len, float sc,
+                                                                   float top) {
+  const float below = top - 1.0f;
+  for (int64_t k = 0; k < len; k++) {
+    const float w = x[k];
+    int32_t wb;
+    memcpy(&wb, &w, sizeof wb);
+    const float sa = fabsf(w) * sc;
+    /* So that the loop vectorizes (floorf does not without -fno-trapping-math, a float compare
+     * in a select neither), each step is taken on bits or by a conversion, to the same value:
+     * - every float compared here is >= +0 (or a NaN, whose error is NaN anyway), where float
+     *   order is the order of the bits as integers;
+     * - floor(sa) is the truncating conversion of min(sa, 2^24): the bound is at most 2^23, so
+     *   above 2^24 the minimum is the bound either way;
+     * - the bound comes from w's sign bit, which differs from TensorFlow's x < 0 only for -0,
+     *   negative subnormals (zero to TensorFlow's threads) and NaN, where sa is 0 or NaN and the
+     *   bound (top - 1 or top) is not the minimum or not used. */
+    int32_t sb;
+    memcpy(&sb, &sa, sizeof sb);
+    const int32_t cb = sb < 0x4b800000 ? sb : 0x4b800000; /* min(sa, 2^24) */
+    float c;
+    memcpy(&c, &cb, sizeof c);
+    const float f = (float)(int32_t)c;
+    const float b = below + (float)((uint32_t)wb >> 31);
+    int32_t fb;
+    int32_t bb;
+    memcpy(&fb, &f, sizeof fb);
+    memcpy(&bb, &b, sizeof bb);
+    const int32_t mb = bb < fb ? bb : fb;
+    float m;
+    memcpy(&m, &mb, sizeof m);
+    const float e = m - sa;
+    y[k] = e * e;
+  }
+}
+
+typedef struct {
+  const float* x;
+  float* y;
+  float scale;
+  float top;
+  int64_t n;
+} TruncErrorJob;
+
+static void trunc_error_part(const void* arg, int part, int parts) {
+  const TruncErrorJob* s = (const TruncErrorJob*)arg;
+  const int64_t begin = s->n * part / parts;
+  const int64_t end = s->n * (part + 1) / parts;
+  trunc_error_run(s->x + begin, s->y + begin, end - begin, s->scale, s->top);
+}
+
 static void* kernel_create(TF_OpKernelConstruction* ctx, const char* name, int with_range,
                            int with_order, int with_relu) {
   Kernel* k = (Kernel*)calloc(1, sizeof(Kernel));
@@ -500,6 +563,20 @@ static void* clip_mask_create(TF_OpKernelConstruction* ctx) {
 
 static void* clip_relu_create(TF_OpKernelConstruction* ctx) {
   return kernel_create(ctx, "JqpClipReluGrad", 0, 1, 0);
+}
+
+static void* trunc_error_create(TF_OpKernelConstruction* ctx) {
+  Kernel* k = (Kernel*)kernel_create(ctx, "JqpTruncError", 0, 0, 0);
+  TF_Status* status = TF_NewStatus();
+  TF_OpKernelConstruction_GetAttrFloat(ctx, "scale", &k->scale, status);
+  if (TF_GetCode(status) == JQP_TF_OK) {
+    TF_OpKernelConstruction_GetAttrFloat(ctx, "top", &k->top, status);
+  }
+  if (TF_GetCode(status) != JQP_TF_OK) {
+    TF_OpKernelConstruction_Failure(ctx, status);
+  }
+  TF_DeleteStatus(status);
+  return k;
 }
 
 static void kernel_delete(void* kernel) { free(kernel); }
@@ -708,6 +785,35 @@ static void clip_relu_compute(void* kernel, TF_OpKernelContext* ctx) {
   clip_compute((const Kernel*)kernel, ctx, 1);
 }
 
+/* Input: x. */
+static void trunc_error_compute(void* kernel, TF_OpKernelContext* ctx) {
+  const Kernel* k = (const Kernel*)kernel;
+  TF_Status* status = TF_NewStatus();
+  TF_Tensor* x = NULL;
+  TF_Tensor* y = NULL;
+  if (!inputs(ctx, status, &x, 1)) {
+    goto done;
+  }
+  y = like_input0(ctx, status, k, x);
+  if (y == NULL) {
+    goto done;
+  }
+  int64_t n = TF_TensorElementCount(x);
+  if (n > 0) {
+    TruncErrorJob job = {(const float*)TF_TensorData(x), (float*)TF_TensorData(y), k->scale, k->top,
+                         n};
+    run_parts(trunc_error_part, &job, parts_for(k->threads, n, 1));
+  }
+done:
+  if (y != NULL) {
+    TF_DeleteTensor(y);
+  }
+  if (x != NULL) {
+    TF_DeleteTensor(x);
+  }
+  TF_DeleteStatus(status);
+}
+
 static void same_shape_as_x(TF_ShapeInferenceContext* ctx, TF_Status* status) {
   TF_ShapeHandle* h = TF_NewShapeHandle();
   TF_ShapeInferenceContextGetInput(ctx, 0, h, status);
@@ -763,4 +869,8 @@ __attribute__((constructor)) static void jqp_register(void) {
               "JqpClipMaskGradCpu");
   register_op("JqpClipReluGrad", clip_relu_in, clip_attrs, clip_relu_create, clip_relu_compute,
               "JqpClipReluGradCpu");
+  static const char* const error_in[] = {"x: float", NULL};
+  static const char* const error_attrs[] = {"scale: float", "top: float", "threads: int = 1", NULL};
+  register_op("JqpTruncError", error_in, error_attrs, trunc_error_create, trunc_error_compute,
+              "JqpTruncErrorCpu");
 }

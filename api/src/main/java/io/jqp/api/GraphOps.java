@@ -218,6 +218,28 @@ public interface GraphOps {
     return square(sub(a, b));
   }
 
+  /**
+   * For each scale s (a power of two; {@code bits} at most 24), the squared error of truncating x·s
+   * toward zero to an N-bit integer, value for value: (clip(trunc(x·s), −2^(N−1), 2^(N−1) − 1) −
+   * x·s)², the candidates' errors of a d* search in the scaled domain. Composed as (min(⌊|x|·s⌋, b)
+   * − |x|·s)² with b = 2^(N−1) − 1 for x ≥ 0 and 2^(N−1) below (|x| and b made once for every
+   * scale): every step is exact in float, so the sign does not change the square. Engines may
+   * compute each in one pass, to the same bits.
+   */
+  default java.util.List<Tensor> truncationErrors(Tensor x, int bits, double[] scales) {
+    if (bits < 1 || bits > 24) {
+      throw new IllegalArgumentException("truncationErrors: bits must be in [1, 24], got " + bits);
+    }
+    Tensor abs = abs(x);
+    Tensor bound = add(constant(Math.pow(2, bits - 1) - 1), less(x, constant(0)));
+    java.util.List<Tensor> out = new java.util.ArrayList<>();
+    for (double s : scales) {
+      Tensor sa = mul(abs, constant(s));
+      out.add(squaredDifference(minimum(floor(sa), bound), sa));
+    }
+    return out;
+  }
+
   /** Rounds toward zero. */
   default Tensor trunc(Tensor x) {
     return mul(sign(x), floor(abs(x)));

@@ -341,11 +341,11 @@ public record FixedPointQuantizer(
       perSample[i] = i + 1;
     }
     boolean scaled = scaledSearch();
-    Searched w = searched(ops, ops.stopGradient(x), scaled);
     List<Tensor> errors = new ArrayList<>();
     float[] rescale = new float[dHigh - dLow];
+    List<Tensor> squared = candidateErrors(ops, ops.stopGradient(x), scaled);
     for (int dd = dLow; dd < dHigh; dd++) {
-      Tensor sq = candidateError(ops, w, dd, scaled);
+      Tensor sq = squared.get(dd - dLow);
       errors.add(perSample.length == 0 ? sq : ops.sum(sq, false, perSample));
       rescale[dd - dLow] = (float) (scaled ? Math.pow(4, -dd) : 1);
     }
@@ -377,53 +377,47 @@ public record FixedPointQuantizer(
   }
 
   /**
-   * Candidate d's element-wise squared error on {@code w}: in the scaled domain (4^d times the
-   * error in w) when {@code scaled}, else in w itself.
+   * Every candidate d's element-wise squared error on {@code w}, in the order dLow..dHigh − 1: in
+   * the scaled domain (4^d times the error in w) when {@code scaled}, else in w itself. With
+   * truncation (at most 24 bits, so the bounds are exact in float) the engine's {@link
+   * GraphOps#truncationErrors}: |w| and the bound on w's side made once, each candidate's clip,
+   * float → int → float round trip and squared difference turned into a floor, a minimum and the
+   * squared difference (a fifth less time over 20 candidates than the round trip, the same sums to
+   * the bit), or one pass of the engine's kernel.
    */
-  private Tensor candidateError(GraphOps ops, Searched in, int dd, boolean scaled) {
-    Tensor w = in.w();
-    if (!scaled) {
-      return ops.squaredDifference(forward(ops, w, ops.constant(dd)), w);
+  private List<Tensor> candidateErrors(GraphOps ops, Tensor w, boolean scaled) {
+    if (scaled && rounding == Rounding.TRUNCATE && bits <= 24) {
+      double[] scales = new double[dHigh - dLow];
+      for (int dd = dLow; dd < dHigh; dd++) {
+        scales[dd - dLow] = Math.pow(2, dd);
+      }
+      return ops.truncationErrors(w, bits, scales);
     }
-    Tensor abs = in.abs();
-    Tensor bound = in.bound();
-    if (abs != null && bound != null) {
-      // s = |w|·2^d: truncation toward zero is ⌊s⌋ and the clip a minimum against the bound of
-      // w's side, so (s − min(⌊s⌋, bound))² is (w·2^d − clip(trunc(w·2^d)))², value for value
-      Tensor sa = ops.mul(abs, ops.constant(Math.pow(2, dd)));
-      return ops.squaredDifference(ops.minimum(ops.floor(sa), bound), sa);
+    List<Tensor> out = new ArrayList<>();
+    for (int dd = dLow; dd < dHigh; dd++) {
+      if (!scaled) {
+        out.add(ops.squaredDifference(forward(ops, w, ops.constant(dd)), w));
+      } else {
+        Tensor s = ops.mul(w, ops.constant(Math.pow(2, dd)));
+        out.add(
+            ops.squaredDifference(
+                ops.integerize(
+                    s,
+                    -Math.pow(2, bits - 1),
+                    Math.pow(2, bits - 1) - 1,
+                    rounding == Rounding.TRUNCATE),
+                s));
+      }
     }
-    Tensor s = ops.mul(w, ops.constant(Math.pow(2, dd)));
-    return ops.squaredDifference(
-        ops.integerize(
-            s, -Math.pow(2, bits - 1), Math.pow(2, bits - 1) - 1, rounding == Rounding.TRUNCATE),
-        s);
-  }
-
-  /**
-   * What every candidate's error reads of the searched values w, made once per search: with
-   * truncation (in the scaled domain, at most 24 bits, so the bounds are exact in float) |w| and
-   * the largest integer magnitude on w's side (2^(N−1) − 1 above zero, 2^(N−1) below), which turn
-   * each candidate's clip, float → int → float round trip and squared difference into a floor, a
-   * minimum and the squared difference (a fifth less time over 20 candidates, the same sums to the
-   * bit).
-   */
-  private record Searched(Tensor w, @Nullable Tensor abs, @Nullable Tensor bound) {}
-
-  private Searched searched(GraphOps ops, Tensor w, boolean scaled) {
-    if (!scaled || rounding != Rounding.TRUNCATE || bits > 24) {
-      return new Searched(w, null, null);
-    }
-    Tensor bound = ops.add(ops.constant(Math.pow(2, bits - 1) - 1), ops.less(w, ops.constant(0)));
-    return new Searched(w, ops.abs(w), bound);
+    return out;
   }
 
   private Tensor firstMinimum(GraphOps ops, Tensor w, boolean scaled, int[] allButLast) {
     int rank = w.shape().length;
-    Searched in = searched(ops, w, scaled);
+    List<Tensor> squared = candidateErrors(ops, w, scaled);
     List<Tensor> errors = new ArrayList<>();
     for (int dd = dLow; dd < dHigh; dd++) {
-      Tensor sq = candidateError(ops, in, dd, scaled);
+      Tensor sq = squared.get(dd - dLow);
       Tensor e = perChannel && rank > 1 ? ops.sum(sq, false, allButLast) : ops.sum(sq, false);
       errors.add(scaled ? ops.mul(e, ops.constant(Math.pow(4, -dd))) : e);
     }

@@ -214,6 +214,27 @@ public final class TfGraphOps implements GraphOps {
   }
 
   /**
+   * Each scale's error in one pass of jqp's kernel ({@code JqpTruncError}, the same bits as the
+   * composition) where it is loaded and the ops are not in a compilation scope; else composed.
+   */
+  @Override
+  public java.util.List<Tensor> truncationErrors(Tensor x, int bits, double[] scales) {
+    if (tf != base || bits < 1 || bits > 24 || !TfNativeKernels.onHere()) {
+      return GraphOps.super.truncationErrors(x, bits, scales);
+    }
+    java.util.List<Tensor> out = new java.util.ArrayList<>();
+    for (double s : scales) {
+      Operand<TFloat32> e =
+          TfNativeKernels.truncError(tf, o(x), (float) s, (float) Math.pow(2, bits - 1));
+      if (e == null) {
+        return GraphOps.super.truncationErrors(x, bits, scales);
+      }
+      out.add(t(e));
+    }
+    return out;
+  }
+
+  /**
    * Q with its straight-through gradient ({@link TfFixedPoint}): jqp's own one-pass kernel where it
    * is loaded ({@link TfNativeKernels}, with the masks and ReLU around it: {@link TfKernelFusion});
    * else TensorFlow's fused kernel for rounding half to even, or the composition, in one

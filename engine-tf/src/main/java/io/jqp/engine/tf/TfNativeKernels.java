@@ -20,9 +20,10 @@ import org.tensorflow.types.TFloat32;
  * over the values, for the five element-wise kernels TensorFlow needs (it ships fused
  * fake-quantization only for rounding to nearest); {@code JqpMaskedQuant}, the same with a pruning
  * mask's multiply before or after it; either with the ReLU after it; and the straight-through
- * gradients through them ({@code JqpClipMaskGrad}, {@code JqpClipReluGrad}). Their arithmetic is
- * that of TensorFlow's kernels they stand for, value for value ({@code NativeKernelsTest}, {@code
- * KernelFusionTest} compare the bits); {@link TfKernelFusion} decides where they apply.
+ * gradients through them ({@code JqpClipMaskGrad}, {@code JqpClipReluGrad}); a d* search's
+ * candidate error ({@code JqpTruncError}). Their arithmetic is that of TensorFlow's kernels they
+ * stand for, value for value ({@code NativeKernelsTest}, {@code KernelFusionTest} compare the
+ * bits); {@link TfKernelFusion} decides where they apply.
  *
  * <p>The system property {@code jqp.native} decides: {@code auto} (the default) loads the library
  * where it was built and TensorFlow's CPU build runs (the kernel has no GPU version: on the GPU
@@ -195,6 +196,28 @@ public final class TfNativeKernels {
             .setAttr("mask_first", maskFirst)
             .setAttr("relu", relu)
             .setAttr("half_even", halfEven)
+            .build();
+    return op.output(0);
+  }
+
+  /**
+   * A d* search's candidate error in one pass, (min(floor(|x|·scale), bound) − |x|·scale)² with
+   * bound 2^(N−1) − 1 for x ≥ 0 and 2^(N−1) below ({@code top} = 2^(N−1), N ≤ 24): the squared
+   * error of truncating x·scale to an N-bit integer, as {@link
+   * io.jqp.api.GraphOps#truncationErrors} composes it; null when the kernel is not loaded.
+   */
+  static @Nullable Operand<TFloat32> truncError(
+      Ops tf, Operand<TFloat32> x, float scale, float top) {
+    if (OFF.get() || !available()) {
+      return null;
+    }
+    Operation op =
+        tf.scope()
+            .opBuilder("JqpTruncError", "JqpTruncError")
+            .addInput(x.asOutput())
+            .setAttr("scale", scale)
+            .setAttr("top", top)
+            .setAttr("threads", (long) THREADS)
             .build();
     return op.output(0);
   }

@@ -145,6 +145,92 @@ class NativeKernelsTest {
     return b;
   }
 
+  /** [native, composed] candidate errors of {@code x} at every scale, concatenated. */
+  private static float[][] truncationErrors(float[] x, int bits, double[] scales) {
+    float[][] out = new float[2][];
+    for (int k = 0; k < 2; k++) {
+      boolean composed = k == 1;
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        TfGraphOps ops = new TfGraphOps(tf, g);
+        Operand<TFloat32> xc = tf.constant(Shape.of(x.length), DataBuffers.of(x));
+        TfNativeKernels.offOnThisThread(composed);
+        java.util.List<Tensor> e;
+        try {
+          e = ops.truncationErrors(new TfTensor(xc), bits, scales);
+        } finally {
+          TfNativeKernels.offOnThisThread(false);
+        }
+        assertEquals(
+            !composed && TfNativeKernels.available(),
+            hasOp(g, "JqpTruncError"),
+            "kernel built only when on");
+        assertFalse(hasOp(g, "Floor") && !composed, "no composed error beside the kernel");
+        float[] all = new float[x.length * scales.length];
+        try (Session s = new Session(g)) {
+          Session.Runner r = s.runner();
+          e.forEach(t -> r.fetch(TfTensor.of(t)));
+          try (Result res = r.run()) {
+            for (int i = 0; i < scales.length; i++) {
+              float[] v = new float[x.length];
+              ((TFloat32) res.get(i)).asRawTensor().data().asFloats().read(v);
+              System.arraycopy(v, 0, all, i * x.length, x.length);
+            }
+          }
+        }
+        out[k] = all;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A d* search's candidate errors from jqp's kernel, bit for bit those of the composition of
+   * TensorFlow's kernels (abs, multiply, floor, minimum, squared difference): every bit width, the
+   * search's scales 2^d for d in [−30, 30], around every edge (±0, bounds, huge values that
+   * overflow to infinity, subnormals that TensorFlow's threads read as zero, NaN).
+   */
+  @Test
+  void truncationErrorsMatchTheCompositionBitForBit() {
+    assumeTrue(TfNativeKernels.available());
+    float[] x = values(300_000, 11);
+    x[21] = Float.NaN;
+    x[22] = -Float.NaN;
+    x[23] = Float.POSITIVE_INFINITY;
+    x[24] = Float.NEGATIVE_INFINITY;
+    x[25] = Float.MIN_VALUE;
+    x[26] = -Float.MIN_VALUE;
+    x[27] = -Float.MIN_NORMAL;
+    x[28] = 16777215f;
+    x[29] = -16777216f;
+    x[30] = 16777217f * 2;
+    double[] scales = new double[13];
+    for (int i = 0; i < scales.length; i++) {
+      scales[i] = Math.pow(2, -30 + 5 * i);
+    }
+    for (int n : new int[] {1, 2, 4, 8, 16, 23, 24}) {
+      float[][] r = truncationErrors(x, n, scales);
+      int[] a = bits(r[0]);
+      int[] b = bits(r[1]);
+      for (int i = 0; i < a.length; i++) {
+        boolean bothNaN = Float.isNaN(r[0][i]) && Float.isNaN(r[1][i]);
+        if (!bothNaN && a[i] != b[i]) {
+          throw new AssertionError(
+              "N="
+                  + n
+                  + " scale=2^"
+                  + (-30 + 5 * (i / x.length))
+                  + " x="
+                  + x[i % x.length]
+                  + ": kernel "
+                  + r[0][i]
+                  + ", composed "
+                  + r[1][i]);
+        }
+      }
+    }
+  }
+
   @Test
   void perTensorMatchesTheChainBitForBit() {
     assumeTrue(TfNativeKernels.available());
