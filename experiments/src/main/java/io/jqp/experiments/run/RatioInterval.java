@@ -47,10 +47,11 @@ public record RatioInterval(
       r[i] = arm.get(i) / base.get(i);
     }
     int n = r.length;
-    double mean = 0;
+    double sum = 0;
     for (double v : r) {
-      mean += v / n;
+      sum += v;
     }
+    double mean = sum / n;
     if (n < 2) {
       return new RatioInterval(n, List.of(r[0]), mean, Double.NaN, Double.NaN, Double.NaN);
     }

@@ -42,6 +42,15 @@ class RatioIntervalTest {
   }
 
   @Test
+  void aBaselineAgainstItselfIsExactlyOne() {
+    List<Double> t = List.of(80.5, 70.6, 72.8, 75.8, 84.0, 74.0, 72.8, 86.1, 89.4, 79.6);
+    RatioInterval r = RatioInterval.of(t, t);
+    assertEquals(1.0, r.mean(), 0.0);
+    assertEquals(0.0, r.std(), 0.0);
+    assertEquals("1.000× [1.000, 1.000]", r.markdown());
+  }
+
+  @Test
   void oneRoundHasNoInterval() {
     RatioInterval r = RatioInterval.of(List.of(3.0), List.of(2.0));
     assertEquals(1.5, r.mean(), 0);
