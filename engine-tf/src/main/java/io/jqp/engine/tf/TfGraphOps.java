@@ -219,7 +219,7 @@ public final class TfGraphOps implements GraphOps {
    */
   @Override
   public java.util.List<Tensor> truncationErrors(Tensor x, int bits, double[] scales) {
-    if (tf != base || bits < 1 || bits > 24 || !TfNativeKernels.onHere()) {
+    if (tf != base || bits < 1 || bits > 24) {
       return GraphOps.super.truncationErrors(x, bits, scales);
     }
     java.util.List<Tensor> out = new java.util.ArrayList<>();
@@ -227,6 +227,7 @@ public final class TfGraphOps implements GraphOps {
       Operand<TFloat32> e =
           TfNativeKernels.truncError(tf, o(x), (float) s, (float) Math.pow(2, bits - 1));
       if (e == null) {
+        // not loaded or off on this thread: known at the first scale, before any kernel is made
         return GraphOps.super.truncationErrors(x, bits, scales);
       }
       out.add(t(e));
