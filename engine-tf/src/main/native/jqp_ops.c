@@ -16,7 +16,9 @@
  * gradients: JqpClipMaskGrad (the clip and the mask's multiply) and JqpClipReluGrad (ReluGrad, the
  * clip and the multiply). Each computes TensorFlow's kernels' products in their order.
  * JqpTruncError is a d* search's candidate error in one pass (its five kernels: abs, the scale's
- * multiply, floor, the minimum against the bound, the squared difference).
+ * multiply, floor, the minimum against the bound, the squared difference). JqpKeepLargest is a
+ * magnitude pruner's mask: 1 at the k largest values (ties to the lower index), 0 elsewhere, the
+ * set TensorFlow's TopK selects, found by selection in O(n) instead of TopK's O(n log k).
  *
  * The library declares the few C API functions it calls (their signatures are TensorFlow's stable
  * C API) and takes them from libtensorflow_framework.so.2, which TensorFlow Java has loaded before
@@ -814,6 +816,151 @@ done:
   TF_DeleteStatus(status);
 }
 
+/*
+ * JqpKeepLargest. The order is TensorFlow's TopK's: larger values first, equal values (+0 and -0
+ * among them) by lower index. Values become int32 keys with the same order (a float's bits, the
+ * negative ones reflected; -0 taken as +0), NaN the largest key of all: TopK has no order for NaN,
+ * and a NaN importance means the run has diverged, which the step's finiteness check reports.
+ */
+static inline int32_t order_key(float v) {
+  if (v != v) {
+    return INT32_MAX;
+  }
+  if (v == 0.0f) {
+    return 0;
+  }
+  int32_t b;
+  memcpy(&b, &v, sizeof b);
+  return b >= 0 ? b : (int32_t)(b ^ INT32_MAX);
+}
+
+static int key_ascending(const void* a, const void* b) {
+  int32_t x = *(const int32_t*)a;
+  int32_t y = *(const int32_t*)b;
+  return (x > y) - (x < y);
+}
+
+/*
+ * The key of rank r (0-based, ascending) among a[0..n), a reordered: quickselect with a
+ * three-way partition (equal keys, as in a pruned layer's zeros, end a round at once) and the
+ * median of three as pivot; after 2·log2(n) + 8 rounds without an end it sorts what is left, so
+ * no input costs more than O(n log n).
+ */
+static int32_t select_rank(int32_t* a, int64_t n, int64_t r) {
+  int64_t lo = 0;
+  int64_t hi = n; /* the rank lies in [lo, hi) */
+  int budget = 8;
+  for (int64_t m = n; m > 1; m >>= 1) {
+    budget += 2;
+  }
+  while (hi - lo > 1) {
+    if (budget-- == 0) {
+      qsort(a + lo, (size_t)(hi - lo), sizeof(int32_t), key_ascending);
+      return a[r];
+    }
+    int32_t p0 = a[lo];
+    int32_t p1 = a[lo + (hi - lo) / 2];
+    int32_t p2 = a[hi - 1];
+    int32_t pivot = p0 < p1 ? (p1 < p2 ? p1 : (p0 < p2 ? p2 : p0)) : (p0 < p2 ? p0 : (p1 < p2 ? p2 : p1));
+    /* [lo, lt) < pivot, [lt, i) == pivot, (gt, hi) > pivot */
+    int64_t lt = lo;
+    int64_t i = lo;
+    int64_t gt = hi - 1;
+    while (i <= gt) {
+      int32_t v = a[i];
+      if (v < pivot) {
+        a[i] = a[lt];
+        a[lt] = v;
+        lt++;
+        i++;
+      } else if (v > pivot) {
+        a[i] = a[gt];
+        a[gt] = v;
+        gt--;
+      } else {
+        i++;
+      }
+    }
+    if (r < lt) {
+      hi = lt;
+    } else if (r > gt) {
+      lo = gt + 1;
+    } else {
+      return pivot;
+    }
+  }
+  return a[r];
+}
+
+/* Inputs: x, k (an int32 scalar, clamped to [0, n]). */
+static void keep_largest_compute(void* kernel, TF_OpKernelContext* ctx) {
+  const Kernel* k = (const Kernel*)kernel;
+  TF_Status* status = TF_NewStatus();
+  TF_Tensor* in[2] = {NULL, NULL};
+  TF_Tensor* y = NULL;
+  int32_t* keys = NULL;
+  if (!inputs(ctx, status, in, 2)) {
+    goto done;
+  }
+  if (TF_TensorElementCount(in[1]) != 1) {
+    fail(ctx, status, k, "k must be one value");
+    goto done;
+  }
+  int64_t n = TF_TensorElementCount(in[0]);
+  int64_t keep = *(const int32_t*)TF_TensorData(in[1]);
+  keep = keep < 0 ? 0 : keep > n ? n : keep;
+  const float* x = (const float*)TF_TensorData(in[0]);
+  keys = n > 0 ? (int32_t*)malloc((size_t)n * 2 * sizeof(int32_t)) : NULL;
+  if (n > 0 && keys == NULL) {
+    fail(ctx, status, k, "out of memory");
+    goto done;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    keys[i] = order_key(x[i]);
+  }
+  /* y may take x's buffer: from here on only the keys are read */
+  y = like_input0(ctx, status, k, in[0]);
+  if (y == NULL) {
+    goto done;
+  }
+  float* out = (float*)TF_TensorData(y);
+  if (keep == 0 || keep == n) {
+    for (int64_t i = 0; i < n; i++) {
+      out[i] = keep == 0 ? 0.0f : 1.0f;
+    }
+    goto done;
+  }
+  int32_t* scratch = keys + n;
+  memcpy(scratch, keys, (size_t)n * sizeof(int32_t));
+  int32_t kth = select_rank(scratch, n, n - keep); /* the keep-th largest */
+  int64_t above = 0;
+  for (int64_t i = 0; i < n; i++) {
+    above += keys[i] > kth;
+  }
+  int64_t ties = keep - above; /* of the keys equal to kth, the first ones by index stay */
+  for (int64_t i = 0; i < n; i++) {
+    int32_t v = keys[i];
+    int stays = v > kth || (v == kth && ties > 0);
+    ties -= v == kth && ties > 0;
+    out[i] = stays ? 1.0f : 0.0f;
+  }
+done:
+  free(keys);
+  if (y != NULL) {
+    TF_DeleteTensor(y);
+  }
+  for (int i = 0; i < 2; i++) {
+    if (in[i] != NULL) {
+      TF_DeleteTensor(in[i]);
+    }
+  }
+  TF_DeleteStatus(status);
+}
+
+static void* keep_largest_create(TF_OpKernelConstruction* ctx) {
+  return kernel_create(ctx, "JqpKeepLargest", 0, 0, 0);
+}
+
 static void same_shape_as_x(TF_ShapeInferenceContext* ctx, TF_Status* status) {
   TF_ShapeHandle* h = TF_NewShapeHandle();
   TF_ShapeInferenceContextGetInput(ctx, 0, h, status);
@@ -873,4 +1020,8 @@ __attribute__((constructor)) static void jqp_register(void) {
   static const char* const error_attrs[] = {"scale: float", "top: float", "threads: int = 1", NULL};
   register_op("JqpTruncError", error_in, error_attrs, trunc_error_create, trunc_error_compute,
               "JqpTruncErrorCpu");
+  static const char* const keep_in[] = {"x: float", "k: int32", NULL};
+  static const char* const keep_attrs[] = {"threads: int = 1", NULL};
+  register_op("JqpKeepLargest", keep_in, keep_attrs, keep_largest_create, keep_largest_compute,
+              "JqpKeepLargestCpu");
 }

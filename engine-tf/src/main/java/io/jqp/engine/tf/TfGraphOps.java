@@ -411,11 +411,17 @@ public final class TfGraphOps implements GraphOps {
   @Override
   public Tensor keepLargest(Tensor importance, Tensor keep) {
     long n = GraphOps.numel(importance);
-    Operand<TFloat32> flat = tf.reshape(o(importance), tf.constant(new long[] {n}));
     // TopK selects the k largest, ties to the lower index; k is dynamic, clamped to [0, n].
     Operand<TInt32> k =
         tf.dtypes.cast(
             tf.clipByValue(o(keep), tf.constant(0f), tf.constant((float) n)), TInt32.class);
+    // jqp's kernel selects the same set in O(n) (fc1's 401 K weights: TopK 36 ms, it ~3 ms)
+    Operand<TFloat32> selected =
+        tf == base ? TfNativeKernels.keepLargest(tf, o(importance), k) : null;
+    if (selected != null) {
+      return t(selected);
+    }
+    Operand<TFloat32> flat = tf.reshape(o(importance), tf.constant(new long[] {n}));
     // unsorted: the same set (TensorFlow selects under value, then lower index, as a total order)
     // without sorting it after, which halves the kernel's time on fc1's 401 K weights (70 -> 36 ms)
     Operand<TInt32> idx =

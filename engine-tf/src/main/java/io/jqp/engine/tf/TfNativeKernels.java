@@ -21,9 +21,10 @@ import org.tensorflow.types.TFloat32;
  * fake-quantization only for rounding to nearest); {@code JqpMaskedQuant}, the same with a pruning
  * mask's multiply before or after it; either with the ReLU after it; and the straight-through
  * gradients through them ({@code JqpClipMaskGrad}, {@code JqpClipReluGrad}); a d* search's
- * candidate error ({@code JqpTruncError}). Their arithmetic is that of TensorFlow's kernels they
- * stand for, value for value ({@code NativeKernelsTest}, {@code KernelFusionTest} compare the
- * bits); {@link TfKernelFusion} decides where they apply.
+ * candidate error ({@code JqpTruncError}); a magnitude pruner's mask by selection ({@code
+ * JqpKeepLargest}). Their arithmetic is that of TensorFlow's kernels they stand for, value for
+ * value ({@code NativeKernelsTest}, {@code KernelFusionTest} compare the bits); {@link
+ * TfKernelFusion} decides where they apply.
  *
  * <p>The system property {@code jqp.native} decides: {@code auto} (the default) loads the library
  * where it was built and TensorFlow's CPU build runs (the kernel has no GPU version: on the GPU
@@ -218,6 +219,27 @@ public final class TfNativeKernels {
             .setAttr("scale", scale)
             .setAttr("top", top)
             .setAttr("threads", (long) THREADS)
+            .build();
+    return op.output(0);
+  }
+
+  /**
+   * A magnitude pruner's mask in one kernel: 1 at the {@code k} largest of {@code importance}
+   * (clamped to [0, n]; equal values by lower index, the set TensorFlow's {@code TopK} selects), 0
+   * elsewhere, in {@code importance}'s shape; found by selection in O(n) instead of {@code TopK}'s
+   * O(n log k). NaN counts as larger than every number (a diverged run's importance, which {@code
+   * TopK} orders arbitrarily). Null when the kernel is not loaded.
+   */
+  static @Nullable Operand<TFloat32> keepLargest(
+      Ops tf, Operand<TFloat32> importance, Operand<org.tensorflow.types.TInt32> k) {
+    if (OFF.get() || !available()) {
+      return null;
+    }
+    Operation op =
+        tf.scope()
+            .opBuilder("JqpKeepLargest", "JqpKeepLargest")
+            .addInput(importance.asOutput())
+            .addInput(k.asOutput())
             .build();
     return op.output(0);
   }

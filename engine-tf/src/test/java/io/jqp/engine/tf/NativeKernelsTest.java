@@ -231,6 +231,104 @@ class NativeKernelsTest {
     }
   }
 
+  /** [native, composed] masks of {@code keepLargest(x in shape, keep)}. */
+  private static float[][] keepLargest(float[] x, long[] shape, float keep) {
+    float[][] out = new float[2][];
+    for (int k = 0; k < 2; k++) {
+      boolean composed = k == 1;
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        TfGraphOps ops = new TfGraphOps(tf, g);
+        Operand<TFloat32> xc = tf.constant(Shape.of(shape), DataBuffers.of(x));
+        TfNativeKernels.offOnThisThread(composed);
+        Tensor m;
+        try {
+          m = ops.keepLargest(new TfTensor(xc), new TfTensor(tf.constant(keep)));
+        } finally {
+          TfNativeKernels.offOnThisThread(false);
+        }
+        assertEquals(
+            !composed && TfNativeKernels.available(),
+            hasOp(g, "JqpKeepLargest"),
+            "kernel built only when on");
+        assertEquals(composed, hasOp(g, "TopKV2"), "TopK only where the kernel is off");
+        try (Session s = new Session(g);
+            Result res = s.runner().fetch(TfTensor.of(m)).run()) {
+          TFloat32 t = (TFloat32) res.get(0);
+          assertArrayEquals(shape, t.shape().asArray(), "the mask has the importance's shape");
+          float[] v = new float[x.length];
+          t.asRawTensor().data().asFloats().read(v);
+          out[k] = v;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A magnitude mask by jqp's selection kernel is the set TensorFlow's TopK selects, bit for bit:
+   * fc1's 401 K weights, heavy ties (few distinct values, ±0 among them, a pruned layer's zeros),
+   * subnormals (TensorFlow's threads compare them as zero), ±∞, every edge of k (0, 1, n − 1, n,
+   * past n, negative, fractional), and shapes of rank 1 to 4.
+   */
+  @Test
+  void keepLargestSelectsTopKsSetBitForBit() {
+    assumeTrue(TfNativeKernels.available());
+    Random r = new Random(5);
+    int n = 3136 * 128;
+    float[] normal = new float[n];
+    float[] ties = new float[n];
+    float[] edges = values(n, 9);
+    for (int i = 0; i < n; i++) {
+      normal[i] = (float) Math.abs(r.nextGaussian() * 0.05);
+      ties[i] = (r.nextInt(9) - 4) * 0.25f;
+      if (ties[i] == 0 && r.nextBoolean()) {
+        ties[i] = -0f;
+      }
+      if (i % 3 == 0) {
+        edges[i] = 0f;
+      }
+    }
+    edges[1] = Float.MIN_VALUE;
+    edges[2] = -Float.MIN_VALUE;
+    edges[4] = Float.MIN_NORMAL;
+    edges[5] = Float.POSITIVE_INFINITY;
+    edges[7] = Float.NEGATIVE_INFINITY;
+    edges[8] = -0f;
+    for (float[] x : new float[][] {normal, ties, edges}) {
+      for (float keep :
+          new float[] {0, 1, 2.7f, n / 10f, n / 2f, n / 2f + 1, n - 1, n, n + 5, -3}) {
+        float[][] m = keepLargest(x, new long[] {3136, 128}, keep);
+        int kept = 0;
+        for (float v : m[0]) {
+          kept += (int) v;
+        }
+        assertEquals((int) Math.max(0, Math.min(n, keep)), kept, "keep " + keep);
+        assertArrayEquals(bits(m[1]), bits(m[0]), "keep " + keep);
+      }
+    }
+    float[] small = {3f, -1f, 3f, 0f, -0f, 2f, 3f, 1e-40f};
+    for (long[] shape : new long[][] {{8}, {2, 4}, {2, 2, 2}, {1, 2, 2, 2}}) {
+      for (int keep = 0; keep <= small.length; keep++) {
+        float[][] m = keepLargest(small, shape, keep);
+        assertArrayEquals(bits(m[1]), bits(m[0]), "keep " + keep);
+      }
+    }
+    assertArrayEquals(
+        new float[] {1, 0, 1, 0, 0, 0, 0, 0},
+        keepLargest(small, new long[] {8}, 2)[0],
+        "ties to the lower index");
+  }
+
+  /** NaN, which TopK leaves unordered, counts as the largest value: a diverged run's mask. */
+  @Test
+  void keepLargestTakesNaNAsTheLargest() {
+    assumeTrue(TfNativeKernels.available());
+    float[] x = {1f, Float.NaN, 5f, -Float.NaN, 2f};
+    assertArrayEquals(
+        new float[] {0, 1, 1, 1, 0}, keepLargest(x, new long[] {5}, 3)[0], "NaN first, then 5");
+  }
+
   @Test
   void perTensorMatchesTheChainBitForBit() {
     assumeTrue(TfNativeKernels.available());
