@@ -603,6 +603,15 @@ static int inputs(TF_OpKernelContext* ctx, TF_Status* status, TF_Tensor** in, in
   return 1;
 }
 
+/* Releases the input handles that inputs() took (NULL ones were never taken). */
+static void release(TF_Tensor** in, int count) {
+  for (int i = 0; i < count; i++) {
+    if (in[i] != NULL) {
+      TF_DeleteTensor(in[i]);
+    }
+  }
+}
+
 /* Output 0 with input 0's shape, in input 0's buffer where TensorFlow lets it go; NULL on failure. */
 static TF_Tensor* like_input0(TF_OpKernelContext* ctx, TF_Status* status, const Kernel* k,
                               const TF_Tensor* x) {
@@ -707,11 +716,7 @@ done:
   if (y != NULL) {
     TF_DeleteTensor(y);
   }
-  for (int i = 0; i < 4; i++) {
-    if (in[i] != NULL) {
-      TF_DeleteTensor(in[i]);
-    }
-  }
+  release(in, 4);
   TF_DeleteStatus(status);
 }
 
@@ -771,11 +776,7 @@ done:
   if (dx != NULL) {
     TF_DeleteTensor(dx);
   }
-  for (int i = 0; i < 5; i++) {
-    if (in[i] != NULL) {
-      TF_DeleteTensor(in[i]);
-    }
-  }
+  release(in, 5);
   TF_DeleteStatus(status);
 }
 
@@ -949,11 +950,7 @@ done:
   if (y != NULL) {
     TF_DeleteTensor(y);
   }
-  for (int i = 0; i < 2; i++) {
-    if (in[i] != NULL) {
-      TF_DeleteTensor(in[i]);
-    }
-  }
+  release(in, 2);
   TF_DeleteStatus(status);
 }
 
