@@ -612,22 +612,36 @@ static void release(TF_Tensor** in, int count) {
   }
 }
 
-/* Output 0 with input 0's shape, in input 0's buffer where TensorFlow lets it go; NULL on failure. */
+/*
+ * Output 0 with input 0's shape, in input 0's buffer where TensorFlow lets it go; NULL on failure.
+ * in[0] is this kernel's handle on input 0. TensorFlow forwards a buffer only while one reference
+ * holds it, and the handle is one: it is released before the output is made and taken again after
+ * (then it may share the output's buffer, which the element-wise passes allow: each value is read
+ * before the same index is written). Read input 0's data through in[0] only after this call.
+ */
 static TF_Tensor* like_input0(TF_OpKernelContext* ctx, TF_Status* status, const Kernel* k,
-                              const TF_Tensor* x) {
-  int rank = TF_NumDims(x);
+                              TF_Tensor** in) {
+  int rank = TF_NumDims(in[0]);
   int64_t dims[16];
   if (rank > 16) {
     fail(ctx, status, k, "more than 16 dimensions");
     return NULL;
   }
   for (int i = 0; i < rank; i++) {
-    dims[i] = TF_Dim(x, i);
+    dims[i] = TF_Dim(in[0], i);
   }
+  TF_DeleteTensor(in[0]);
+  in[0] = NULL;
   int input = 0;
   int forwarded = -1;
   TF_Tensor* y = TF_ForwardInputOrAllocateOutput(ctx, &input, 1, 0, dims, rank, &forwarded, status);
   if (TF_GetCode(status) != JQP_TF_OK) {
+    TF_OpKernelContext_Failure(ctx, status);
+    return NULL;
+  }
+  TF_GetInput(ctx, 0, &in[0], status);
+  if (TF_GetCode(status) != JQP_TF_OK) {
+    TF_DeleteTensor(y);
     TF_OpKernelContext_Failure(ctx, status);
     return NULL;
   }
@@ -691,13 +705,13 @@ static void quant_compute(const Kernel* k, TF_OpKernelContext* ctx, int masked) 
       goto done;
     }
   }
-  y = like_input0(ctx, status, k, x);
+  y = like_input0(ctx, status, k, in);
   if (y == NULL) {
     goto done;
   }
   if (n > 0) {
     QuantJob job = {
-        (const float*)TF_TensorData(x),
+        (const float*)TF_TensorData(in[0]),
         (float*)TF_TensorData(y),
         (const float*)TF_TensorData(scale),
         (const float*)TF_TensorData(unscale),
@@ -755,13 +769,13 @@ static void clip_compute(const Kernel* k, TF_OpKernelContext* ctx, int relu) {
   if (mn == 0) {
     goto done;
   }
-  dx = like_input0(ctx, status, k, g);
+  dx = like_input0(ctx, status, k, in);
   if (dx == NULL) {
     goto done;
   }
   if (n > 0) {
     ClipJob job = {
-        (const float*)TF_TensorData(g),
+        (const float*)TF_TensorData(in[0]),
         y == NULL ? NULL : (const float*)TF_TensorData(y),
         (float*)TF_TensorData(dx),
         (const float*)TF_TensorData(mask),
@@ -797,7 +811,7 @@ static void trunc_error_compute(void* kernel, TF_OpKernelContext* ctx) {
   if (!inputs(ctx, status, &x, 1)) {
     goto done;
   }
-  y = like_input0(ctx, status, k, x);
+  y = like_input0(ctx, status, k, &x);
   if (y == NULL) {
     goto done;
   }
@@ -920,7 +934,7 @@ static void keep_largest_compute(void* kernel, TF_OpKernelContext* ctx) {
     keys[i] = order_key(x[i]);
   }
   /* y may take x's buffer: from here on only the keys are read */
-  y = like_input0(ctx, status, k, in[0]);
+  y = like_input0(ctx, status, k, in);
   if (y == NULL) {
     goto done;
   }

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jqp.api.GraphOps;
 import io.jqp.api.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -18,6 +21,7 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -99,10 +103,11 @@ class NativeKernelsTest {
     float[][] out = new float[2][];
     for (int k = 0; k < 2; k++) {
       boolean chain = k == 1;
-      try (Graph g = new Graph()) {
+      try (Graph g = new Graph();
+          Fed fed = new Fed()) {
         Ops tf = Ops.create(g);
         TfGraphOps ops = new TfGraphOps(tf, g);
-        Operand<TFloat32> xc = tf.constant(Shape.of(shape), DataBuffers.of(x));
+        Operand<TFloat32> xc = fed.intermediate(tf, x, shape);
         Operand<TFloat32> dc = tf.constant(Shape.of(dShape), DataBuffers.of(d));
         TfNativeKernels.offOnThisThread(chain);
         Tensor q;
@@ -120,7 +125,7 @@ class NativeKernelsTest {
         boolean nativeOp = hasOp(g, "JqpQuant");
         assertEquals(!chain && TfNativeKernels.available(), nativeOp, "kernel built only when on");
         try (Session s = new Session(g);
-            Result r = s.runner().fetch(TfTensor.of(q)).run()) {
+            Result r = fed.into(s.runner()).fetch(TfTensor.of(q)).run()) {
           TFloat32 t = (TFloat32) r.get(0);
           float[] v = new float[x.length];
           t.asRawTensor().data().asFloats().read(v);
@@ -129,6 +134,45 @@ class NativeKernelsTest {
       }
     }
     return out;
+  }
+
+  /**
+   * Values that enter a graph as a step's intermediate ones, not constants: the concatenation of
+   * two fed halves, in a buffer that only the next op holds (Grappler cannot fold it). TensorFlow
+   * then lets jqp's kernels write their output over their input, so the bit-for-bit comparisons
+   * below run the kernels in place, as training runs them; the chain gets a buffer of its own with
+   * the same bits.
+   */
+  static final class Fed implements AutoCloseable {
+    private final List<Placeholder<TFloat32>> placeholders = new ArrayList<>();
+    private final List<TFloat32> values = new ArrayList<>();
+
+    Operand<TFloat32> intermediate(Ops tf, float[] x, long[] shape) {
+      int half = x.length / 2;
+      Operand<TFloat32> a = feed(tf, Arrays.copyOfRange(x, 0, half));
+      Operand<TFloat32> b = feed(tf, Arrays.copyOfRange(x, half, x.length));
+      return tf.reshape(tf.concat(List.of(a, b), tf.constant(0)), tf.constant(shape));
+    }
+
+    private Operand<TFloat32> feed(Ops tf, float[] v) {
+      Placeholder<TFloat32> p =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(v.length)));
+      placeholders.add(p);
+      values.add(TFloat32.tensorOf(Shape.of(v.length), DataBuffers.of(v)));
+      return p;
+    }
+
+    Session.Runner into(Session.Runner r) {
+      for (int i = 0; i < placeholders.size(); i++) {
+        r.feed(placeholders.get(i), values.get(i));
+      }
+      return r;
+    }
+
+    @Override
+    public void close() {
+      values.forEach(TFloat32::close);
+    }
   }
 
   static boolean hasOp(Graph g, String type) {
@@ -150,12 +194,13 @@ class NativeKernelsTest {
     float[][] out = new float[2][];
     for (int k = 0; k < 2; k++) {
       boolean composed = k == 1;
-      try (Graph g = new Graph()) {
+      try (Graph g = new Graph();
+          Fed fed = new Fed()) {
         Ops tf = Ops.create(g);
         TfGraphOps ops = new TfGraphOps(tf, g);
-        Operand<TFloat32> xc = tf.constant(Shape.of(x.length), DataBuffers.of(x));
+        Operand<TFloat32> xc = fed.intermediate(tf, x, new long[] {x.length});
         TfNativeKernels.offOnThisThread(composed);
-        java.util.List<Tensor> e;
+        List<Tensor> e;
         try {
           e = ops.truncationErrors(new TfTensor(xc), bits, scales);
         } finally {
@@ -168,7 +213,7 @@ class NativeKernelsTest {
         assertFalse(hasOp(g, "Floor") && !composed, "no composed error beside the kernel");
         float[] all = new float[x.length * scales.length];
         try (Session s = new Session(g)) {
-          Session.Runner r = s.runner();
+          Session.Runner r = fed.into(s.runner());
           e.forEach(t -> r.fetch(TfTensor.of(t)));
           try (Result res = r.run()) {
             for (int i = 0; i < scales.length; i++) {
@@ -236,10 +281,11 @@ class NativeKernelsTest {
     float[][] out = new float[2][];
     for (int k = 0; k < 2; k++) {
       boolean composed = k == 1;
-      try (Graph g = new Graph()) {
+      try (Graph g = new Graph();
+          Fed fed = new Fed()) {
         Ops tf = Ops.create(g);
         TfGraphOps ops = new TfGraphOps(tf, g);
-        Operand<TFloat32> xc = tf.constant(Shape.of(shape), DataBuffers.of(x));
+        Operand<TFloat32> xc = fed.intermediate(tf, x, shape);
         TfNativeKernels.offOnThisThread(composed);
         Tensor m;
         try {
@@ -253,7 +299,7 @@ class NativeKernelsTest {
             "kernel built only when on");
         assertEquals(composed, hasOp(g, "TopKV2"), "TopK only where the kernel is off");
         try (Session s = new Session(g);
-            Result res = s.runner().fetch(TfTensor.of(m)).run()) {
+            Result res = fed.into(s.runner()).fetch(TfTensor.of(m)).run()) {
           TFloat32 t = (TFloat32) res.get(0);
           assertArrayEquals(shape, t.shape().asArray(), "the mask has the importance's shape");
           float[] v = new float[x.length];
