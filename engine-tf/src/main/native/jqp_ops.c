@@ -693,24 +693,23 @@ static void quant_compute(const Kernel* k, TF_OpKernelContext* ctx, int masked) 
   if (!inputs(ctx, status, in, count)) {
     goto done;
   }
-  TF_Tensor* x = in[0];
   TF_Tensor* mask = masked ? in[1] : NULL;
   TF_Tensor* scale = in[count - 2];
   TF_Tensor* unscale = in[count - 1];
-  int rank = TF_NumDims(x);
-  int64_t n = TF_TensorElementCount(x);
+  int rank = TF_NumDims(in[0]);
+  int64_t n = TF_TensorElementCount(in[0]);
   int64_t channels = TF_TensorElementCount(scale);
   if (TF_TensorElementCount(unscale) != channels) {
     fail(ctx, status, k, "scale and unscale must have as many values");
     goto done;
   }
-  if (channels != 1 && (rank == 0 || TF_Dim(x, rank - 1) != channels)) {
+  if (channels != 1 && (rank == 0 || TF_Dim(in[0], rank - 1) != channels)) {
     fail(ctx, status, k, "scale must be a scalar or one value per last-axis channel");
     goto done;
   }
   int64_t mn = 1;
   if (masked) {
-    mn = mask_count(ctx, status, k, x, mask);
+    mn = mask_count(ctx, status, k, in[0], mask);
     if (mn == 0) {
       goto done;
     }
@@ -765,7 +764,6 @@ static void clip_compute(const Kernel* k, TF_OpKernelContext* ctx, int relu) {
   if (!inputs(ctx, status, in, count)) {
     goto done;
   }
-  TF_Tensor* g = in[0];
   TF_Tensor* y = relu ? in[1] : NULL;
   TF_Tensor* mask = in[count - 3];
   TF_Tensor* lo = in[count - 2];
@@ -774,12 +772,12 @@ static void clip_compute(const Kernel* k, TF_OpKernelContext* ctx, int relu) {
     fail(ctx, status, k, "lo and hi must be scalars");
     goto done;
   }
-  int64_t n = TF_TensorElementCount(g);
+  int64_t n = TF_TensorElementCount(in[0]);
   if (y != NULL && TF_TensorElementCount(y) != n) {
     fail(ctx, status, k, "y must have g's shape");
     goto done;
   }
-  int64_t mn = mask_count(ctx, status, k, g, mask);
+  int64_t mn = mask_count(ctx, status, k, in[0], mask);
   if (mn == 0) {
     goto done;
   }
