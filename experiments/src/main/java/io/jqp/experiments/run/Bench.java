@@ -34,39 +34,48 @@ public final class Bench {
       double millisPerStep,
       double imagesPerSecond,
       double ratio,
-      RatioInterval interval) {}
+      RatioInterval interval,
+      double cpuMillisPerStep,
+      @org.jspecify.annotations.Nullable RatioInterval cpuInterval) {}
 
   /** Timings of all arms; ratios are step time over the FP32 arm's. */
-  public record Result(String model, int batchSize, int threads, int steps, List<Arm> arms) {
+  public record Result(
+      String model, int batchSize, int threads, int steps, double stolenPercent, List<Arm> arms) {
 
     public String markdown() {
       StringBuilder s =
           new StringBuilder(
               "| arm | recipe | ms/step | img/s | step time / FP32 | per round of blocks: mean [95 %"
-                  + " CI] |\n|---|---|---|---|---|---|\n");
+                  + " CI] | CPU ms/step | CPU time / FP32 per round: mean [95 % CI] |\n"
+                  + "|---|---|---|---|---|---|---|---|\n");
       for (Arm a : arms) {
         s.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %.2f | %.0f | %.3f× | %s |%n",
+                "| %s | %s | %.2f | %.0f | %.3f× | %s | %.2f | %s |%n",
                 a.name(),
                 a.recipe(),
                 a.millisPerStep(),
                 a.imagesPerSecond(),
                 a.ratio(),
-                a.interval().markdown()));
+                a.interval().markdown(),
+                a.cpuMillisPerStep(),
+                a.cpuInterval() == null ? "not measured" : a.cpuInterval().markdown()));
       }
       s.append(
           String.format(
               Locale.ROOT,
               "%n%s, batch %d, %d threads, %d timed steps per arm, interleaved in blocks of %d;"
                   + " the interval is Student's t over the rounds' paired ratios (each arm's block"
-                  + " over FP32's block of the same round)",
+                  + " over FP32's block of the same round). CPU time is this process's, all threads:"
+                  + " time the hypervisor stole from this machine (%s of it during the blocks)"
+                  + " stretches the wall time but not the CPU time",
               model,
               batchSize,
               threads,
               steps,
-              BLOCK));
+              BLOCK,
+              percent(stolenPercent)));
       return s.toString();
     }
   }
@@ -162,27 +171,35 @@ public final class Bench {
         }
       }
       long[] nanos = new long[models.size()];
+      double[] cpu = new double[models.size()];
       List<List<Double>> perRound = new ArrayList<>();
+      List<List<Double>> cpuPerRound = new ArrayList<>();
       for (int i = 0; i < models.size(); i++) {
         perRound.add(new ArrayList<>());
+        cpuPerRound.add(new ArrayList<>());
       }
+      CpuClock.Reading first = CpuClock.now();
       int done = 0;
       int round = 0;
       while (done < steps) {
         int k = Math.min(BLOCK, steps - done);
         for (int j = 0; j < models.size(); j++) {
           int a = (j + round) % models.size();
-          long t = System.nanoTime();
+          CpuClock.Reading t = CpuClock.now();
           for (int s = 0; s < k; s++) {
             models.get(a).trainStep(b);
           }
-          long took = System.nanoTime() - t;
+          CpuClock.Span span = CpuClock.since(t);
+          long took = Math.round(span.wallSeconds() * 1e9);
           nanos[a] += took;
           perRound.get(a).add((double) took);
+          cpu[a] += span.cpuSeconds();
+          cpuPerRound.get(a).add(span.cpuSeconds());
         }
         round++;
         done += k;
       }
+      double stolen = CpuClock.since(first).stolen() * 100;
       List<Arm> arms = new ArrayList<>();
       double base = nanos[0] / 1e6 / steps;
       for (int i = 0; i < models.size(); i++) {
@@ -194,11 +211,26 @@ public final class Bench {
                 ms,
                 batch * 1000 / ms,
                 ms / base,
-                RatioInterval.of(perRound.get(i), perRound.get(0))));
+                RatioInterval.of(perRound.get(i), perRound.get(0)),
+                cpu[i] * 1e3 / steps,
+                cpuInterval(cpuPerRound.get(i), cpuPerRound.get(0))));
       }
-      return new Result(model, batch, threads, steps, arms);
+      return new Result(model, batch, threads, steps, stolen, arms);
     } finally {
       models.forEach(TfModel::close);
     }
+  }
+
+  /** The paired CPU-time ratios, or null where CPU time was not measured. */
+  static @org.jspecify.annotations.Nullable RatioInterval cpuInterval(
+      List<Double> arm, List<Double> base) {
+    boolean measured =
+        java.util.stream.Stream.concat(arm.stream(), base.stream()).allMatch(v -> v > 0);
+    return measured ? RatioInterval.of(arm, base) : null;
+  }
+
+  /** {@code "12.3 %"}, or "not measured" for NaN. */
+  static String percent(double p) {
+    return Double.isNaN(p) ? "not measured" : String.format(Locale.ROOT, "%.1f %%", p);
   }
 }

@@ -30,7 +30,10 @@ public final class RunBench {
       double accuracy,
       double runRatio,
       double trainRatio,
-      RatioInterval runInterval) {
+      RatioInterval runInterval,
+      List<Double> cpuSeconds,
+      @org.jspecify.annotations.Nullable RatioInterval cpuInterval,
+      List<Double> stolenPercent) {
 
     double meanRun() {
       return runSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -38,6 +41,14 @@ public final class RunBench {
 
     double meanTrain() {
       return trainSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    double meanCpu() {
+      return mean(cpuSeconds);
+    }
+
+    double meanStolen() {
+      return mean(stolenPercent);
     }
   }
 
@@ -49,12 +60,13 @@ public final class RunBench {
           new StringBuilder(
               "| arm | preset | whole run s (each) | mean | training s (mean) | accuracy % (last)"
                   + " | run time / FP32 | training time / FP32 | run / FP32 per round: mean [95 % CI]"
-                  + " |\n|---|---|---|---|---|---|---|---|---|\n");
+                  + " | CPU s (mean) | CPU time / FP32 per round: mean [95 % CI] | stolen % (mean)"
+                  + " |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Arm a : arms) {
         s.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %.1f | %.1f | %.2f | %.3f× | %.3f× | %s |%n",
+                "| %s | %s | %s | %.1f | %.1f | %.2f | %.3f× | %.3f× | %s | %.1f | %s | %s |%n",
                 a.name(),
                 a.preset(),
                 String.join(
@@ -67,7 +79,10 @@ public final class RunBench {
                 a.accuracy(),
                 a.runRatio(),
                 a.trainRatio(),
-                a.runInterval().markdown()));
+                a.runInterval().markdown(),
+                a.meanCpu(),
+                a.cpuInterval() == null ? "not measured" : a.cpuInterval().markdown(),
+                Bench.percent(a.meanStolen()).replace(" %", "")));
       }
       s.append(
           String.format(
@@ -75,7 +90,9 @@ public final class RunBench {
               "%n%s on Fashion-MNIST, %d epochs, %d rounds alternating the arms, %d threads; the"
                   + " interval is Student's t over the rounds' paired ratios (each arm over the FP32"
                   + " run of its own round): a target above its upper end is met beyond this"
-                  + " machine's noise",
+                  + " machine's noise. CPU time is this process's, all threads; stolen is the share"
+                  + " of the machine's time the hypervisor gave to other guests during a run, which"
+                  + " stretches its wall time but not its CPU time",
               model,
               epochs,
               rounds,
@@ -171,10 +188,14 @@ public final class RunBench {
     List<Map.Entry<String, TrainConfig>> arms = arms(base, bits, sparsity, ids);
     List<List<Double>> run = new ArrayList<>();
     List<List<Double>> train = new ArrayList<>();
+    List<List<Double>> cpu = new ArrayList<>();
+    List<List<Double>> stolen = new ArrayList<>();
     double[] accuracy = new double[arms.size()];
     for (int i = 0; i < arms.size(); i++) {
       run.add(new ArrayList<>());
       train.add(new ArrayList<>());
+      cpu.add(new ArrayList<>());
+      stolen.add(new ArrayList<>());
     }
     Path scratch = Files.createTempDirectory("jqp-bench-runs");
     try {
@@ -195,11 +216,15 @@ public final class RunBench {
           Map.Entry<String, TrainConfig> arm = arms.get(a);
           System.err.printf(Locale.ROOT, "bench: round %d/%d, %s%n", r + 1, rounds, arm.getKey());
           Path folder = scratch.resolve("r" + r + "-a" + a);
+          CpuClock.Reading start = CpuClock.now();
           Runner.Result res =
               io.jqp.engine.tf.TfFusion.during(
                   fusion(arm.getKey()), () -> new Runner(plugins).run(arm.getValue(), folder));
+          CpuClock.Span span = CpuClock.since(start);
           run.get(a).add(res.seconds());
           train.get(a).add(res.trainSeconds());
+          cpu.get(a).add(span.cpuSeconds());
+          stolen.get(a).add(span.stolen() * 100);
           accuracy[a] = res.metric();
         }
       }
@@ -219,7 +244,10 @@ public final class RunBench {
               accuracy[i],
               mean(run.get(i)) / baseRun,
               mean(train.get(i)) / baseTrain,
-              RatioInterval.of(run.get(i), run.get(0))));
+              RatioInterval.of(run.get(i), run.get(0)),
+              List.copyOf(cpu.get(i)),
+              Bench.cpuInterval(cpu.get(i), cpu.get(0)),
+              List.copyOf(stolen.get(i))));
     }
     return new Result(base.model(), epochs, rounds, threads, out);
   }

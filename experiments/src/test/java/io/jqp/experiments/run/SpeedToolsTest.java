@@ -49,6 +49,19 @@ class SpeedToolsTest {
             a.name() + ": each round's run over the FP32 run of the same round");
       }
       assertTrue(ci.low() <= ci.mean() && ci.mean() <= ci.high(), a.name());
+      assertEquals(2, a.cpuSeconds().size(), a.name() + ": CPU time of each run");
+      RatioInterval cpu = a.cpuInterval();
+      assertTrue(cpu != null, a.name() + ": this JDK reports the process's CPU time");
+      for (int i = 0; i < 2; i++) {
+        assertTrue(a.cpuSeconds().get(i) > 0, a.name());
+        assertEquals(
+            a.cpuSeconds().get(i) / r.arms().get(0).cpuSeconds().get(i),
+            cpu.perRound().get(i),
+            1e-12,
+            a.name() + ": each round's CPU time over the FP32 run's of the same round");
+        double stolen = a.stolenPercent().get(i);
+        assertTrue(stolen >= 0 && stolen <= 100, a.name() + ": stolen " + stolen + " %");
+      }
     }
     assertEquals(0.0, r.arms().get(0).runInterval().std(), 0.0);
     assertEquals("prune-then-quantize", r.arms().get(1).preset());
@@ -72,8 +85,12 @@ class SpeedToolsTest {
       assertEquals(2, ci.rounds(), a.name());
       assertTrue(ci.perRound().stream().allMatch(v -> v > 0 && Double.isFinite(v)), a.name());
       assertTrue(ci.low() <= ci.mean() && ci.mean() <= ci.high(), a.name());
+      assertTrue(a.cpuMillisPerStep() > 0, a.name());
+      assertTrue(a.cpuInterval() != null && a.cpuInterval().rounds() == 2, a.name());
     }
     assertEquals(List.of(1.0, 1.0), r.arms().get(0).interval().perRound());
+    assertEquals(List.of(1.0, 1.0), r.arms().get(0).cpuInterval().perRound());
+    assertTrue(r.stolenPercent() >= 0 && r.stolenPercent() <= 100, "stolen " + r.stolenPercent());
     assertTrue(r.markdown().contains("per round of blocks: mean [95 % CI]"), r.markdown());
   }
 
