@@ -36,7 +36,8 @@ public final class Bench {
       double ratio,
       RatioInterval interval,
       double cpuMillisPerStep,
-      @org.jspecify.annotations.Nullable RatioInterval cpuInterval) {}
+      @org.jspecify.annotations.Nullable RatioInterval cpuInterval,
+      @org.jspecify.annotations.Nullable EqualStealRatio atEqualSteal) {}
 
   /** Timings of all arms; ratios are step time over the FP32 arm's. */
   public record Result(
@@ -46,13 +47,14 @@ public final class Bench {
       StringBuilder s =
           new StringBuilder(
               "| arm | recipe | ms/step | img/s | step time / FP32 | per round of blocks: mean [95 %"
-                  + " CI] | CPU ms/step | CPU time / FP32 per round: mean [95 % CI] |\n"
-                  + "|---|---|---|---|---|---|---|---|\n");
+                  + " CI] | CPU ms/step | CPU time / FP32 per round: mean [95 % CI] | step time / FP32"
+                  + " at equal steal [95 % CI] |\n"
+                  + "|---|---|---|---|---|---|---|---|---|\n");
       for (Arm a : arms) {
         s.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %.2f | %.0f | %.3f× | %s | %.2f | %s |%n",
+                "| %s | %s | %.2f | %.0f | %.3f× | %s | %.2f | %s | %s |%n",
                 a.name(),
                 a.recipe(),
                 a.millisPerStep(),
@@ -60,7 +62,8 @@ public final class Bench {
                 a.ratio(),
                 a.interval().markdown(),
                 a.cpuMillisPerStep(),
-                a.cpuInterval() == null ? "not measured" : a.cpuInterval().markdown()));
+                a.cpuInterval() == null ? "not measured" : a.cpuInterval().markdown(),
+                a == arms.get(0) ? "—" : EqualStealRatio.markdown(a.atEqualSteal())));
       }
       s.append(
           String.format(
@@ -69,7 +72,9 @@ public final class Bench {
                   + " the interval is Student's t over the rounds' paired ratios (each arm's block"
                   + " over FP32's block of the same round). CPU time is this process's, all threads:"
                   + " time the hypervisor stole from this machine (%s of it during the blocks)"
-                  + " stretches the wall time but not the CPU time",
+                  + " stretches the wall time but not the CPU time; at equal steal: each round's log"
+                  + " ratio fitted against the difference of the two blocks' stolen shares, read"
+                  + " where it is zero",
               model,
               batchSize,
               threads,
@@ -174,9 +179,11 @@ public final class Bench {
       double[] cpu = new double[models.size()];
       List<List<Double>> perRound = new ArrayList<>();
       List<List<Double>> cpuPerRound = new ArrayList<>();
+      List<List<Double>> stolenPerRound = new ArrayList<>();
       for (int i = 0; i < models.size(); i++) {
         perRound.add(new ArrayList<>());
         cpuPerRound.add(new ArrayList<>());
+        stolenPerRound.add(new ArrayList<>());
       }
       CpuClock.Reading first = CpuClock.now();
       int done = 0;
@@ -195,6 +202,7 @@ public final class Bench {
           perRound.get(a).add((double) took);
           cpu[a] += span.cpuSeconds();
           cpuPerRound.get(a).add(span.cpuSeconds());
+          stolenPerRound.get(a).add(span.stolen() * 100);
         }
         round++;
         done += k;
@@ -213,7 +221,12 @@ public final class Bench {
                 ms / base,
                 RatioInterval.of(perRound.get(i), perRound.get(0)),
                 cpu[i] * 1e3 / steps,
-                cpuInterval(cpuPerRound.get(i), cpuPerRound.get(0))));
+                cpuInterval(cpuPerRound.get(i), cpuPerRound.get(0)),
+                EqualStealRatio.of(
+                    perRound.get(i),
+                    perRound.get(0),
+                    stolenPerRound.get(i),
+                    stolenPerRound.get(0))));
       }
       return new Result(model, batch, threads, steps, stolen, arms);
     } finally {

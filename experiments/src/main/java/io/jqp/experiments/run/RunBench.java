@@ -33,7 +33,8 @@ public final class RunBench {
       RatioInterval runInterval,
       List<Double> cpuSeconds,
       @org.jspecify.annotations.Nullable RatioInterval cpuInterval,
-      List<Double> stolenPercent) {
+      List<Double> stolenPercent,
+      @org.jspecify.annotations.Nullable EqualStealRatio runAtEqualSteal) {
 
     double meanRun() {
       return runSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -61,12 +62,13 @@ public final class RunBench {
               "| arm | preset | whole run s (each) | mean | training s (mean) | accuracy % (last)"
                   + " | run time / FP32 | training time / FP32 | run / FP32 per round: mean [95 % CI]"
                   + " | CPU s (mean) | CPU time / FP32 per round: mean [95 % CI] | stolen % (mean)"
-                  + " |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                  + " | run / FP32 at equal steal [95 % CI] |\n"
+                  + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Arm a : arms) {
         s.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %.1f | %.1f | %.2f | %.3f× | %.3f× | %s | %.1f | %s | %s |%n",
+                "| %s | %s | %s | %.1f | %.1f | %.2f | %.3f× | %.3f× | %s | %.1f | %s | %s | %s |%n",
                 a.name(),
                 a.preset(),
                 String.join(
@@ -82,7 +84,8 @@ public final class RunBench {
                 a.runInterval().markdown(),
                 a.meanCpu(),
                 a.cpuInterval() == null ? "not measured" : a.cpuInterval().markdown(),
-                Bench.percent(a.meanStolen()).replace(" %", "")));
+                Bench.percent(a.meanStolen()).replace(" %", ""),
+                a == arms.get(0) ? "—" : EqualStealRatio.markdown(a.runAtEqualSteal())));
       }
       s.append(
           String.format(
@@ -92,7 +95,9 @@ public final class RunBench {
                   + " run of its own round): a target above its upper end is met beyond this"
                   + " machine's noise. CPU time is this process's, all threads; stolen is the share"
                   + " of the machine's time the hypervisor gave to other guests during a run, which"
-                  + " stretches its wall time but not its CPU time",
+                  + " stretches its wall time but not its CPU time; at equal steal: each round's log"
+                  + " ratio fitted against the difference of the two runs' stolen shares, read where"
+                  + " it is zero",
               model,
               epochs,
               rounds,
@@ -247,7 +252,8 @@ public final class RunBench {
               RatioInterval.of(run.get(i), run.get(0)),
               List.copyOf(cpu.get(i)),
               Bench.cpuInterval(cpu.get(i), cpu.get(0)),
-              List.copyOf(stolen.get(i))));
+              List.copyOf(stolen.get(i)),
+              EqualStealRatio.of(run.get(i), run.get(0), stolen.get(i), stolen.get(0))));
     }
     return new Result(base.model(), epochs, rounds, threads, out);
   }

@@ -71,6 +71,9 @@ class SpeedToolsTest {
         0.0,
         "compiled scopes change no number: the run with them reaches the same accuracy");
     assertTrue(r.markdown().contains("| W+A Q→P | quantize-then-prune |"), r.markdown());
+    assertTrue(
+        r.markdown().contains("run / FP32 at equal steal [95 % CI]"),
+        "the steal-adjusted column: " + r.markdown());
     assertEquals(tempsBefore, countBenchFolders(), "the scratch run folders are deleted");
   }
 
