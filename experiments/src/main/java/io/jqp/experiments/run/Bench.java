@@ -62,7 +62,7 @@ public final class Bench {
                 a.ratio(),
                 a.interval().markdown(),
                 a.cpuMillisPerStep(),
-                a.cpuInterval() == null ? "not measured" : a.cpuInterval().markdown(),
+                RatioInterval.markdown(a.cpuInterval()),
                 a == arms.get(0) ? "—" : EqualStealRatio.markdown(a.atEqualSteal())));
       }
       s.append(
@@ -80,7 +80,7 @@ public final class Bench {
               threads,
               steps,
               BLOCK,
-              percent(stolenPercent)));
+              Double.isNaN(stolenPercent) ? "not measured" : stolen(stolenPercent) + " %"));
       return s.toString();
     }
   }
@@ -221,7 +221,7 @@ public final class Bench {
                 ms / base,
                 RatioInterval.of(perRound.get(i), perRound.get(0)),
                 cpu[i] * 1e3 / steps,
-                cpuInterval(cpuPerRound.get(i), cpuPerRound.get(0)),
+                RatioInterval.ofMeasured(cpuPerRound.get(i), cpuPerRound.get(0)),
                 EqualStealRatio.of(
                     perRound.get(i),
                     perRound.get(0),
@@ -234,16 +234,8 @@ public final class Bench {
     }
   }
 
-  /** The paired CPU-time ratios, or null where CPU time was not measured. */
-  static @org.jspecify.annotations.Nullable RatioInterval cpuInterval(
-      List<Double> arm, List<Double> base) {
-    boolean measured =
-        java.util.stream.Stream.concat(arm.stream(), base.stream()).allMatch(v -> v > 0);
-    return measured ? RatioInterval.of(arm, base) : null;
-  }
-
-  /** {@code "12.3 %"}, or "not measured" for NaN. */
-  static String percent(double p) {
-    return Double.isNaN(p) ? "not measured" : String.format(Locale.ROOT, "%.1f %%", p);
+  /** {@code "12.3"} (one decimal), or "not measured" for NaN. */
+  static String stolen(double percent) {
+    return Double.isNaN(percent) ? "not measured" : String.format(Locale.ROOT, "%.1f", percent);
   }
 }

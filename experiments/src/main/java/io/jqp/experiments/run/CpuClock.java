@@ -72,8 +72,10 @@ public final class CpuClock {
   /** The machine's {steal, total} ticks from {@code /proc/stat}; {-1, -1} where unreadable. */
   private static long[] machineTicks() {
     try {
-      String first = Files.readAllLines(PROC_STAT).get(0);
-      return parseCpuLine(first);
+      try (java.io.BufferedReader r = Files.newBufferedReader(PROC_STAT)) {
+        String first = r.readLine();
+        return first == null ? new long[] {-1, -1} : parseCpuLine(first);
+      }
     } catch (IOException | RuntimeException e) {
       return new long[] {-1, -1};
     }

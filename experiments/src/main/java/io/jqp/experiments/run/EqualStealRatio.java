@@ -41,22 +41,15 @@ public record EqualStealRatio(int rounds, double ratio, double low, double high,
       return null;
     }
     SimpleRegression fit = new SimpleRegression(true);
-    double first = Double.NaN;
-    boolean varies = false;
     for (int i = 0; i < n; i++) {
       double dx = armStolen.get(i) - baseStolen.get(i);
       double r = arm.get(i) / base.get(i);
       if (!Double.isFinite(dx) || !(r > 0) || !Double.isFinite(r)) {
         return null;
       }
-      if (i == 0) {
-        first = dx;
-      } else if (dx != first) {
-        varies = true;
-      }
       fit.addData(dx, Math.log(r));
     }
-    if (!varies) {
+    if (fit.getXSumSquares() == 0) {
       return null;
     }
     double a = fit.getIntercept();

@@ -66,6 +66,22 @@ public record RatioInterval(
         n, java.util.Arrays.stream(r).boxed().toList(), mean, std, mean - half, mean + half);
   }
 
+  /**
+   * {@link #of}, or null where a timing was not measured (NaN or not positive: a clock the platform
+   * does not offer).
+   */
+  public static @org.jspecify.annotations.Nullable RatioInterval ofMeasured(
+      List<Double> arm, List<Double> base) {
+    boolean measured =
+        java.util.stream.Stream.concat(arm.stream(), base.stream()).allMatch(v -> v > 0);
+    return measured ? of(arm, base) : null;
+  }
+
+  /** The markdown of {@code r}, or "not measured" for null. */
+  static String markdown(@org.jspecify.annotations.Nullable RatioInterval r) {
+    return r == null ? "not measured" : r.markdown();
+  }
+
   /** Whether the interval lies wholly at or below {@code target}: met beyond the noise. */
   public boolean below(double target) {
     return rounds >= 2 && high <= target;

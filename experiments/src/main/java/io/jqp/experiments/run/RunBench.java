@@ -83,8 +83,8 @@ public final class RunBench {
                 a.trainRatio(),
                 a.runInterval().markdown(),
                 a.meanCpu(),
-                a.cpuInterval() == null ? "not measured" : a.cpuInterval().markdown(),
-                Bench.percent(a.meanStolen()).replace(" %", ""),
+                RatioInterval.markdown(a.cpuInterval()),
+                Bench.stolen(a.meanStolen()),
                 a == arms.get(0) ? "—" : EqualStealRatio.markdown(a.runAtEqualSteal())));
       }
       s.append(
@@ -251,7 +251,7 @@ public final class RunBench {
               mean(train.get(i)) / baseTrain,
               RatioInterval.of(run.get(i), run.get(0)),
               List.copyOf(cpu.get(i)),
-              Bench.cpuInterval(cpu.get(i), cpu.get(0)),
+              RatioInterval.ofMeasured(cpu.get(i), cpu.get(0)),
               List.copyOf(stolen.get(i)),
               EqualStealRatio.of(run.get(i), run.get(0), stolen.get(i), stolen.get(0))));
     }
