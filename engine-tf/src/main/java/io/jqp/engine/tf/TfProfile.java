@@ -34,6 +34,7 @@ public final class TfProfile {
   private long updateNanos;
   private long maxUpdateNanos;
   private int observedSteps;
+  private StepTimeline.Split timeline = StepTimeline.Split.none();
 
   /**
    * @param every trace one training step in this many (1: every step)
@@ -66,12 +67,15 @@ public final class TfProfile {
     steps++;
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
+    List<StepTimeline.Span> spans = new ArrayList<>();
     for (DeviceStepStats dev : metadata.getStepStats().getDevStatsList()) {
       for (NodeExecStats n : dev.getNodeStatsList()) {
         long micros = Math.max(0, n.getOpEndRelMicros() - n.getOpStartRelMicros());
         first = Math.min(first, n.getAllStartMicros());
         last = Math.max(last, n.getAllStartMicros() + n.getAllEndRelMicros());
         String type = type(n.getTimelineLabel());
+        long start = n.getAllStartMicros() + n.getOpStartRelMicros();
+        spans.add(new StepTimeline.Span(type, start, start + micros));
         String node = n.getNodeName();
         nodeType.putIfAbsent(node, type);
         long[] t = byType.computeIfAbsent(type, k -> new long[2]);
@@ -85,6 +89,7 @@ public final class TfProfile {
     if (last > first) {
       wallMicros += last - first;
     }
+    timeline = timeline.plus(StepTimeline.of(spans, first, last));
   }
 
   /** The op type in a timeline label "node = Type(inputs)"; the label itself otherwise. */
@@ -102,6 +107,11 @@ public final class TfProfile {
   /** Wall time of a traced step, first op start to last op end, in milliseconds. */
   public double wallMillisPerStep() {
     return steps == 0 ? 0 : wallMicros / 1000.0 / steps;
+  }
+
+  /** The traced steps' wall time by the number of ops computing at once, summed over the steps. */
+  public StepTimeline.Split timeline() {
+    return timeline;
   }
 
   /** Op types, most time first. */
@@ -131,6 +141,43 @@ public final class TfProfile {
     return out;
   }
 
+  /** The timeline split of a traced step, and the {@code top} op types by time alone. */
+  String timelineMarkdown(int top) {
+    StepTimeline.Split t = timeline;
+    double per = steps == 0 ? 0 : 1000.0 * steps;
+    StringBuilder s = new StringBuilder();
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%nA traced step's %.2f ms wall (%.0f ops): no op computing %.2f ms (%.1f %%: the executor"
+                + " between ops), one op alone %.2f ms (%.1f %%), two or more at once %.2f ms (%.1f"
+                + " %%). Ops alone can still use every core inside (convolutions, matrix products,"
+                + " jqp's kernels).%n%n| op type | ms alone/step | share of wall |%n|---|---|---|%n",
+            t.wall() / per,
+            steps == 0 ? 0.0 : (double) t.ops() / steps,
+            t.idle() / per,
+            share(t.idle(), t.wall()),
+            t.alone() / per,
+            share(t.alone(), t.wall()),
+            t.together() / per,
+            share(t.together(), t.wall())));
+    List<Map.Entry<String, Long>> ranked = t.aloneRanked();
+    for (Map.Entry<String, Long> e : ranked.subList(0, Math.min(top, ranked.size()))) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.3f | %.1f %% |%n",
+              e.getKey(),
+              e.getValue() / per,
+              share(e.getValue(), t.wall())));
+    }
+    return s.toString();
+  }
+
+  private static double share(long part, long whole) {
+    return whole == 0 ? 0 : 100.0 * part / whole;
+  }
+
   /** A Markdown table of the {@code top} op types and the {@code top} nodes. */
   public String markdown(int top) {
     StringBuilder s = new StringBuilder();
@@ -151,6 +198,7 @@ public final class TfProfile {
               100 * r.share(),
               steps == 0 ? 0.0 : (double) r.count() / steps));
     }
+    s.append(timelineMarkdown(top));
     s.append(
         String.format(
             Locale.ROOT,

@@ -55,6 +55,10 @@ class PhasedStepTest {
         assertEquals(fp.trainStep(batch), jq.trainStep(batch), 0f, "loss at step " + step);
       }
       assertEquals(types(fpOps), types(jqOps), "the same kernels run before any switch");
+      StepTimeline.Split t = fpOps.timeline();
+      assertEquals(t.wall(), t.idle() + t.alone() + t.together(), "the split adds up to the wall");
+      assertEquals(fpOps.wallMillisPerStep() * fpOps.steps(), t.wall() / 1000.0, 1e-9);
+      assertEquals(t.ops(), jqOps.timeline().ops(), "the same ops in both steps");
       assertEquals(fp.variableValues().get("fc1/kernel").values().length, 96);
       assertEquals(
           java.util.Arrays.toString(fp.variableValues().get("fc1/kernel").values()),
