@@ -78,8 +78,21 @@ final class BenchCommand implements Callable<Integer> {
               + " time (default: pq,pq-xla,qp)")
   List<String> runArms = List.of("pq", "pq-xla", "qp");
 
+  @Option(
+      names = "--pool",
+      split = ",",
+      paramLabel = "FILE",
+      description =
+          "time nothing: pool the rounds of two or more earlier --json files of the same bench"
+              + " and print the intervals over all of them (with --json, also write them)")
+  List<Path> pool = List.of();
+
   @Override
   public Integer call() throws Exception {
+    if (!pool.isEmpty()) {
+      need(runs == 0, "--pool", "times nothing, it reads earlier benches; drop --runs");
+      return pool();
+    }
     // every argument checked before the first step is timed
     need(steps >= 1 && steps <= 1_000_000, "--steps", "must be in [1, 1000000], got " + steps);
     need(warmup >= 0 && warmup <= 1_000_000, "--warmup", "must be in [0, 1000000], got " + warmup);
@@ -103,13 +116,7 @@ final class BenchCommand implements Callable<Integer> {
       io.jqp.experiments.data.FashionMnist.checkPresent(Path.of(TrainConfig.defaults().data()));
     }
     if (json != null) {
-      need(!json.toString().isBlank(), "--json", "is empty; give a file to write");
-      need(!Files.isDirectory(json), "--json", json + " is a folder; give a file to write");
-      Path parent = json.toAbsolutePath().getParent();
-      need(
-          parent != null && Files.isDirectory(parent) && Files.isWritable(parent),
-          "--json",
-          json + " cannot be written: its folder does not exist or is not writable");
+      checkJson();
     }
     Plugins plugins = Plugins.load();
     Bench.Result r = new Bench(plugins).run(model, steps, warmup, batch, threads, bits, sparsity);
@@ -130,6 +137,35 @@ final class BenchCommand implements Callable<Integer> {
       AtomicFiles.write(json, Bench.JSON.writeValueAsString(all));
     }
     return 0;
+  }
+
+  private Integer pool() throws java.io.IOException {
+    if (json != null) {
+      checkJson();
+      need(
+          !pool.stream()
+              .map(p -> p.toAbsolutePath().normalize())
+              .toList()
+              .contains(json.toAbsolutePath().normalize()),
+          "--json",
+          json + " is one of the --pool files; give another file to write");
+    }
+    io.jqp.experiments.run.BenchPool.Result r = io.jqp.experiments.run.BenchPool.of(pool);
+    System.out.println(r.markdown());
+    if (json != null) {
+      AtomicFiles.write(json, Bench.JSON.writeValueAsString(r));
+    }
+    return 0;
+  }
+
+  private void checkJson() {
+    need(!json.toString().isBlank(), "--json", "is empty; give a file to write");
+    need(!Files.isDirectory(json), "--json", json + " is a folder; give a file to write");
+    Path parent = json.toAbsolutePath().getParent();
+    need(
+        parent != null && Files.isDirectory(parent) && Files.isWritable(parent),
+        "--json",
+        json + " cannot be written: its folder does not exist or is not writable");
   }
 
   private static void need(boolean ok, String option, String message) {

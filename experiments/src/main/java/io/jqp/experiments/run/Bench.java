@@ -27,7 +27,7 @@ public final class Bench {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int BLOCK = 25;
 
-  /** One arm's timing. */
+  /** One arm's timing; {@code stolenPercent}: the share stolen during each of its blocks. */
   public record Arm(
       String name,
       String recipe,
@@ -37,7 +37,8 @@ public final class Bench {
       RatioInterval interval,
       double cpuMillisPerStep,
       @org.jspecify.annotations.Nullable RatioInterval cpuInterval,
-      @org.jspecify.annotations.Nullable EqualStealRatio atEqualSteal) {}
+      @org.jspecify.annotations.Nullable EqualStealRatio atEqualSteal,
+      List<Double> stolenPercent) {}
 
   /** Timings of all arms; ratios are step time over the FP32 arm's. */
   public record Result(
@@ -223,10 +224,8 @@ public final class Bench {
                 cpu[i] * 1e3 / steps,
                 RatioInterval.ofMeasured(cpuPerRound.get(i), cpuPerRound.get(0)),
                 EqualStealRatio.of(
-                    perRound.get(i),
-                    perRound.get(0),
-                    stolenPerRound.get(i),
-                    stolenPerRound.get(0))));
+                    perRound.get(i), perRound.get(0), stolenPerRound.get(i), stolenPerRound.get(0)),
+                stolenPerRound.get(i)));
       }
       return new Result(model, batch, threads, steps, stolen, arms);
     } finally {

@@ -214,6 +214,20 @@ class HostileInputTest {
         "1",
         "--run-arms",
         "pq,pqx");
+    Path notJson = Files.writeString(dir.resolve("notes.md"), "# my notes\n");
+    Path other = dir.resolve("other.json");
+    refused(dir, "is not JSON", "bench", "--pool", notJson + "," + notJson);
+    refused(dir, "does not exist", "bench", "--pool", other + "," + notJson);
+    refused(dir, "give two or more", "bench", "--pool", notJson.toString());
+    refused(dir, "drop --runs", "bench", "--runs", "2", "--pool", notJson + "," + other);
+    refused(
+        dir,
+        "is one of the --pool files",
+        "bench",
+        "--pool",
+        notJson + "," + other,
+        "--json",
+        notJson.toString());
   }
 
   @Test

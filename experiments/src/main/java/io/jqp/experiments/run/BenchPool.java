@@ -1,0 +1,291 @@
+package io.jqp.experiments.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jqp.api.JqpException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rounds of several {@code jqp bench --json} files pooled, as if one invocation had run them
+ * all: each round's ratio stays paired within its own invocation (an arm over the FP32 run or block
+ * of the same round), and the intervals are recomputed over every round of every file. Files must
+ * come from benches of the same setting (model, epochs, batch, threads); an arm is pooled over the
+ * files that have it. CPU time and the ratio at equal steal are pooled where every one of those
+ * files measured them (benches before they were added did not), and reported "not measured"
+ * otherwise.
+ */
+public final class BenchPool {
+
+  /** One arm over the pooled rounds. */
+  public record Arm(
+      String name,
+      int files,
+      RatioInterval wall,
+      @Nullable RatioInterval cpu,
+      @Nullable EqualStealRatio atEqualSteal) {}
+
+  /** The pooled whole runs and steady-state blocks; either list is empty where no file has it. */
+  public record Result(List<String> files, String setting, List<Arm> runs, List<Arm> steps) {
+
+    public String markdown() {
+      StringBuilder s = new StringBuilder();
+      s.append("Pooled: ").append(String.join(", ", files)).append(" (").append(setting);
+      s.append(")\n");
+      table(s, "Whole runs, run time / FP32", runs);
+      table(s, "Steady-state blocks, step time / FP32", steps);
+      s.append(
+          "\nEach interval is Student's t 95 % over every pooled round's paired ratio (an arm over"
+              + " FP32 in the same round of the same invocation); at equal steal: each round's log"
+              + " ratio fitted against the difference of the two spans' stolen shares, read where it"
+              + " is zero.\n");
+      return s.toString();
+    }
+
+    private static void table(StringBuilder s, String title, List<Arm> arms) {
+      if (arms.isEmpty()) {
+        return;
+      }
+      s.append("\n").append(title).append(":\n\n");
+      s.append(
+          "| arm | files | rounds | per round: mean [95 % CI] | CPU time per round | at equal"
+              + " steal |\n|---|---|---|---|---|---|\n");
+      for (Arm a : arms) {
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %d | %s | %s | %s |%n",
+                a.name(),
+                a.files(),
+                a.wall().rounds(),
+                a.wall().markdown(),
+                RatioInterval.markdown(a.cpu()),
+                EqualStealRatio.markdown(a.atEqualSteal())));
+      }
+    }
+  }
+
+  private BenchPool() {}
+
+  /**
+   * Reads and pools the files.
+   *
+   * @throws JqpException naming the file and what is wrong with it: missing, not a bench's JSON, or
+   *     a bench of another setting than the first file's
+   */
+  public static Result of(List<Path> files) {
+    if (files.size() < 2) {
+      throw new JqpException("--pool: give two or more bench JSON files, got " + files.size());
+    }
+    List<JsonNode> roots = new ArrayList<>();
+    for (Path f : files) {
+      roots.add(read(f));
+    }
+    String runSetting = null;
+    String stepSetting = null;
+    for (int i = 0; i < files.size(); i++) {
+      JsonNode r = roots.get(i).path("runs");
+      if (!r.isMissingNode()) {
+        String set =
+            String.format(
+                Locale.ROOT,
+                "whole runs: %s, %d epochs, %d threads",
+                r.path("model").asText(),
+                r.path("epochs").asInt(),
+                r.path("threads").asInt());
+        runSetting = same(runSetting, set, files.get(i), files.get(0));
+      }
+      JsonNode st = roots.get(i).path("steps");
+      String set =
+          String.format(
+              Locale.ROOT,
+              "steps: %s, batch %d, %d threads",
+              st.path("model").asText(),
+              st.path("batchSize").asInt(),
+              st.path("threads").asInt());
+      stepSetting = same(stepSetting, set, files.get(i), files.get(0));
+    }
+    List<JsonNode> runs = new ArrayList<>();
+    List<JsonNode> steps = new ArrayList<>();
+    for (JsonNode root : roots) {
+      if (root.has("runs")) {
+        runs.add(root.get("runs"));
+      }
+      steps.add(root.get("steps"));
+    }
+    String setting = (runSetting == null ? "" : runSetting + "; ") + stepSetting;
+    return new Result(
+        files.stream().map(Path::toString).toList(), setting, poolRuns(runs), poolSteps(steps));
+  }
+
+  private static String same(@Nullable String seen, String now, Path file, Path first) {
+    if (seen != null && !seen.equals(now)) {
+      throw new JqpException(
+          "--pool: "
+              + file
+              + " is a bench of another setting ("
+              + now
+              + ") than "
+              + first
+              + " ("
+              + seen
+              + "); pool invocations of the same bench only");
+    }
+    return now;
+  }
+
+  private static JsonNode read(Path f) {
+    if (!Files.isRegularFile(f)) {
+      throw new JqpException("--pool: " + f + " does not exist; give a file written by --json");
+    }
+    JsonNode root;
+    try {
+      root = Bench.JSON.readTree(Files.readString(f));
+    } catch (IOException e) {
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      throw new JqpException("--pool: " + f + " is not JSON (" + why + ")");
+    }
+    JsonNode steps = root == null ? null : root.get("steps");
+    if (steps == null || !steps.path("arms").isArray() || steps.path("arms").isEmpty()) {
+      throw new JqpException(
+          "--pool: " + f + " has no \"steps\" arms; give a file written by jqp bench --json");
+    }
+    return root;
+  }
+
+  /** Arm name to its node in each file that has it (null where one does not), FP32 first. */
+  private static Map<String, List<@Nullable JsonNode>> byName(List<JsonNode> results) {
+    Map<String, List<@Nullable JsonNode>> out = new LinkedHashMap<>();
+    for (int i = 0; i < results.size(); i++) {
+      for (JsonNode arm : results.get(i).path("arms")) {
+        List<@Nullable JsonNode> per =
+            out.computeIfAbsent(
+                arm.path("name").asText(),
+                k -> {
+                  List<@Nullable JsonNode> l = new ArrayList<>();
+                  for (int j = 0; j < results.size(); j++) {
+                    l.add(null);
+                  }
+                  return l;
+                });
+        per.set(i, arm);
+      }
+    }
+    return out;
+  }
+
+  private static List<Arm> poolRuns(List<JsonNode> results) {
+    List<Arm> out = new ArrayList<>();
+    if (results.isEmpty()) {
+      return out;
+    }
+    Map<String, List<@Nullable JsonNode>> arms = byName(results);
+    List<@Nullable JsonNode> base = arms.get("FP32");
+    if (base == null) {
+      throw new JqpException("--pool: no FP32 arm in the files; give files written by jqp bench");
+    }
+    for (Map.Entry<String, List<@Nullable JsonNode>> e : arms.entrySet()) {
+      if (e.getValue() == base) {
+        continue;
+      }
+      List<Double> wall = new ArrayList<>();
+      List<Double> wallBase = new ArrayList<>();
+      List<Double> cpu = new ArrayList<>();
+      List<Double> cpuBase = new ArrayList<>();
+      List<Double> stolen = new ArrayList<>();
+      List<Double> stolenBase = new ArrayList<>();
+      boolean cpuEverywhere = true;
+      boolean stealEverywhere = true;
+      int files = 0;
+      for (int i = 0; i < results.size(); i++) {
+        JsonNode a = e.getValue().get(i);
+        JsonNode b = base.get(i);
+        if (a == null || b == null) {
+          continue;
+        }
+        files++;
+        wall.addAll(numbers(a, "runSeconds"));
+        wallBase.addAll(numbers(b, "runSeconds"));
+        cpuEverywhere &= a.has("cpuSeconds") && b.has("cpuSeconds");
+        cpu.addAll(numbers(a, "cpuSeconds"));
+        cpuBase.addAll(numbers(b, "cpuSeconds"));
+        stealEverywhere &= a.has("stolenPercent") && b.has("stolenPercent");
+        stolen.addAll(numbers(a, "stolenPercent"));
+        stolenBase.addAll(numbers(b, "stolenPercent"));
+      }
+      if (files == 0) {
+        continue;
+      }
+      out.add(
+          new Arm(
+              e.getKey(),
+              files,
+              RatioInterval.of(wall, wallBase),
+              cpuEverywhere ? RatioInterval.ofMeasured(cpu, cpuBase) : null,
+              stealEverywhere ? EqualStealRatio.of(wall, wallBase, stolen, stolenBase) : null));
+    }
+    return out;
+  }
+
+  private static List<Arm> poolSteps(List<JsonNode> results) {
+    List<Arm> out = new ArrayList<>();
+    Map<String, List<@Nullable JsonNode>> arms = byName(results);
+    List<@Nullable JsonNode> base = arms.get("FP32");
+    if (base == null) {
+      throw new JqpException("--pool: no FP32 arm in the files; give files written by jqp bench");
+    }
+    for (Map.Entry<String, List<@Nullable JsonNode>> e : arms.entrySet()) {
+      if (e.getValue() == base) {
+        continue;
+      }
+      List<Double> ratios = new ArrayList<>();
+      List<Double> cpuRatios = new ArrayList<>();
+      List<Double> stolen = new ArrayList<>();
+      List<Double> stolenBase = new ArrayList<>();
+      boolean cpuEverywhere = true;
+      boolean stealEverywhere = true;
+      int files = 0;
+      for (int i = 0; i < results.size(); i++) {
+        JsonNode a = e.getValue().get(i);
+        JsonNode b = base.get(i);
+        if (a == null || b == null) {
+          continue;
+        }
+        files++;
+        ratios.addAll(numbers(a.path("interval"), "perRound"));
+        cpuEverywhere &= a.path("cpuInterval").has("perRound");
+        cpuRatios.addAll(numbers(a.path("cpuInterval"), "perRound"));
+        stealEverywhere &= a.has("stolenPercent") && b.has("stolenPercent");
+        stolen.addAll(numbers(a, "stolenPercent"));
+        stolenBase.addAll(numbers(b, "stolenPercent"));
+      }
+      List<Double> ones = ratios.stream().map(r -> 1.0).toList();
+      List<Double> cpuOnes = cpuRatios.stream().map(r -> 1.0).toList();
+      if (files == 0) {
+        continue;
+      }
+      out.add(
+          new Arm(
+              e.getKey(),
+              files,
+              RatioInterval.of(ratios, ones),
+              cpuEverywhere ? RatioInterval.ofMeasured(cpuRatios, cpuOnes) : null,
+              stealEverywhere ? EqualStealRatio.of(ratios, ones, stolen, stolenBase) : null));
+    }
+    return out;
+  }
+
+  private static List<Double> numbers(JsonNode node, String field) {
+    List<Double> out = new ArrayList<>();
+    for (JsonNode v : node.path(field)) {
+      out.add(v.isNumber() ? v.asDouble() : Double.NaN);
+    }
+    return out;
+  }
+}
