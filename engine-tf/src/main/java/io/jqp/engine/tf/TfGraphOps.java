@@ -26,10 +26,7 @@ public final class TfGraphOps implements GraphOps {
   private int fusedCount;
   private final Graph graph;
   private final TfKernelFusion kernels = new TfKernelFusion();
-  private final long seed;
-  private int randomOps;
-  private org.tensorflow.op.core.@org.jspecify.annotations.Nullable PlaceholderWithDefault<TInt64>
-      randomStep;
+  private final TfRandom random;
 
   public TfGraphOps(Ops tf, Graph graph) {
     this(tf, graph, 0);
@@ -52,7 +49,7 @@ public final class TfGraphOps implements GraphOps {
     this.base = tf;
     this.tf = tf;
     this.graph = graph;
-    this.seed = seed;
+    this.random = new TfRandom(seed);
     TfGradients.ensureRegistered();
     // a bad jqp.native fails here, when the model is built, not at its first quantizer
     TfNativeKernels.available();
@@ -293,48 +290,26 @@ public final class TfGraphOps implements GraphOps {
   }
 
   /**
-   * The step that keys every random op of this graph, fed by the trainer (0 when not fed). Random
-   * ops are stateless: their draws are a function of (seed, op, step) only, so a resumed run draws
-   * what the uninterrupted one did; there is no generator state to save.
+   * The step that keys every random op of this graph, fed by the trainer (0 when not fed); random
+   * ops are stateless ({@link TfRandom}).
    */
   public Operand<TInt64> randomStep() {
-    org.tensorflow.op.core.PlaceholderWithDefault<TInt64> r = randomStep;
-    if (r == null) {
-      r = tf.withName("random_step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
-      randomStep = r;
-    }
-    return r;
+    return random.step(tf);
   }
 
   /** Whether any random op was built (then {@link #randomStep} must be fed while training). */
   public boolean hasRandomOps() {
-    return randomStep != null;
+    return random.used();
   }
 
   /** A fresh key [seed-and-op, step] for one stateless random op. */
   Operand<TInt64> randomKey() {
-    long opKey = seed * 1_000_003L + (++randomOps);
-    return tf.stack(List.of(tf.constant(opKey), randomStep()));
+    return random.key(tf);
   }
 
   @Override
   public Tensor normalNoise(Tensor x, int... sharedAxes) {
-    Operand<TFloat32> v = o(x);
-    int rank = v.shape().numDimensions();
-    int[] ones = new int[rank];
-    int[] keep = new int[rank];
-    java.util.Arrays.fill(keep, 1);
-    for (int a : sharedAxes) {
-      keep[a] = 0;
-    }
-    for (int i = 0; i < rank; i++) {
-      ones[i] = 1 - keep[i];
-    }
-    // shape = shape(x) * keep + (1 - keep): size 1 along the shared axes
-    Operand<TInt32> shape =
-        tf.math.add(tf.math.mul(tf.shape(v), tf.constant(keep)), tf.constant(ones));
-    // no gradient flows into the sampler (TensorFlow registers none for it)
-    return t(tf.stopGradient(tf.random.statelessRandomNormal(shape, randomKey())));
+    return t(random.normalNoise(tf, o(x), sharedAxes));
   }
 
   @Override
@@ -410,31 +385,7 @@ public final class TfGraphOps implements GraphOps {
 
   @Override
   public Tensor keepLargest(Tensor importance, Tensor keep) {
-    long n = GraphOps.numel(importance);
-    // TopK selects the k largest, ties to the lower index; k is dynamic, clamped to [0, n].
-    Operand<TInt32> k =
-        tf.dtypes.cast(
-            tf.clipByValue(o(keep), tf.constant(0f), tf.constant((float) n)), TInt32.class);
-    // jqp's kernel selects the same set in O(n) (fc1's 401 K weights: TopK 36 ms, it ~3 ms)
-    Operand<TFloat32> selected =
-        tf == base ? TfNativeKernels.keepLargest(tf, o(importance), k) : null;
-    if (selected != null) {
-      return t(selected);
-    }
-    Operand<TFloat32> flat = tf.reshape(o(importance), tf.constant(new long[] {n}));
-    // unsorted: the same set (TensorFlow selects under value, then lower index, as a total order)
-    // without sorting it after, which halves the kernel's time on fc1's 401 K weights (70 -> 36 ms)
-    Operand<TInt32> idx =
-        tf.nn
-            .topK(
-                flat,
-                k,
-                new org.tensorflow.op.nn.TopK.Options[] {org.tensorflow.op.nn.TopK.sorted(false)})
-            .indices();
-    Operand<TInt32> idx2 = tf.expandDims(idx, tf.constant(1));
-    Operand<TFloat32> ones = tf.fill(tf.expandDims(k, tf.constant(0)), tf.constant(1f));
-    Operand<TFloat32> mask = tf.scatterNd(idx2, ones, tf.constant(new int[] {(int) n}));
-    return t(tf.reshape(mask, tf.constant(importance.shape())));
+    return t(TfSelection.keepLargest(tf, o(importance), o(keep), importance.shape(), tf == base));
   }
 
   @Override
@@ -445,9 +396,10 @@ public final class TfGraphOps implements GraphOps {
 
   @Override
   public Tensor ringWrite(Tensor buffer, Tensor rows, Tensor start) {
-    Ring r = ring(buffer.shape()[0], rows, start);
+    TfSelection.Ring r = TfSelection.ring(tf, buffer.shape()[0], o(rows), o(start));
     return t(
-        tf.tensorScatterNdUpdate(o(buffer), tf.expandDims(r.positions, tf.constant(1)), r.kept));
+        tf.tensorScatterNdUpdate(
+            o(buffer), tf.expandDims(r.positions(), tf.constant(1)), r.kept()));
   }
 
   /** In place: a scatter into the variable's rows, no copy of the buffer. */
@@ -456,79 +408,23 @@ public final class TfGraphOps implements GraphOps {
     if (!(buffer instanceof TfStateVariable v)) {
       return GraphOps.super.ringWrite(buffer, rows, start);
     }
-    Ring r = ring(v.variable().shape().get(0), rows, start);
-    return new TfUpdate(tf.scatterUpdate(v.variable(), r.positions, r.kept));
-  }
-
-  private record Ring(Operand<TInt32> positions, Operand<TFloat32> kept) {}
-
-  /** The last min(B, T) of B rows and their positions (start + i) mod T. */
-  private Ring ring(long t, Tensor rows, Tensor start) {
-    Operand<TInt32> b =
-        tf.slice(tf.shape(o(rows)), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-    Operand<TInt32> bs = tf.reshape(b, tf.constant(new int[0]));
-    Operand<TInt32> take = tf.math.minimum(bs, tf.constant((int) t));
-    Operand<TInt32> first = tf.math.sub(bs, take);
-    Operand<TInt32> idx = tf.range(first, bs, tf.constant(1));
-    Operand<TFloat32> kept = tf.gather(o(rows), idx, tf.constant(0));
-    Operand<TInt32> s0 = tf.dtypes.cast(o(start), TInt32.class);
-    Operand<TInt32> pos = tf.math.floorMod(tf.math.add(idx, s0), tf.constant((int) t));
-    return new Ring(pos, kept);
+    TfSelection.Ring r = TfSelection.ring(tf, v.variable().shape().get(0), o(rows), o(start));
+    return new TfUpdate(tf.scatterUpdate(v.variable(), r.positions(), r.kept()));
   }
 
   @Override
   public Tensor tileCentered(Tensor mask, Tensor activation) {
-    long[] m = mask.shape();
-    int r = m.length;
-    Operand<TInt32> target =
-        tf.slice(tf.shape(o(activation)), tf.constant(new int[] {1}), tf.constant(new int[] {r}));
-    int[] mi = new int[r];
-    for (int i = 0; i < r; i++) {
-      mi[i] = (int) m[i];
-    }
-    Operand<TInt32> ms = tf.constant(mi);
-    Operand<TInt32> reps = tf.math.floorDiv(target, ms);
-    Operand<TFloat32> tiled = tf.tile(o(mask), reps);
-    Operand<TInt32> total = tf.math.sub(target, tf.math.mul(ms, reps));
-    Operand<TInt32> before = tf.math.floorDiv(total, tf.constant(2));
-    Operand<TInt32> after = tf.math.sub(total, before);
-    Operand<TInt32> paddings =
-        tf.stack(List.of(before, after), org.tensorflow.op.core.Stack.axis(1L));
-    return t(tf.pad(tiled, paddings, tf.constant(1f)));
+    return t(TfSelection.tileCentered(tf, o(mask), mask.shape(), o(activation)));
   }
 
   @Override
   public Tensor sortFlat(Tensor x) {
-    long n = GraphOps.numel(x);
-    Operand<TFloat32> flat = tf.reshape(o(x), tf.constant(new long[] {n}));
-    // TopK of the negated values sorts ascending.
-    Operand<TFloat32> top =
-        tf.nn
-            .topK(tf.math.neg(flat), tf.constant((int) n), new org.tensorflow.op.nn.TopK.Options[0])
-            .values();
-    return t(tf.math.neg(top));
+    return t(TfSelection.sortFlat(tf, o(x), GraphOps.numel(x)));
   }
 
   @Override
   public Tensor quantile(Tensor x, double q) {
-    Operand<TFloat32> flat = tf.reshape(o(x), tf.constant(new int[] {-1}));
-    Operand<TInt32> n =
-        tf.reshape(
-            tf.slice(tf.shape(flat), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
-            tf.constant(new int[0]));
-    Operand<TFloat32> sorted =
-        tf.math.neg(
-            tf.nn.topK(tf.math.neg(flat), n, new org.tensorflow.op.nn.TopK.Options[0]).values());
-    Operand<TFloat32> last = tf.dtypes.cast(tf.math.sub(n, tf.constant(1)), TFloat32.class);
-    Operand<TFloat32> pos = tf.math.mul(tf.constant((float) q), last);
-    Operand<TFloat32> lo = tf.math.floor(pos);
-    Operand<TFloat32> frac = tf.math.sub(pos, lo);
-    Operand<TInt32> i = tf.dtypes.cast(lo, TInt32.class);
-    Operand<TInt32> j =
-        tf.math.minimum(tf.math.add(i, tf.constant(1)), tf.math.sub(n, tf.constant(1)));
-    Operand<TFloat32> a = tf.gather(sorted, i, tf.constant(0));
-    Operand<TFloat32> b = tf.gather(sorted, j, tf.constant(0));
-    return t(tf.math.add(a, tf.math.mul(frac, tf.math.sub(b, a))));
+    return t(TfSelection.quantile(tf, o(x), q));
   }
 
   @Override
