@@ -180,7 +180,46 @@ public final class BenchPool {
     return out;
   }
 
+  /** An arm's values and the baseline's of the same rounds, from one file. */
+  private record Paired(List<Double> arm, List<Double> base) {}
+
+  /**
+   * Reads one series of an arm and of FP32 from one file; null where that file did not measure it.
+   */
+  private interface Series {
+    @Nullable Paired of(JsonNode arm, JsonNode base);
+  }
+
+  /** Times of each round, arm and baseline alike (whole runs' seconds, stolen shares). */
+  private static Series times(String field) {
+    return (a, b) ->
+        a.has(field) && b.has(field) ? new Paired(numbers(a, field), numbers(b, field)) : null;
+  }
+
+  /** Ratios to the baseline already taken per round (steady blocks): the baseline is 1. */
+  private static Series ratios(String interval) {
+    return (a, b) -> {
+      if (!a.path(interval).has("perRound")) {
+        return null;
+      }
+      List<Double> r = numbers(a.path(interval), "perRound");
+      return new Paired(r, r.stream().map(v -> 1.0).toList());
+    };
+  }
+
   private static List<Arm> poolRuns(List<JsonNode> results) {
+    return pool(results, times("runSeconds"), times("cpuSeconds"));
+  }
+
+  private static List<Arm> poolSteps(List<JsonNode> results) {
+    return pool(results, ratios("interval"), ratios("cpuInterval"));
+  }
+
+  /**
+   * Every arm but FP32 over the files that have both: wall and CPU series concatenated, CPU and
+   * steal only where every one of those files measured them.
+   */
+  private static List<Arm> pool(List<JsonNode> results, Series wall, Series cpu) {
     List<Arm> out = new ArrayList<>();
     if (results.isEmpty()) {
       return out;
@@ -190,95 +229,55 @@ public final class BenchPool {
     if (base == null) {
       throw new JqpException("--pool: no FP32 arm in the files; give files written by jqp bench");
     }
+    Series steal = times("stolenPercent");
     for (Map.Entry<String, List<@Nullable JsonNode>> e : arms.entrySet()) {
       if (e.getValue() == base) {
         continue;
       }
-      List<Double> wall = new ArrayList<>();
-      List<Double> wallBase = new ArrayList<>();
-      List<Double> cpu = new ArrayList<>();
-      List<Double> cpuBase = new ArrayList<>();
-      List<Double> stolen = new ArrayList<>();
-      List<Double> stolenBase = new ArrayList<>();
-      boolean cpuEverywhere = true;
-      boolean stealEverywhere = true;
-      int files = 0;
+      List<@Nullable Paired> walls = new ArrayList<>();
+      List<@Nullable Paired> cpus = new ArrayList<>();
+      List<@Nullable Paired> steals = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
         JsonNode a = e.getValue().get(i);
         JsonNode b = base.get(i);
-        if (a == null || b == null) {
-          continue;
+        if (a != null && b != null) {
+          walls.add(wall.of(a, b));
+          cpus.add(cpu.of(a, b));
+          steals.add(steal.of(a, b));
         }
-        files++;
-        wall.addAll(numbers(a, "runSeconds"));
-        wallBase.addAll(numbers(b, "runSeconds"));
-        cpuEverywhere &= a.has("cpuSeconds") && b.has("cpuSeconds");
-        cpu.addAll(numbers(a, "cpuSeconds"));
-        cpuBase.addAll(numbers(b, "cpuSeconds"));
-        stealEverywhere &= a.has("stolenPercent") && b.has("stolenPercent");
-        stolen.addAll(numbers(a, "stolenPercent"));
-        stolenBase.addAll(numbers(b, "stolenPercent"));
       }
-      if (files == 0) {
+      Paired w = concat(walls);
+      if (w == null) {
         continue;
       }
+      Paired c = concat(cpus);
+      Paired st = concat(steals);
       out.add(
           new Arm(
               e.getKey(),
-              files,
-              RatioInterval.of(wall, wallBase),
-              cpuEverywhere ? RatioInterval.ofMeasured(cpu, cpuBase) : null,
-              stealEverywhere ? EqualStealRatio.of(wall, wallBase, stolen, stolenBase) : null));
+              walls.size(),
+              RatioInterval.of(w.arm(), w.base()),
+              c == null ? null : RatioInterval.ofMeasured(c.arm(), c.base()),
+              st == null ? null : EqualStealRatio.of(w.arm(), w.base(), st.arm(), st.base())));
     }
     return out;
   }
 
-  private static List<Arm> poolSteps(List<JsonNode> results) {
-    List<Arm> out = new ArrayList<>();
-    Map<String, List<@Nullable JsonNode>> arms = byName(results);
-    List<@Nullable JsonNode> base = arms.get("FP32");
-    if (base == null) {
-      throw new JqpException("--pool: no FP32 arm in the files; give files written by jqp bench");
+  /** The files' series end to end; null where there is none or one file lacks it. */
+  private static @Nullable Paired concat(List<@Nullable Paired> parts) {
+    if (parts.isEmpty()) {
+      return null;
     }
-    for (Map.Entry<String, List<@Nullable JsonNode>> e : arms.entrySet()) {
-      if (e.getValue() == base) {
-        continue;
+    List<Double> arm = new ArrayList<>();
+    List<Double> base = new ArrayList<>();
+    for (Paired p : parts) {
+      if (p == null) {
+        return null;
       }
-      List<Double> ratios = new ArrayList<>();
-      List<Double> cpuRatios = new ArrayList<>();
-      List<Double> stolen = new ArrayList<>();
-      List<Double> stolenBase = new ArrayList<>();
-      boolean cpuEverywhere = true;
-      boolean stealEverywhere = true;
-      int files = 0;
-      for (int i = 0; i < results.size(); i++) {
-        JsonNode a = e.getValue().get(i);
-        JsonNode b = base.get(i);
-        if (a == null || b == null) {
-          continue;
-        }
-        files++;
-        ratios.addAll(numbers(a.path("interval"), "perRound"));
-        cpuEverywhere &= a.path("cpuInterval").has("perRound");
-        cpuRatios.addAll(numbers(a.path("cpuInterval"), "perRound"));
-        stealEverywhere &= a.has("stolenPercent") && b.has("stolenPercent");
-        stolen.addAll(numbers(a, "stolenPercent"));
-        stolenBase.addAll(numbers(b, "stolenPercent"));
-      }
-      List<Double> ones = ratios.stream().map(r -> 1.0).toList();
-      List<Double> cpuOnes = cpuRatios.stream().map(r -> 1.0).toList();
-      if (files == 0) {
-        continue;
-      }
-      out.add(
-          new Arm(
-              e.getKey(),
-              files,
-              RatioInterval.of(ratios, ones),
-              cpuEverywhere ? RatioInterval.ofMeasured(cpuRatios, cpuOnes) : null,
-              stealEverywhere ? EqualStealRatio.of(ratios, ones, stolen, stolenBase) : null));
+      arm.addAll(p.arm());
+      base.addAll(p.base());
     }
-    return out;
+    return new Paired(arm, base);
   }
 
   private static List<Double> numbers(JsonNode node, String field) {

@@ -70,19 +70,21 @@ class BenchPoolTest {
     return list(v);
   }
 
+  /** Three rounds with CPU time and steal: P→Q 1.03, 1.05, 1.04× FP32. */
+  private static String threeRounds() {
+    return bench(
+        "small-cnn",
+        new double[] {100, 100, 100},
+        new double[] {103, 105, 104},
+        new double[] {10, 10, 10},
+        new double[] {10, 20, 15},
+        true);
+  }
+
   @Test
   void roundsPoolPairedWithinTheirInvocation(@TempDir Path dir) throws Exception {
     // the second invocation ran on a machine twice as slow: its rounds pair with its own FP32 runs
-    Path a =
-        Files.writeString(
-            dir.resolve("a.json"),
-            bench(
-                "small-cnn",
-                new double[] {100, 100, 100},
-                new double[] {103, 105, 104},
-                new double[] {10, 10, 10},
-                new double[] {10, 20, 15},
-                true));
+    Path a = Files.writeString(dir.resolve("a.json"), threeRounds());
     Path b =
         Files.writeString(
             dir.resolve("b.json"),
@@ -114,16 +116,7 @@ class BenchPoolTest {
 
   @Test
   void cpuAndStealArePooledOnlyWhereEveryFileMeasuredThem(@TempDir Path dir) throws Exception {
-    Path now =
-        Files.writeString(
-            dir.resolve("now.json"),
-            bench(
-                "small-cnn",
-                new double[] {100, 100, 100},
-                new double[] {103, 105, 104},
-                new double[] {10, 10, 10},
-                new double[] {10, 20, 15},
-                true));
+    Path now = Files.writeString(dir.resolve("now.json"), threeRounds());
     Path old =
         Files.writeString(
             dir.resolve("old.json"),
