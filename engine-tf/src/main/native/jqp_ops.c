@@ -14,7 +14,10 @@
  * JqpMaskedQuant multiplies by a pruning mask before Q (prune, then quantize) or after it, and
  * both may end with the ReLU that follows an activation site (relu). Their straight-through
  * gradients: JqpClipMaskGrad (the clip and the mask's multiply) and JqpClipReluGrad (ReluGrad, the
- * clip and the multiply). Each computes TensorFlow's kernels' products in their order.
+ * clip and the multiply). JqpMask is a pruning mask where no quantizer acts (a pruning phase
+ * before quantization starts), x * m, with the ReLU after an activation site (relu); its gradient
+ * is JqpClipMaskGrad's or JqpClipReluGrad's with unbounded clip. Each computes TensorFlow's
+ * kernels' products in their order.
  * JqpTruncError is a d* search's candidate error in one pass (its five kernels: abs, the scale's
  * multiply, floor, the minimum against the bound, the squared difference). JqpKeepLargest is a
  * magnitude pruner's mask: 1 at the k largest values (ties to the lower index), 0 elsewhere, the
@@ -469,6 +472,64 @@ JQP_CLONES static void clip_part(const void* arg, int part, int parts) {
 }
 
 /*
+ * x * m as TensorFlow's Mul gives it, with relu then its Relu: the product where it is a positive
+ * normal number, infinity or NaN (Relu keeps NaN, of either sign), else +0 (-0, negative numbers
+ * and positive subnormals, which TensorFlow's threads treat as zero). The ReLU is taken on the
+ * product's bits, so the loop vectorizes; a subnormal product is 0 there whether or not this
+ * thread flushes it, as it is in TensorFlow.
+ */
+static inline __attribute__((always_inline)) void mask_run(const float* x, float* y,
+                                                           const float* m, int mask_step,
+                                                           int64_t len, int relu) {
+  for (int64_t k = 0; k < len; k++) {
+    const float v = x[k] * m[mask_step ? k : 0];
+    if (relu) {
+      int32_t b;
+      memcpy(&b, &v, sizeof b);
+      const int32_t keep = (b >= 0x00800000) | ((b & 0x7fffffff) > 0x7f800000);
+      const int32_t r = keep ? b : 0;
+      memcpy(&y[k], &r, sizeof r);
+    } else {
+      y[k] = v;
+    }
+  }
+}
+
+typedef struct {
+  const float* x;
+  float* y;
+  const float* mask;
+  int64_t mask_n;
+  int relu;
+  int64_t n;
+} MaskJob;
+
+#define MASK_VARIANTS(CALL) \
+  if (s->relu) CALL(1);       \
+  else CALL(0);
+
+JQP_CLONES static void mask_part(const void* arg, int part, int parts) {
+  const MaskJob* s = (const MaskJob*)arg;
+  const int64_t begin = s->n * part / parts;
+  const int64_t end = s->n * (part + 1) / parts;
+  const int64_t mn = s->mask_n;
+  if (mn == 1) {
+#define WHOLE(RELU) mask_run(s->x + begin, s->y + begin, s->mask, 0, end - begin, RELU)
+    MASK_VARIANTS(WHOLE)
+#undef WHOLE
+    return;
+  }
+  for (int64_t i = begin; i < end;) {
+    const int64_t mi = i % mn;
+    const int64_t len = mn - mi < end - i ? mn - mi : end - i;
+#define RUN(RELU) mask_run(s->x + i, s->y + i, s->mask + mi, 1, len, RELU)
+    MASK_VARIANTS(RUN)
+#undef RUN
+    i += len;
+  }
+}
+
+/*
  * A d* search's candidate error in the scaled domain, value for value, as the search's chain of
  * TensorFlow kernels computes it (FixedPointQuantizer, GraphOps.truncationErrors):
  *   sa = |x| * scale;  b = (top - 1) + (x < 0 ? 1 : 0);  y = (min(floor(sa), b) - sa)^2,
@@ -579,6 +640,19 @@ static void* clip_mask_create(TF_OpKernelConstruction* ctx) {
 
 static void* clip_relu_create(TF_OpKernelConstruction* ctx) {
   return kernel_create(ctx, "JqpClipReluGrad", 0, 1, 0);
+}
+
+static void* mask_create(TF_OpKernelConstruction* ctx) {
+  Kernel* k = (Kernel*)kernel_create(ctx, "JqpMask", 0, 0, 0);
+  TF_Status* status = TF_NewStatus();
+  unsigned char relu = 0;
+  TF_OpKernelConstruction_GetAttrBool(ctx, "relu", &relu, status);
+  k->relu = relu != 0;
+  if (TF_GetCode(status) != JQP_TF_OK) {
+    TF_OpKernelConstruction_Failure(ctx, status);
+  }
+  TF_DeleteStatus(status);
+  return k;
 }
 
 static void* trunc_error_create(TF_OpKernelConstruction* ctx) {
@@ -803,6 +877,37 @@ done:
     TF_DeleteTensor(dx);
   }
   release(in, 5);
+  TF_DeleteStatus(status);
+}
+
+/* Inputs: x, mask. */
+static void mask_compute(void* kernel, TF_OpKernelContext* ctx) {
+  const Kernel* k = (const Kernel*)kernel;
+  TF_Status* status = TF_NewStatus();
+  TF_Tensor* in[2] = {NULL, NULL};
+  TF_Tensor* y = NULL;
+  if (!inputs(ctx, status, in, 2)) {
+    goto done;
+  }
+  int64_t n = TF_TensorElementCount(in[0]);
+  int64_t mn = mask_count(ctx, status, k, in[0], in[1]);
+  if (mn == 0) {
+    goto done;
+  }
+  y = like_input0(ctx, status, k, in);
+  if (y == NULL) {
+    goto done;
+  }
+  if (n > 0) {
+    MaskJob job = {(const float*)TF_TensorData(in[0]), (float*)TF_TensorData(y),
+                   (const float*)TF_TensorData(in[1]), mn, k->relu, n};
+    run_parts(mask_part, &job, parts_for(k->threads, n, 1));
+  }
+done:
+  if (y != NULL) {
+    TF_DeleteTensor(y);
+  }
+  release(in, 2);
   TF_DeleteStatus(status);
 }
 
@@ -1039,6 +1144,9 @@ __attribute__((constructor)) static void jqp_register(void) {
               "JqpClipMaskGradCpu");
   register_op("JqpClipReluGrad", clip_relu_in, clip_attrs, clip_relu_create, clip_relu_compute,
               "JqpClipReluGradCpu");
+  static const char* const mask_in[] = {"x: float", "mask: float", NULL};
+  static const char* const mask_attrs[] = {"threads: int = 1", "relu: bool = false", NULL};
+  register_op("JqpMask", mask_in, mask_attrs, mask_create, mask_compute, "JqpMaskCpu");
   static const char* const error_in[] = {"x: float", NULL};
   static const char* const error_attrs[] = {"scale: float", "top: float", "threads: int = 1", NULL};
   register_op("JqpTruncError", error_in, error_attrs, trunc_error_create, trunc_error_compute,

@@ -137,12 +137,15 @@ public final class TfGraphOps implements GraphOps {
   }
 
   /**
-   * The mask product; next to a quantizer with truncation, jqp's kernel computes both in one pass
-   * ({@link TfKernelFusion}).
+   * The mask product; jqp's kernel computes it, and next to a quantizer with truncation or a ReLU
+   * computes both in one pass ({@link TfKernelFusion}).
    */
   @Override
   public Tensor mask(Tensor x, Tensor mask) {
     Tensor fused = kernels.maskQuantized(this, x, mask);
+    if (fused == null) {
+      fused = kernels.mask(this, x, mask);
+    }
     if (fused != null) {
       return fused;
     }

@@ -17,9 +17,11 @@ import org.tensorflow.types.TFloat32;
  * puts the activation site: after batch norm, before the non-linearity). Each is one element-wise
  * pass forward and one back less per site: the forward kernel computes the mask product, Q and the
  * ReLU per value, and the clipped straight-through gradient is one kernel for ReluGrad, the clip
- * and the mask's multiply. The kernels compute the same products in the same order as TensorFlow's
- * kernels they stand for, so the same bits ({@code KernelFusionTest}); an unfused product,
- * quantizer or ReLU left behind in the graph runs only where something else reads it.
+ * and the mask's multiply. Where no quantizer acts on a pruned site (a pruning phase before
+ * quantization starts), its mask, with the ReLU after an activation site, is one pass forward and
+ * one back as well. The kernels compute the same products in the same order as TensorFlow's kernels
+ * they stand for, so the same bits ({@code KernelFusionTest}); an unfused product, quantizer or
+ * ReLU left behind in the graph runs only where something else reads it.
  */
 final class TfKernelFusion {
   /** A mask product's operands. */
@@ -124,18 +126,64 @@ final class TfKernelFusion {
 
   /**
    * relu(y) in y's kernel where y is Q by jqp's kernel with the clipped gradient and a scalar
-   * range, unmasked or masked before Q (after it, the product's −0 would meet the ReLU); else null.
+   * range, unmasked or masked before Q (after it, the product's −0 would meet the ReLU); relu(x·m)
+   * in one pass where y is a mask product x·m that no quantizer took in; else null.
    */
   @Nullable Tensor relu(TfGraphOps ops, Tensor y) {
     Quantized qd = quantized.get(key(y));
-    if (qd == null
-        || qd.relu()
+    if (qd == null) {
+      Masked mp = masked.get(key(y));
+      return mp == null ? null : masked(ops, mp, true);
+    }
+    if (qd.relu()
         || (qd.mask() != null && !qd.maskFirst())
         || qd.gradient() != StraightThrough.CLIPPED
         || !scalar(qd.range())) {
       return null;
     }
     return build(ops, qd.with(qd.mask(), qd.maskFirst(), true));
+  }
+
+  /**
+   * x·mask by jqp's kernel where no quantizer takes x in, recorded as a mask product a quantizer or
+   * ReLU after it may take in (the kernel's node then runs only where something else reads it); its
+   * gradient the mask's multiply (the clip's kernel with unbounded clip, which changes no value).
+   * Null when the kernel is not loaded or the mask does not repeat along x.
+   */
+  @Nullable Tensor mask(TfGraphOps ops, Tensor x, Tensor mask) {
+    if (!repeatsAlong(x.shape(), mask.shape())) {
+      return null;
+    }
+    Tensor y = masked(ops, new Masked(x, mask), false);
+    if (y != null) {
+      masked.put(key(y), new Masked(x, mask));
+    }
+    return y;
+  }
+
+  /**
+   * x·m, or relu(x·m), in one pass (a pruning phase before quantization starts); the gradient in
+   * one pass too: the mask's multiply, after ReluGrad. Null when the kernel is not loaded.
+   */
+  private static @Nullable Tensor masked(TfGraphOps ops, Masked mp, boolean relu) {
+    Ops tf = ops.current();
+    Operand<TFloat32> x = TfTensor.of(mp.x());
+    Operand<TFloat32> m = TfTensor.of(mp.mask());
+    Operand<TFloat32> y = TfNativeKernels.mask(tf, tf.stopGradient(x), m, relu);
+    if (y == null) {
+      return null;
+    }
+    Operand<TFloat32> lo = tf.constant(Float.NEGATIVE_INFINITY);
+    Operand<TFloat32> hi = tf.constant(Float.POSITIVE_INFINITY);
+    return new TfTensor(
+        TfFixedPoint.straightThrough(
+            ops.tf(),
+            ops.graph(),
+            tf.stopGradient(y),
+            x,
+            relu
+                ? (g, gt) -> TfNativeKernels.clipReluGrad(g, gt, y, m, lo, hi)
+                : (g, gt) -> TfNativeKernels.clipMaskGrad(g, gt, m, lo, hi, true)));
   }
 
   private static boolean scalar(Tensor[] range) {

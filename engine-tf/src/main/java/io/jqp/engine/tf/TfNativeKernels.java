@@ -20,11 +20,12 @@ import org.tensorflow.types.TFloat32;
  * over the values, for the five element-wise kernels TensorFlow needs (it ships fused
  * fake-quantization only for rounding to nearest); {@code JqpMaskedQuant}, the same with a pruning
  * mask's multiply before or after it; either with the ReLU after it; and the straight-through
- * gradients through them ({@code JqpClipMaskGrad}, {@code JqpClipReluGrad}); a d* search's
- * candidate error ({@code JqpTruncError}); a magnitude pruner's mask by selection ({@code
- * JqpKeepLargest}). Their arithmetic is that of TensorFlow's kernels they stand for, value for
- * value ({@code NativeKernelsTest}, {@code KernelFusionTest} compare the bits); {@link
- * TfKernelFusion} decides where they apply.
+ * gradients through them ({@code JqpClipMaskGrad}, {@code JqpClipReluGrad}); a mask, with the ReLU
+ * after it, where no quantizer acts ({@code JqpMask}); a d* search's candidate error ({@code
+ * JqpTruncError}); a magnitude pruner's mask by selection ({@code JqpKeepLargest}). Their
+ * arithmetic is that of TensorFlow's kernels they stand for, value for value ({@code
+ * NativeKernelsTest}, {@code KernelFusionTest} compare the bits); {@link TfKernelFusion} decides
+ * where they apply.
  *
  * <p>The system property {@code jqp.native} decides: {@code auto} (the default) loads the library
  * where it was built and TensorFlow's CPU build runs (the kernel has no GPU version: on the GPU
@@ -197,6 +198,28 @@ public final class TfNativeKernels {
             .setAttr("mask_first", maskFirst)
             .setAttr("relu", relu)
             .setAttr("half_even", halfEven)
+            .build();
+    return op.output(0);
+  }
+
+  /**
+   * x·mask in one pass, as TensorFlow's Mul computes it, with {@code relu} then max(·, 0) as its
+   * Relu (−0 as +0): a pruning mask where no quantizer acts; null when the kernel is not loaded.
+   * {@code mask} has x's trailing dimensions. Its gradient is {@link #clipMaskGrad} or {@link
+   * #clipReluGrad} with unbounded clip.
+   */
+  static @Nullable Operand<TFloat32> mask(
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> mask, boolean relu) {
+    if (OFF.get() || !available()) {
+      return null;
+    }
+    Operation op =
+        tf.scope()
+            .opBuilder("JqpMask", "JqpMask")
+            .addInput(x.asOutput())
+            .addInput(mask.asOutput())
+            .setAttr("threads", (long) THREADS)
+            .setAttr("relu", relu)
             .build();
     return op.output(0);
   }
