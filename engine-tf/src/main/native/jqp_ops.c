@@ -275,8 +275,9 @@ enum { NO_MASK = 0, MASK_BEFORE = 1, MASK_AFTER = 2 };
  *   t = x (NO_MASK) or x * m (MASK_BEFORE);
  *   q = (float)(int32)min(max(t * scale, lo), hi) * unscale (or rounding half to even for the
  *       conversion, half_even);
- *   y = q, or q * m (MASK_AFTER); with relu, max(y, 0) as TensorFlow's Relu gives it (Q is never
- *   -0, and relu is not combined with MASK_AFTER, so y <= 0 gives +0).
+ *   y = q, or q * m (MASK_AFTER); with relu, max(y, 0) as TensorFlow's Relu gives it, y <= 0
+ *   giving +0 (Q is never -0 or NaN; q * m is -0 where q < 0 and m = 0, which TensorFlow's Relu
+ *   makes +0 in all but its scalar tail).
  * m points at len mask values, or (mask_step 0) at one value for all. Inlined with constant mode,
  * relu and mask_step, so each variant is its own vectorized loop.
  */

@@ -126,8 +126,9 @@ final class TfKernelFusion {
 
   /**
    * relu(y) in y's kernel where y is Q by jqp's kernel with the clipped gradient and a scalar
-   * range, unmasked or masked before Q (after it, the product's −0 would meet the ReLU); relu(x·m)
-   * in one pass where y is a mask product x·m that no quantizer took in; else null.
+   * range, unmasked or masked (where the mask comes after Q, the product's −0 becomes +0, which
+   * TensorFlow's Relu gives in all but its scalar tail); relu(x·m) in one pass where y is a mask
+   * product x·m that no quantizer took in; else null.
    */
   @Nullable Tensor relu(TfGraphOps ops, Tensor y) {
     Quantized qd = quantized.get(key(y));
@@ -135,10 +136,7 @@ final class TfKernelFusion {
       Masked mp = masked.get(key(y));
       return mp == null ? null : masked(ops, mp, true);
     }
-    if (qd.relu()
-        || (qd.mask() != null && !qd.maskFirst())
-        || qd.gradient() != StraightThrough.CLIPPED
-        || !scalar(qd.range())) {
+    if (qd.relu() || qd.gradient() != StraightThrough.CLIPPED || !scalar(qd.range())) {
       return null;
     }
     return build(ops, qd.with(qd.mask(), qd.maskFirst(), true));
@@ -182,7 +180,7 @@ final class TfKernelFusion {
             tf.stopGradient(y),
             x,
             relu
-                ? (g, gt) -> TfNativeKernels.clipReluGrad(g, gt, y, m, lo, hi)
+                ? (g, gt) -> TfNativeKernels.clipReluGrad(g, gt, y, m, lo, hi, true)
                 : (g, gt) -> TfNativeKernels.clipMaskGrad(g, gt, m, lo, hi, true)));
   }
 
@@ -247,7 +245,8 @@ final class TfKernelFusion {
       Operand<TFloat32> hi) {
     if (qd.relu()) {
       Operand<TFloat32> one = m == null ? tf.constant(1f) : m;
-      return (g, gt) -> TfNativeKernels.clipReluGrad(g, gt, q, one, lo, hi);
+      boolean first = m == null || qd.maskFirst();
+      return (g, gt) -> TfNativeKernels.clipReluGrad(g, gt, q, one, lo, hi, first);
     }
     if (m == null) {
       throw new IllegalStateException("neither a mask nor a ReLU to fuse");

@@ -293,9 +293,11 @@ public final class TfNativeKernels {
   }
 
   /**
-   * The clipped straight-through gradient through a fused ReLU and a mask in one pass: clip(g·(y
-   * &gt; 0 ? 1 : 0), lo, hi)·mask, TensorFlow's ReluGrad, clip and multiply in turn; y is the fused
-   * kernel's output, {@code mask} a scalar 1 where there is none. Built in a gradient callback.
+   * The clipped straight-through gradient through a fused ReLU and a mask in one pass: with t =
+   * g·(y &gt; 0 ? 1 : 0) (TensorFlow's ReluGrad), clip(t, lo, hi)·mask ({@code maskFirst}: the mask
+   * multiplied x before Q) or clip(t·mask, lo, hi), each product in TensorFlow's order; y is the
+   * fused kernel's output, {@code mask} a scalar 1 where there is none. Built in a gradient
+   * callback.
    */
   static Operand<TFloat32> clipReluGrad(
       Ops tf,
@@ -303,7 +305,8 @@ public final class TfNativeKernels {
       Operand<TFloat32> y,
       Operand<TFloat32> mask,
       Operand<TFloat32> lo,
-      Operand<TFloat32> hi) {
+      Operand<TFloat32> hi,
+      boolean maskFirst) {
     Operation op =
         tf.scope()
             .opBuilder("JqpClipReluGrad", "JqpClipReluGrad")
@@ -313,7 +316,7 @@ public final class TfNativeKernels {
             .addInput(lo.asOutput())
             .addInput(hi.asOutput())
             .setAttr("threads", (long) THREADS)
-            .setAttr("mask_first", true)
+            .setAttr("mask_first", maskFirst)
             .build();
     return op.output(0);
   }

@@ -104,15 +104,6 @@ class MaskKernelTest {
     }
   }
 
-  /** The bits, with −0 as +0. */
-  private static int[] signlessZeroBits(float[] v) {
-    int[] b = NativeKernelsTest.bits(v);
-    for (int i = 0; i < b.length; i++) {
-      b[i] = b[i] == 0x80000000 ? 0 : b[i];
-    }
-    return b;
-  }
-
   private static void assertSame(float[] mask, long[] maskShape, String what) {
     float[][] fused = run(false, false, mask, maskShape);
     float[][] chain = run(true, false, mask, maskShape);
@@ -124,7 +115,10 @@ class MaskKernelTest {
         "x·m's gradient, " + what);
     fused = run(false, true, mask, maskShape);
     chain = run(true, true, mask, maskShape);
-    assertArrayEquals(signlessZeroBits(chain[0]), signlessZeroBits(fused[0]), "forward, " + what);
+    assertArrayEquals(
+        NativeKernelsTest.signlessZeroBits(chain[0]),
+        NativeKernelsTest.signlessZeroBits(fused[0]),
+        "forward, " + what);
     for (float v : fused[0]) {
       assertTrue(Float.floatToRawIntBits(v) != 0x80000000, "the fused ReLU gives +0");
     }

@@ -189,6 +189,15 @@ class NativeKernelsTest {
     return b;
   }
 
+  /** The bits, with −0 as +0 (where a ReLU's output is compared with TensorFlow's Relu's). */
+  static int[] signlessZeroBits(float[] v) {
+    int[] b = bits(v);
+    for (int i = 0; i < b.length; i++) {
+      b[i] = b[i] == 0x80000000 ? 0 : b[i];
+    }
+    return b;
+  }
+
   /** [native, composed] candidate errors of {@code x} at every scale, concatenated. */
   private static float[][] truncationErrors(float[] x, int bits, double[] scales) {
     float[][] out = new float[2][];
