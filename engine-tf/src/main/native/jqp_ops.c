@@ -19,7 +19,9 @@
  * is JqpClipMaskGrad's or JqpClipReluGrad's with unbounded clip. Each computes TensorFlow's
  * kernels' products in their order.
  * JqpTruncError is a d* search's candidate error in one pass (its five kernels: abs, the scale's
- * multiply, floor, the minimum against the bound, the squared difference). JqpKeepLargest is a
+ * multiply, floor, the minimum against the bound, the squared difference); JqpTruncErrorSums
+ * sums every candidate's errors per sample in one kernel (a windowed d* search's collection).
+ * JqpKeepLargest is a
  * magnitude pruner's mask: 1 at the k largest values (ties to the lower index), 0 elsewhere, the
  * set TensorFlow's TopK selects, found by selection in O(n) instead of TopK's O(n log k).
  *
@@ -49,6 +51,7 @@ typedef struct TF_ShapeHandle TF_ShapeHandle;
 
 /* TF_Code and TF_DataType values used here (tensorflow/c/tf_status.h, tf_datatype.h) */
 enum { JQP_TF_OK = 0, JQP_TF_INVALID_ARGUMENT = 3 };
+enum { JQP_TF_FLOAT = 1 };
 
 extern TF_Status* TF_NewStatus(void);
 extern void TF_DeleteStatus(TF_Status*);
@@ -100,6 +103,9 @@ extern void TF_ShapeInferenceContextGetInput(
 extern void TF_ShapeInferenceContextSetOutput(
     TF_ShapeInferenceContext*, int i, TF_ShapeHandle*, TF_Status*);
 extern void TF_DeleteShapeHandle(TF_ShapeHandle*);
+extern void TF_ShapeInferenceContextSetUnknownShape(TF_ShapeInferenceContext*, TF_Status*);
+extern TF_Tensor* TF_AllocateOutput(TF_OpKernelContext*, int index, int dtype, const int64_t* dims,
+                                    int num_dims, size_t len, TF_Status*);
 
 /*
  * The element-wise passes are compiled twice on x86-64: for AVX2 and for the baseline the build
@@ -589,6 +595,89 @@ JQP_CLONES static void trunc_error_part(const void* arg, int part, int parts) {
   trunc_error_run(s->x + begin, s->y + begin, end - begin, s->scale, s->top);
 }
 
+/*
+ * JqpTruncErrorSums: every candidate's error (trunc_error_run) summed per sample, or per sample and
+ * channel of the last axis: x is [B, ..., C], y[r][b][c] the sum of sample b's (channel c's) errors
+ * at scale r, over one pass of the sample per candidate while it is in cache, instead of a full
+ * pass of the batch per candidate and a reduction after it. Sums are kept in double, per channel
+ * or (one sum per sample) in 8 lanes added in a fixed order, so they do not depend on the split in
+ * threads; they differ from TensorFlow's float reduction of the same errors in the last bits only.
+ */
+#define ERROR_BLOCK 512
+
+typedef struct {
+  const float* x;
+  const float* scales;
+  float* y;
+  int64_t candidates;
+  int64_t samples;
+  int64_t inner; /* values per sample and channel */
+  int64_t channels;
+  float top;
+} TruncSumsJob;
+
+JQP_CLONES static void trunc_sums_part(const void* arg, int part, int parts) {
+  const TruncSumsJob* s = (const TruncSumsJob*)arg;
+  const int64_t b0 = s->samples * part / parts;
+  const int64_t b1 = s->samples * (part + 1) / parts;
+  const int64_t c = s->channels;
+  const int64_t per_sample = s->inner * c;
+  float errors[ERROR_BLOCK];
+  double* acc = c > 1 ? (double*)malloc(sizeof(double) * (size_t)c) : NULL;
+  for (int64_t b = b0; b < b1; b++) {
+    const float* xb = s->x + b * per_sample;
+    for (int64_t r = 0; r < s->candidates; r++) {
+      const float sc = s->scales[r];
+      float* out = s->y + (r * s->samples + b) * c;
+      if (c == 1) {
+        double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int64_t i = 0; i < per_sample; i += ERROR_BLOCK) {
+          const int64_t len = per_sample - i < ERROR_BLOCK ? per_sample - i : ERROR_BLOCK;
+          trunc_error_run(xb + i, errors, len, sc, s->top);
+          int64_t k = 0;
+          for (; k + 8 <= len; k += 8) {
+            for (int l = 0; l < 8; l++) {
+              lane[l] += (double)errors[k + l];
+            }
+          }
+          for (int l = 0; k < len; k++, l++) {
+            lane[l] += (double)errors[k];
+          }
+        }
+        out[0] = (float)(((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+                         ((lane[4] + lane[5]) + (lane[6] + lane[7])));
+      } else if (acc == NULL) {
+        /* no memory for a row of sums: one channel at a time */
+        for (int64_t j = 0; j < c; j++) {
+          double sum = 0;
+          for (int64_t i = 0; i < per_sample; i += c) {
+            trunc_error_run(xb + i + j, errors, 1, sc, s->top);
+            sum += (double)errors[0];
+          }
+          out[j] = (float)sum;
+        }
+      } else {
+        for (int64_t j = 0; j < c; j++) {
+          acc[j] = 0;
+        }
+        for (int64_t i = 0; i < per_sample; i += c) {
+          for (int64_t j0 = 0; j0 < c; j0 += ERROR_BLOCK) {
+            const int64_t len = c - j0 < ERROR_BLOCK ? c - j0 : ERROR_BLOCK;
+            trunc_error_run(xb + i + j0, errors, len, sc, s->top);
+            for (int64_t j = 0; j < len; j++) {
+              acc[j0 + j] += (double)errors[j];
+            }
+          }
+        }
+        for (int64_t j = 0; j < c; j++) {
+          out[j] = (float)acc[j];
+        }
+      }
+    }
+  }
+  free(acc);
+}
+
 static void* kernel_create(TF_OpKernelConstruction* ctx, const char* name, int with_range,
                            int with_order, int with_relu) {
   Kernel* k = (Kernel*)calloc(1, sizeof(Kernel));
@@ -663,6 +752,23 @@ static void* trunc_error_create(TF_OpKernelConstruction* ctx) {
   if (TF_GetCode(status) == JQP_TF_OK) {
     TF_OpKernelConstruction_GetAttrFloat(ctx, "top", &k->top, status);
   }
+  if (TF_GetCode(status) != JQP_TF_OK) {
+    TF_OpKernelConstruction_Failure(ctx, status);
+  }
+  TF_DeleteStatus(status);
+  return k;
+}
+
+/* per_channel is kept in the kernel's relu field (JqpTruncErrorSums has no ReLU). */
+static void* trunc_sums_create(TF_OpKernelConstruction* ctx) {
+  Kernel* k = (Kernel*)kernel_create(ctx, "JqpTruncErrorSums", 0, 0, 0);
+  TF_Status* status = TF_NewStatus();
+  TF_OpKernelConstruction_GetAttrFloat(ctx, "top", &k->top, status);
+  unsigned char per_channel = 0;
+  if (TF_GetCode(status) == JQP_TF_OK) {
+    TF_OpKernelConstruction_GetAttrBool(ctx, "per_channel", &per_channel, status);
+  }
+  k->relu = per_channel != 0;
   if (TF_GetCode(status) != JQP_TF_OK) {
     TF_OpKernelConstruction_Failure(ctx, status);
   }
@@ -949,6 +1055,45 @@ done:
   TF_DeleteStatus(status);
 }
 
+/* Inputs: x [B, ...], scales [R]; attrs top, per_channel. Output [R, B] or [R, B, C]. */
+static void trunc_sums_compute(void* kernel, TF_OpKernelContext* ctx) {
+  const Kernel* k = (const Kernel*)kernel;
+  TF_Status* status = TF_NewStatus();
+  TF_Tensor* in[2] = {NULL, NULL};
+  TF_Tensor* y = NULL;
+  if (!inputs(ctx, status, in, 2)) {
+    goto done;
+  }
+  int rank = TF_NumDims(in[0]);
+  if (rank < (k->relu ? 2 : 1)) {
+    fail(ctx, status, k, k->relu ? "x must have a batch and a channel axis" : "x must have a batch axis");
+    goto done;
+  }
+  int64_t samples = TF_Dim(in[0], 0);
+  int64_t channels = k->relu ? TF_Dim(in[0], rank - 1) : 1;
+  int64_t n = TF_TensorElementCount(in[0]);
+  int64_t r = TF_TensorElementCount(in[1]);
+  int64_t inner = samples * channels == 0 ? 0 : n / (samples * channels);
+  int64_t dims[3] = {r, samples, channels};
+  y = TF_AllocateOutput(ctx, 0, JQP_TF_FLOAT, dims, k->relu ? 3 : 2,
+                        sizeof(float) * (size_t)(r * samples * channels), status);
+  if (TF_GetCode(status) != JQP_TF_OK) {
+    TF_OpKernelContext_Failure(ctx, status);
+    goto done;
+  }
+  if (r * samples * channels > 0) {
+    TruncSumsJob job = {(const float*)TF_TensorData(in[0]), (const float*)TF_TensorData(in[1]),
+                        (float*)TF_TensorData(y), r, samples, inner, channels, k->top};
+    run_parts(trunc_sums_part, &job, parts_for(k->threads, n, n / samples));
+  }
+done:
+  if (y != NULL) {
+    TF_DeleteTensor(y);
+  }
+  release(in, 2);
+  TF_DeleteStatus(status);
+}
+
 /*
  * JqpKeepLargest. The order is TensorFlow's TopK's: larger values first, equal values (+0 and -0
  * among them) by lower index. Values become int32 keys with the same order (a float's bits, the
@@ -1099,9 +1244,14 @@ static void same_shape_as_x(TF_ShapeInferenceContext* ctx, TF_Status* status) {
   TF_DeleteShapeHandle(h);
 }
 
-static int register_op(const char* name, const char* const* ins, const char* const* attrs,
-                       void* (*create)(TF_OpKernelConstruction*),
-                       void (*compute)(void*, TF_OpKernelContext*), const char* kernel_name) {
+static void unknown_shape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
+  TF_ShapeInferenceContextSetUnknownShape(ctx, status);
+}
+
+static int register_op_shaped(const char* name, const char* const* ins, const char* const* attrs,
+                              void* (*create)(TF_OpKernelConstruction*),
+                              void (*compute)(void*, TF_OpKernelContext*), const char* kernel_name,
+                              void (*shape)(TF_ShapeInferenceContext*, TF_Status*)) {
   TF_Status* status = TF_NewStatus();
   TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder(name);
   for (int i = 0; ins[i] != NULL; i++) {
@@ -1111,7 +1261,7 @@ static int register_op(const char* name, const char* const* ins, const char* con
   for (int i = 0; attrs[i] != NULL; i++) {
     TF_OpDefinitionBuilderAddAttr(op, attrs[i]);
   }
-  TF_OpDefinitionBuilderSetShapeInferenceFunction(op, same_shape_as_x);
+  TF_OpDefinitionBuilderSetShapeInferenceFunction(op, shape);
   TF_RegisterOpDefinition(op, status);
   if (TF_GetCode(status) == JQP_TF_OK) {
     TF_KernelBuilder* b = TF_NewKernelBuilder(name, "CPU", create, compute, kernel_delete);
@@ -1120,6 +1270,12 @@ static int register_op(const char* name, const char* const* ins, const char* con
   int ok = TF_GetCode(status) == JQP_TF_OK;
   TF_DeleteStatus(status);
   return ok;
+}
+
+static int register_op(const char* name, const char* const* ins, const char* const* attrs,
+                       void* (*create)(TF_OpKernelConstruction*),
+                       void (*compute)(void*, TF_OpKernelContext*), const char* kernel_name) {
+  return register_op_shaped(name, ins, attrs, create, compute, kernel_name, same_shape_as_x);
 }
 
 /* Registers the ops and their CPU kernels when TensorFlow loads the library (TF_LoadLibrary). */
@@ -1152,6 +1308,11 @@ __attribute__((constructor)) static void jqp_register(void) {
   static const char* const error_attrs[] = {"scale: float", "top: float", "threads: int = 1", NULL};
   register_op("JqpTruncError", error_in, error_attrs, trunc_error_create, trunc_error_compute,
               "JqpTruncErrorCpu");
+  static const char* const sums_in[] = {"x: float", "scales: float", NULL};
+  static const char* const sums_attrs[] = {"top: float", "per_channel: bool = false",
+                                           "threads: int = 1", NULL};
+  register_op_shaped("JqpTruncErrorSums", sums_in, sums_attrs, trunc_sums_create,
+                     trunc_sums_compute, "JqpTruncErrorSumsCpu", unknown_shape);
   static const char* const keep_in[] = {"x: float", "k: int32", NULL};
   static const char* const keep_attrs[] = {"threads: int = 1", NULL};
   register_op("JqpKeepLargest", keep_in, keep_attrs, keep_largest_create, keep_largest_compute,

@@ -240,6 +240,33 @@ public interface GraphOps {
     return out;
   }
 
+  /**
+   * {@link #truncationErrors} summed per sample: x is a batch [B, ...], and each scale's tensor is
+   * [B], or [B, C] per channel of x's last axis ({@code perChannel}), the sum of sample b's (and
+   * channel c's) errors. Engines may compute them in one pass, adding in another order (the same
+   * sums but for the last bits of float).
+   */
+  default java.util.List<Tensor> truncationErrorSums(
+      Tensor x, int bits, double[] scales, boolean perChannel) {
+    int rank = x.shape().length;
+    if (rank < (perChannel ? 2 : 1)) {
+      throw new IllegalArgumentException(
+          "truncationErrorSums: x must be a batch"
+              + (perChannel ? " with a channel axis" : "")
+              + ", got rank "
+              + rank);
+    }
+    int[] perSample = new int[perChannel ? rank - 2 : rank - 1];
+    for (int i = 0; i < perSample.length; i++) {
+      perSample[i] = i + 1;
+    }
+    java.util.List<Tensor> out = new java.util.ArrayList<>();
+    for (Tensor e : truncationErrors(x, bits, scales)) {
+      out.add(perSample.length == 0 ? e : sum(e, false, perSample));
+    }
+    return out;
+  }
+
   /** Rounds toward zero. */
   default Tensor trunc(Tensor x) {
     return mul(sign(x), floor(abs(x)));

@@ -341,13 +341,19 @@ public record FixedPointQuantizer(
       perSample[i] = i + 1;
     }
     boolean scaled = scaledSearch();
-    List<Tensor> errors = new ArrayList<>();
     float[] rescale = new float[dHigh - dLow];
-    List<Tensor> squared = candidateErrors(ops, ops.stopGradient(x), scaled);
     for (int dd = dLow; dd < dHigh; dd++) {
-      Tensor sq = squared.get(dd - dLow);
-      errors.add(perSample.length == 0 ? sq : ops.sum(sq, false, perSample));
       rescale[dd - dLow] = (float) (scaled ? Math.pow(4, -dd) : 1);
+    }
+    List<Tensor> errors;
+    if (truncationKernel(scaled)) {
+      // one pass per sample for every candidate where the engine has it
+      errors = ops.truncationErrorSums(ops.stopGradient(x), bits, scales(), perChannel);
+    } else {
+      errors = new ArrayList<>();
+      for (Tensor sq : candidateErrors(ops, ops.stopGradient(x), scaled)) {
+        errors.add(perSample.length == 0 ? sq : ops.sum(sq, false, perSample));
+      }
     }
     long[] rowShape = perChannel ? new long[] {sample[sample.length - 1]} : new long[0];
     Tensor sums =
@@ -376,6 +382,20 @@ public record FixedPointQuantizer(
     return dLow >= -30 && dHigh <= 31;
   }
 
+  /** Whether the candidates' errors are {@link GraphOps#truncationErrors}'. */
+  private boolean truncationKernel(boolean scaled) {
+    return scaled && rounding == Rounding.TRUNCATE && bits <= 24;
+  }
+
+  /** The candidates' scales 2^d, d = dLow..dHigh − 1. */
+  private double[] scales() {
+    double[] scales = new double[dHigh - dLow];
+    for (int dd = dLow; dd < dHigh; dd++) {
+      scales[dd - dLow] = Math.pow(2, dd);
+    }
+    return scales;
+  }
+
   /**
    * Every candidate d's element-wise squared error on {@code w}, in the order dLow..dHigh − 1: in
    * the scaled domain (4^d times the error in w) when {@code scaled}, else in w itself. With
@@ -386,12 +406,8 @@ public record FixedPointQuantizer(
    * the bit), or one pass of the engine's kernel.
    */
   private List<Tensor> candidateErrors(GraphOps ops, Tensor w, boolean scaled) {
-    if (scaled && rounding == Rounding.TRUNCATE && bits <= 24) {
-      double[] scales = new double[dHigh - dLow];
-      for (int dd = dLow; dd < dHigh; dd++) {
-        scales[dd - dLow] = Math.pow(2, dd);
-      }
-      return ops.truncationErrors(w, bits, scales);
+    if (truncationKernel(scaled)) {
+      return ops.truncationErrors(w, bits, scales());
     }
     List<Tensor> out = new ArrayList<>();
     for (int dd = dLow; dd < dHigh; dd++) {

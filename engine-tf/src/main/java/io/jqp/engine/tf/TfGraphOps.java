@@ -219,20 +219,21 @@ public final class TfGraphOps implements GraphOps {
    */
   @Override
   public java.util.List<Tensor> truncationErrors(Tensor x, int bits, double[] scales) {
-    if (tf != base || bits < 1 || bits > 24) {
-      return GraphOps.super.truncationErrors(x, bits, scales);
-    }
-    java.util.List<Tensor> out = new java.util.ArrayList<>();
-    for (double s : scales) {
-      Operand<TFloat32> e =
-          TfNativeKernels.truncError(tf, o(x), (float) s, (float) Math.pow(2, bits - 1));
-      if (e == null) {
-        // not loaded or off on this thread: known at the first scale, before any kernel is made
-        return GraphOps.super.truncationErrors(x, bits, scales);
-      }
-      out.add(t(e));
-    }
-    return out;
+    java.util.List<Tensor> out =
+        tf != base ? null : TfTruncationErrors.elementwise(tf, x, bits, scales);
+    return out != null ? out : GraphOps.super.truncationErrors(x, bits, scales);
+  }
+
+  /**
+   * Every candidate's errors summed per sample in one kernel ({@code JqpTruncErrorSums}) where it
+   * is loaded and the ops are not in a compilation scope; else composed.
+   */
+  @Override
+  public java.util.List<Tensor> truncationErrorSums(
+      Tensor x, int bits, double[] scales, boolean perChannel) {
+    java.util.List<Tensor> out =
+        tf != base ? null : TfTruncationErrors.perSample(tf, x, bits, scales, perChannel);
+    return out != null ? out : GraphOps.super.truncationErrorSums(x, bits, scales, perChannel);
   }
 
   /**

@@ -247,6 +247,28 @@ public final class TfNativeKernels {
   }
 
   /**
+   * Every candidate's {@link #truncError} summed per sample of the batch x (per sample and channel
+   * of x's last axis, {@code perChannel}) in one kernel, [R, B] or [R, B, C] for R {@code scales};
+   * the sums are kept in double and added in a fixed order. Null when the kernel is not loaded.
+   */
+  static @Nullable Operand<TFloat32> truncErrorSums(
+      Ops tf, Operand<TFloat32> x, float[] scales, float top, boolean perChannel) {
+    if (OFF.get() || !available()) {
+      return null;
+    }
+    Operation op =
+        tf.scope()
+            .opBuilder("JqpTruncErrorSums", "JqpTruncErrorSums")
+            .addInput(x.asOutput())
+            .addInput(tf.constant(scales).asOutput())
+            .setAttr("top", top)
+            .setAttr("per_channel", perChannel)
+            .setAttr("threads", (long) THREADS)
+            .build();
+    return op.output(0);
+  }
+
+  /**
    * A magnitude pruner's mask in one kernel: 1 at the {@code k} largest of {@code importance}
    * (clamped to [0, n]; equal values by lower index, the set TensorFlow's {@code TopK} selects), 0
    * elsewhere, in {@code importance}'s shape; found by selection in O(n) instead of {@code TopK}'s
