@@ -189,13 +189,25 @@ class NativeKernelsTest {
     return b;
   }
 
-  /** The bits, with −0 as +0 (where a ReLU's output is compared with TensorFlow's Relu's). */
-  static int[] signlessZeroBits(float[] v) {
+  /** The bits, with −0 as +0. */
+  private static int[] signlessZeroBits(float[] v) {
     int[] b = bits(v);
     for (int i = 0; i < b.length; i++) {
       b[i] = b[i] == 0x80000000 ? 0 : b[i];
     }
     return b;
+  }
+
+  /**
+   * A fused ReLU's output against TensorFlow's Relu's: the same bits with −0 as +0 (TensorFlow's
+   * Relu keeps −0 in its scalar tail), and never −0 from the kernel.
+   */
+  static void assertSameReluOutput(float[] chain, float[] fused, String what) {
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        signlessZeroBits(chain), signlessZeroBits(fused), what);
+    for (float v : fused) {
+      assertTrue(Float.floatToRawIntBits(v) != 0x80000000, "the fused ReLU gives +0, " + what);
+    }
   }
 
   /** [native, composed] candidate errors of {@code x} at every scale, concatenated. */
