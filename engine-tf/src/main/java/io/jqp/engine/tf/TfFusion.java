@@ -79,9 +79,11 @@ public final class TfFusion {
     return during(on ? Mode.ON : Mode.OFF, body);
   }
 
-  /** Runs {@code body} in {@code mode}, then restores the setting it found. */
-  public static <T, E extends Exception> T during(Mode mode, Body<T, E> body) throws E {
-    String old = System.getProperty(PROPERTY);
+  /**
+   * Sets the mode for every graph built from now on (a bench that runs several runs in turns sets
+   * each run's mode when its turn comes).
+   */
+  public static void set(Mode mode) {
     System.setProperty(
         PROPERTY,
         switch (mode) {
@@ -89,6 +91,12 @@ public final class TfFusion {
           case OFF -> "false";
           case AUTO -> "auto";
         });
+  }
+
+  /** Runs {@code body} in {@code mode}, then restores the setting it found. */
+  public static <T, E extends Exception> T during(Mode mode, Body<T, E> body) throws E {
+    String old = System.getProperty(PROPERTY);
+    set(mode);
     try {
       return body.get();
     } finally {

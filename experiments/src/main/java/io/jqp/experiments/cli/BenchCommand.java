@@ -79,6 +79,14 @@ final class BenchCommand implements Callable<Integer> {
   List<String> runArms = List.of("pq", "pq-xla", "qp");
 
   @Option(
+      names = "--slice",
+      description =
+          "with --runs: the runs of a round take turns of this many training steps, one computing"
+              + " at a time, each timed over its own turns, so the machine's slow spells hit every"
+              + " arm alike (0: one whole run after another; default: ${DEFAULT-VALUE})")
+  int slice;
+
+  @Option(
       names = "--pool",
       split = ",",
       paramLabel = "FILE",
@@ -106,6 +114,8 @@ final class BenchCommand implements Callable<Integer> {
         "unknown model '" + model + "'; one of " + io.jqp.experiments.models.Models.all().keySet());
     need(runs >= 0 && runs <= 100, "--runs", "must be in [0, 100], got " + runs);
     need(epochs >= 1 && epochs <= 100, "--epochs", "must be in [1, 100], got " + epochs);
+    need(slice >= 0 && slice <= 1_000_000, "--slice", "must be in [0, 1000000], got " + slice);
+    need(slice == 0 || runs > 0, "--slice", "times whole runs in turns; give --runs too");
     for (String arm : runArms) {
       need(
           RunBench.ARM_IDS.contains(arm) && !arm.equals("fp32"),
@@ -124,9 +134,13 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println(r.markdown());
     RunBench.Result whole = null;
     if (runs > 0) {
-      whole = new RunBench(plugins).run(runs, epochs, threads, bits, sparsity, runArms);
+      whole = new RunBench(plugins).run(runs, epochs, threads, bits, sparsity, runArms, slice);
       System.out.println("\nWhole runs (the presets' schedules, data loading and evaluations):\n");
       System.out.println(whole.markdown());
+      String byPhase = whole.byPhaseMarkdown();
+      if (!byPhase.isEmpty()) {
+        System.out.println(byPhase);
+      }
     }
     if (json != null) {
       Map<String, Object> all = new LinkedHashMap<>();

@@ -95,10 +95,13 @@ public final class BenchPool {
         String set =
             String.format(
                 Locale.ROOT,
-                "whole runs: %s, %d epochs, %d threads",
+                "whole runs: %s, %d epochs, %d threads, %s",
                 r.path("model").asText(),
                 r.path("epochs").asInt(),
-                r.path("threads").asInt());
+                r.path("threads").asInt(),
+                r.path("slice").asInt() > 0
+                    ? "in turns of " + r.path("slice").asInt() + " steps"
+                    : "one after another");
         runSetting = same(runSetting, set, files.get(i), files.get(0));
       }
       JsonNode st = roots.get(i).path("steps");

@@ -16,12 +16,18 @@ import java.util.stream.Stream;
  * weights and activations pruned, prune-then-quantize and quantize-then-prune, with the presets'
  * schedules), each a full {@link Runner#run} on Fashion-MNIST with the small CNN (data loading,
  * every step and update, the evaluations). Rounds alternate the arms, the order rotating each
- * round, so drift of the machine's speed hits all alike. Run folders go to a scratch folder,
- * deleted after.
+ * round, so drift of the machine's speed hits all alike; or (with a slice) a round's runs take
+ * turns of a few steps ({@link InterleavedRuns}), so that drift within a round hits them alike too.
+ * Run folders go to a scratch folder, deleted after.
  */
 public final class RunBench {
 
-  /** One arm's runs. */
+  /**
+   * One arm's runs. {@code phaseStarts}: the steps where the engine switched its training step
+   * (strategies switching on, windows collecting; {@link io.jqp.engine.tf.TfModel#phaseStarts}).
+   * {@code turnWallSeconds}, {@code turnCpuSeconds}: each round's turns when the runs took turns
+   * ({@link InterleavedRuns.Timed}), else empty.
+   */
   public record Arm(
       String name,
       String preset,
@@ -34,14 +40,18 @@ public final class RunBench {
       List<Double> cpuSeconds,
       @org.jspecify.annotations.Nullable RatioInterval cpuInterval,
       List<Double> stolenPercent,
-      @org.jspecify.annotations.Nullable EqualStealRatio runAtEqualSteal) {
+      @org.jspecify.annotations.Nullable EqualStealRatio runAtEqualSteal,
+      List<Long> phaseStarts,
+      List<List<Double>> turnWallSeconds,
+      List<List<Double>> turnCpuSeconds) {
 
     double meanRun() {
       return runSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
     }
 
+    /** NaN where the training time was not measured (runs taking turns). */
     double meanTrain() {
-      return trainSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      return mean(trainSeconds);
     }
 
     double meanCpu() {
@@ -53,8 +63,12 @@ public final class RunBench {
     }
   }
 
-  /** Every arm; ratios are over the FP32 arm's mean. */
-  public record Result(String model, int epochs, int rounds, int threads, List<Arm> arms) {
+  /**
+   * Every arm; ratios are over the FP32 arm's mean. {@code slice}: the runs of a round took turns
+   * of this many steps ({@link InterleavedRuns}); 0: they ran one after another.
+   */
+  public record Result(
+      String model, int epochs, int rounds, int threads, int slice, List<Arm> arms) {
 
     public String markdown() {
       StringBuilder s =
@@ -68,7 +82,7 @@ public final class RunBench {
         s.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %.1f | %.1f | %.2f | %.3f× | %.3f× | %s | %.1f | %s | %s | %s |%n",
+                "| %s | %s | %s | %.1f | %s | %.2f | %.3f× | %s | %s | %.1f | %s | %s | %s |%n",
                 a.name(),
                 a.preset(),
                 String.join(
@@ -77,10 +91,10 @@ public final class RunBench {
                         .map(v -> String.format(Locale.ROOT, "%.1f", v))
                         .toList()),
                 a.meanRun(),
-                a.meanTrain(),
+                orDash("%.1f", a.meanTrain()),
                 a.accuracy(),
                 a.runRatio(),
-                a.trainRatio(),
+                orDash("%.3f×", a.trainRatio()),
                 a.runInterval().markdown(),
                 a.meanCpu(),
                 RatioInterval.markdown(a.cpuInterval()),
@@ -90,7 +104,7 @@ public final class RunBench {
       s.append(
           String.format(
               Locale.ROOT,
-              "%n%s on Fashion-MNIST, %d epochs, %d rounds alternating the arms, %d threads; the"
+              "%n%s on Fashion-MNIST, %d epochs, %d rounds %s, %d threads; the"
                   + " interval is Student's t over the rounds' paired ratios (each arm over the FP32"
                   + " run of its own round): a target above its upper end is met beyond this"
                   + " machine's noise. CPU time is this process's, all threads; stolen is the share"
@@ -101,8 +115,26 @@ public final class RunBench {
               model,
               epochs,
               rounds,
+              slice > 0
+                  ? "of the arms' runs taking turns of "
+                      + slice
+                      + " training steps, one computing at a time (each run's time summed over its"
+                      + " own turns; the training time alone is not measured then)"
+                  : "alternating the arms",
               threads));
       return s.toString();
+    }
+
+    /**
+     * Where each arm's time differs from FP32's, by the phases of its runs ({@link TurnsByPhase});
+     * empty unless the runs took turns.
+     */
+    public String byPhaseMarkdown() {
+      return TurnsByPhase.markdown(this);
+    }
+
+    private static String orDash(String format, double v) {
+      return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, format, v);
     }
   }
 
@@ -172,12 +204,20 @@ public final class RunBench {
   public Result run(
       int rounds, int epochs, int threads, int bits, double sparsity, List<String> ids)
       throws IOException {
+    return run(rounds, epochs, threads, bits, sparsity, ids, 0);
+  }
+
+  /** The same, the runs of a round taking turns of {@code slice} steps (0: one after another). */
+  public Result run(
+      int rounds, int epochs, int threads, int bits, double sparsity, List<String> ids, int slice)
+      throws IOException {
     return run(
         TrainConfig.defaults().withEpochs(epochs).copy(Map.of("threads", threads)),
         rounds,
         bits,
         sparsity,
-        ids);
+        ids,
+        slice);
   }
 
   /** The same from another base config (data, limits, model); its FP32 arm is {@code base}. */
@@ -188,19 +228,25 @@ public final class RunBench {
   /** The same for the arms of {@code ids} only. */
   public Result run(TrainConfig base, int rounds, int bits, double sparsity, List<String> ids)
       throws IOException {
+    return run(base, rounds, bits, sparsity, ids, 0);
+  }
+
+  /**
+   * The same, each round's runs taking turns of {@code slice} training steps ({@link
+   * InterleavedRuns}; 0: one run after another).
+   */
+  public Result run(
+      TrainConfig base, int rounds, int bits, double sparsity, List<String> ids, int slice)
+      throws IOException {
+    if (slice < 0) {
+      throw new io.jqp.api.JqpException("--slice: must be >= 0 steps, got " + slice);
+    }
     int epochs = base.epochs();
     int threads = base.threads();
     List<Map.Entry<String, TrainConfig>> arms = arms(base, bits, sparsity, ids);
-    List<List<Double>> run = new ArrayList<>();
-    List<List<Double>> train = new ArrayList<>();
-    List<List<Double>> cpu = new ArrayList<>();
-    List<List<Double>> stolen = new ArrayList<>();
-    double[] accuracy = new double[arms.size()];
+    List<Tally> tallies = new ArrayList<>();
     for (int i = 0; i < arms.size(); i++) {
-      run.add(new ArrayList<>());
-      train.add(new ArrayList<>());
-      cpu.add(new ArrayList<>());
-      stolen.add(new ArrayList<>());
+      tallies.add(new Tally());
     }
     Path scratch = Files.createTempDirectory("jqp-bench-runs");
     try {
@@ -216,46 +262,132 @@ public final class RunBench {
             fusion(arms.get(a).getKey()), () -> new Runner(plugins).run(tiny, folder));
       }
       for (int r = 0; r < rounds; r++) {
+        if (slice > 0) {
+          inTurns(arms, r, rounds, slice, scratch, tallies);
+          continue;
+        }
         for (int j = 0; j < arms.size(); j++) {
           int a = (j + r) % arms.size();
           Map.Entry<String, TrainConfig> arm = arms.get(a);
           System.err.printf(Locale.ROOT, "bench: round %d/%d, %s%n", r + 1, rounds, arm.getKey());
           Path folder = scratch.resolve("r" + r + "-a" + a);
           CpuClock.Reading start = CpuClock.now();
+          Tally t = tallies.get(a);
           Runner.Result res =
               io.jqp.engine.tf.TfFusion.during(
-                  fusion(arm.getKey()), () -> new Runner(plugins).run(arm.getValue(), folder));
+                  fusion(arm.getKey()),
+                  () ->
+                      new Runner(plugins)
+                          .afterEachStep(m -> t.phaseStarts = List.copyOf(m.phaseStarts()))
+                          .run(arm.getValue(), folder));
           CpuClock.Span span = CpuClock.since(start);
-          run.get(a).add(res.seconds());
-          train.get(a).add(res.trainSeconds());
-          cpu.get(a).add(span.cpuSeconds());
-          stolen.get(a).add(span.stolen() * 100);
-          accuracy[a] = res.metric();
+          t.run.add(res.seconds());
+          t.train.add(res.trainSeconds());
+          t.cpu.add(span.cpuSeconds());
+          t.stolen.add(span.stolen() * 100);
+          t.accuracy = res.metric();
         }
       }
     } finally {
       delete(scratch);
     }
-    double baseRun = mean(run.get(0));
-    double baseTrain = mean(train.get(0));
+    Tally fp32 = tallies.get(0);
     List<Arm> out = new ArrayList<>();
     for (int i = 0; i < arms.size(); i++) {
+      Tally t = tallies.get(i);
       out.add(
           new Arm(
               arms.get(i).getKey(),
               arms.get(i).getValue().preset(),
-              List.copyOf(run.get(i)),
-              List.copyOf(train.get(i)),
-              accuracy[i],
-              mean(run.get(i)) / baseRun,
-              mean(train.get(i)) / baseTrain,
-              RatioInterval.of(run.get(i), run.get(0)),
-              List.copyOf(cpu.get(i)),
-              RatioInterval.ofMeasured(cpu.get(i), cpu.get(0)),
-              List.copyOf(stolen.get(i)),
-              EqualStealRatio.of(run.get(i), run.get(0), stolen.get(i), stolen.get(0))));
+              List.copyOf(t.run),
+              List.copyOf(t.train),
+              t.accuracy,
+              mean(t.run) / mean(fp32.run),
+              t.train.isEmpty() ? Double.NaN : mean(t.train) / mean(fp32.train),
+              RatioInterval.of(t.run, fp32.run),
+              List.copyOf(t.cpu),
+              RatioInterval.ofMeasured(t.cpu, fp32.cpu),
+              List.copyOf(t.stolen),
+              EqualStealRatio.of(t.run, fp32.run, t.stolen, fp32.stolen),
+              t.phaseStarts,
+              List.copyOf(t.turnWall),
+              List.copyOf(t.turnCpu)));
     }
-    return new Result(base.model(), epochs, rounds, threads, out);
+    return new Result(base.model(), epochs, rounds, threads, slice, out);
+  }
+
+  /** What the rounds measured of one arm. */
+  private static final class Tally {
+    final List<Double> run = new ArrayList<>();
+    final List<Double> train = new ArrayList<>();
+    final List<Double> cpu = new ArrayList<>();
+    final List<Double> stolen = new ArrayList<>();
+    final List<List<Double>> turnWall = new ArrayList<>();
+    final List<List<Double>> turnCpu = new ArrayList<>();
+    double accuracy;
+    List<Long> phaseStarts = List.of();
+  }
+
+  /**
+   * Round {@code r}: every arm's run at once, taking turns of {@code slice} steps, the first turn
+   * rotating with the round.
+   */
+  private void inTurns(
+      List<Map.Entry<String, TrainConfig>> arms,
+      int r,
+      int rounds,
+      int slice,
+      Path scratch,
+      List<Tally> tallies)
+      throws IOException {
+    List<Integer> order = new ArrayList<>();
+    List<InterleavedRuns.Run<Runner.Result>> runs = new ArrayList<>();
+    List<Runnable> onTurn = new ArrayList<>();
+    for (int j = 0; j < arms.size(); j++) {
+      int a = (j + r) % arms.size();
+      Map.Entry<String, TrainConfig> arm = arms.get(a);
+      Tally t = tallies.get(a);
+      Path folder = scratch.resolve("r" + r + "-a" + a);
+      order.add(a);
+      runs.add(
+          hook ->
+              new Runner(plugins)
+                  .afterEachStep(
+                      m -> {
+                        t.phaseStarts = List.copyOf(m.phaseStarts());
+                        hook.run();
+                      })
+                  .run(arm.getValue(), folder));
+      io.jqp.engine.tf.TfFusion.Mode mode = fusion(arm.getKey());
+      onTurn.add(() -> io.jqp.engine.tf.TfFusion.set(mode));
+    }
+    System.err.printf(
+        Locale.ROOT,
+        "bench: round %d/%d, %s in turns of %d steps%n",
+        r + 1,
+        rounds,
+        String.join(", ", order.stream().map(a -> arms.get(a).getKey()).toList()),
+        slice);
+    List<InterleavedRuns.Timed<Runner.Result>> timed;
+    try {
+      timed =
+          io.jqp.engine.tf.TfFusion.during(
+              io.jqp.engine.tf.TfFusion.mode(), () -> InterleavedRuns.run(runs, onTurn, slice));
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+    for (int j = 0; j < order.size(); j++) {
+      Tally t = tallies.get(order.get(j));
+      InterleavedRuns.Timed<Runner.Result> x = timed.get(j);
+      t.run.add(x.wallSeconds());
+      t.cpu.add(x.cpuSeconds());
+      t.stolen.add(x.stolenPercent());
+      t.turnWall.add(x.turnWallSeconds());
+      t.turnCpu.add(x.turnCpuSeconds());
+      t.accuracy = x.result().metric();
+    }
   }
 
   /**

@@ -68,6 +68,7 @@ public final class Runner {
 
   private final Plugins plugins;
   private int profileEvery;
+  private java.util.function.Consumer<TfModel> afterEachStep = m -> {};
 
   public Runner(Plugins plugins) {
     this.plugins = plugins;
@@ -82,6 +83,16 @@ public final class Runner {
       throw new JqpException("--profile: every must be >= 1 step, got " + every);
     }
     this.profileEvery = every;
+    return this;
+  }
+
+  /**
+   * Calls {@code hook} with the model on the training thread after every training step (after its
+   * updates and checks); {@code jqp bench --slice} passes the machine to the next run there. A hook
+   * that throws ends the run with its exception.
+   */
+  public Runner afterEachStep(java.util.function.Consumer<TfModel> hook) {
+    this.afterEachStep = java.util.Objects.requireNonNull(hook, "hook");
     return this;
   }
 
@@ -362,6 +373,7 @@ public final class Runner {
               }
               bar.step();
               bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / (b + 1)));
+              afterEachStep.accept(model);
             }
           }
           double epochSeconds = (System.nanoTime() - start) / 1e9;

@@ -214,6 +214,9 @@ class HostileInputTest {
         "1",
         "--run-arms",
         "pq,pqx");
+    refused(
+        dir, "--slice: must be in [0, 1000000], got -1", "bench", "--runs", "1", "--slice", "-1");
+    refused(dir, "--slice: times whole runs in turns; give --runs too", "bench", "--slice", "25");
     Path notJson = Files.writeString(dir.resolve("notes.md"), "# my notes\n");
     Path other = dir.resolve("other.json");
     refused(dir, "is not JSON", "bench", "--pool", notJson + "," + notJson);

@@ -108,6 +108,47 @@ class SpeedToolsTest {
   }
 
   /**
+   * Runs taking turns of 3 steps do the same work as runs one after another: every arm reaches the
+   * same accuracy to the digit, so the runs of a round do not disturb one another (their graphs,
+   * sessions and the compiled-scope setting each turn sets).
+   */
+  @Test
+  void wholeRunsInTurnsReachTheSameNumbersAsRunsOneAfterAnother(@TempDir Path dir)
+      throws Exception {
+    Path data = SyntheticIdx.write(dir.resolve("data"), 512, 200);
+    RunBench bench = new RunBench(Plugins.load());
+    // FP32 and the arm with compiled scopes, whose setting each of its turns sets again
+    List<String> ids = List.of("pq-xla");
+    RunBench.Result apart = bench.run(tiny(data), 1, 8, 0.5, ids, 0);
+    RunBench.Result turns = bench.run(tiny(data), 1, 8, 0.5, ids, 3);
+    assertEquals(2, turns.arms().size());
+    assertEquals(0, apart.slice());
+    assertEquals(3, turns.slice());
+    for (int a = 0; a < apart.arms().size(); a++) {
+      RunBench.Arm x = apart.arms().get(a);
+      RunBench.Arm y = turns.arms().get(a);
+      assertEquals(x.name(), y.name());
+      assertEquals(x.accuracy(), y.accuracy(), 0.0, x.name());
+      assertTrue(y.runSeconds().get(0) > 0 && y.cpuSeconds().get(0) > 0, y.name());
+      assertTrue(y.trainSeconds().isEmpty(), "training time alone is not measured in turns");
+      assertEquals(1, y.turnCpuSeconds().size(), "one round's turns");
+      assertEquals(
+          y.cpuSeconds().get(0),
+          y.turnCpuSeconds().get(0).stream().mapToDouble(d -> d).sum(),
+          1e-9,
+          "the turns add up to the run");
+      assertTrue(x.turnCpuSeconds().isEmpty(), "no turns when the runs came one after another");
+    }
+    assertTrue(turns.markdown().contains("taking turns of 3 training steps"), turns.markdown());
+    assertTrue(
+        turns
+            .markdown()
+            .lines()
+            .anyMatch(l -> l.startsWith("| FP32 | none |") && l.split("\\|")[5].trim().equals("—")),
+        "the training-time column says it was not measured: " + turns.markdown());
+  }
+
+  /**
    * Each arm's warm-up run (one epoch of 10 steps) fits the presets' schedules at the default
    * window of 2048 samples, which a 10-step run of the arm itself could not hold (t_q would be 9
    * steps).
