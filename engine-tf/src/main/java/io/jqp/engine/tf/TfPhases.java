@@ -156,6 +156,17 @@ final class TfPhases {
   }
 
   /**
+   * The networks of the builds made so far: the training builds in the order of their first steps,
+   * then the evaluation builds likewise.
+   */
+  java.util.List<TfNetwork> nets() {
+    java.util.List<TfNetwork> out = new java.util.ArrayList<>();
+    builds.values().forEach(b -> out.add(b.net()));
+    evaluations.values().forEach(b -> out.add(b.net()));
+    return out;
+  }
+
+  /**
    * The evaluation build (batch norm on its moving averages, no noise) of the phase of the last
    * step taken after {@code steps} training steps (a transform switching on at step t acts once
    * step t's updates have run).

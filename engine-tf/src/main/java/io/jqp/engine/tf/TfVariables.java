@@ -105,14 +105,30 @@ final class TfVariables {
    * second per new phase on the small CNN) but made a DJPQ run's losses depend on how TensorFlow
    * scheduled its ops across inter-op threads (`ResumeTest` with a 4-thread inter-op pool), so they
    * stay on.
+   *
+   * <p>Three passes that change nothing in these graphs are off: the TFG (MLIR) passes, which run
+   * twice per optimized run, the implementation selector (it picks among a function's registered
+   * implementations; these graphs call no functions) and the memory optimizer (it swaps tensors to
+   * host memory on GPUs and recomputes ops that carry a recompute hint; none do). Every distinct
+   * run optimizes the whole graph, which in a prune-then-quantize run holds every phase's build (8
+   * 370 nodes on the small CNN): the three took 290 of Grappler's 860 ms of optimizer time over
+   * such a run's 23 distinct runs (1.16 s of Grappler time fell to 0.85 s in a 1-epoch run, with
+   * the same losses to the digit; BENCHMARKS.md).
    */
   static org.tensorflow.proto.GraphOptions graphOptions() {
     return org.tensorflow.proto.GraphOptions.newBuilder()
         .setRewriteOptions(
             org.tensorflow.proto.RewriterConfig.newBuilder()
                 .setMetaOptimizerIterations(
-                    org.tensorflow.proto.RewriterConfig.NumIterationsType.ONE))
+                    org.tensorflow.proto.RewriterConfig.NumIterationsType.ONE)
+                .setDisableTfgOptimizer(true)
+                .setImplementationSelector(org.tensorflow.proto.RewriterConfig.Toggle.OFF)
+                .setMemoryOptimization(org.tensorflow.proto.RewriterConfig.MemOptType.NO_MEM_OPT))
         .build();
+  }
+
+  private static String outputName(Operand<?> o) {
+    return o.op().name() + ":" + o.asOutput().index();
   }
 
   /** A tensor's values, row-major. */
@@ -156,6 +172,16 @@ final class TfVariables {
 
   /** The site reports of one network of a session (bits, d, sparsity …), fetched in one run. */
   static List<TfModel.SiteReport> siteReports(Session session, TfNetwork net) {
+    return siteReports(session, net, List.of(net));
+  }
+
+  /**
+   * The same, fetched in one run together with the reports of {@code alongside} (which may hold
+   * {@code net}): a caller that reads the reports of one build after another then runs one
+   * signature, which TensorFlow prepares once.
+   */
+  static List<TfModel.SiteReport> siteReports(
+      Session session, TfNetwork net, List<TfNetwork> alongside) {
     List<TfNetwork.SiteInfo> infos = new ArrayList<>(net.sites().values());
     List<String[]> keys = new ArrayList<>();
     Session.Runner r = session.runner();
@@ -163,6 +189,22 @@ final class TfVariables {
       for (Map.Entry<String, Operand<TFloat32>> e : info.reports().entrySet()) {
         keys.add(new String[] {info.site().name(), e.getKey()});
         r.fetch(e.getValue());
+      }
+    }
+    if (!keys.isEmpty()) {
+      // builds share the reports that read a variable directly: each output is fetched once
+      java.util.Set<String> fetched = new java.util.HashSet<>();
+      for (TfNetwork.SiteInfo info : infos) {
+        info.reports().values().forEach(o -> fetched.add(outputName(o)));
+      }
+      for (TfNetwork other : alongside) {
+        for (TfNetwork.SiteInfo info : other.sites().values()) {
+          for (Operand<TFloat32> o : info.reports().values()) {
+            if (fetched.add(outputName(o))) {
+              r.fetch(o);
+            }
+          }
+        }
       }
     }
     Map<String, Map<String, Double>> values = new LinkedHashMap<>();
