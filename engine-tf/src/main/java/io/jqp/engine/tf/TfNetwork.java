@@ -83,13 +83,13 @@ public final class TfNetwork extends TfSites {
             name,
             index,
             shape,
-            trainable(name + "/kernel", heNormal(shape, kernel * kernel * in), shape, true));
+            trainable(name + "/kernel", () -> heNormal(shape, kernel * kernel * in), shape, true));
     Operand<TFloat32> y =
         tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
     macs(name, (long) kernel * kernel * in * filters * spatial(y));
     return bias
         ? tf.nn.biasAdd(
-            y, trainable(name + "/bias", new float[filters], new long[] {filters}, false))
+            y, trainable(name + "/bias", () -> new float[filters], new long[] {filters}, false))
         : y;
   }
 
@@ -104,13 +104,15 @@ public final class TfNetwork extends TfSites {
             name,
             index,
             shape,
-            trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel), shape, true));
+            trainable(
+                name + "/kernel", () -> heNormal(shape, (long) kernel * kernel), shape, true));
     Operand<TFloat32> y =
         tf.nn.depthwiseConv2dNative(
             x, w, List.of(1L, (long) stride, (long) stride, 1L), checkPadding(padding));
     macs(name, (long) kernel * kernel * in * spatial(y));
     return bias
-        ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[(int) in], new long[] {in}, false))
+        ? tf.nn.biasAdd(
+            y, trainable(name + "/bias", () -> new float[(int) in], new long[] {in}, false))
         : y;
   }
 
@@ -131,7 +133,8 @@ public final class TfNetwork extends TfSites {
             name,
             index,
             shape,
-            trainable(name + "/kernel", heNormal(shape, (long) kernel * kernel * in), shape, true));
+            trainable(
+                name + "/kernel", () -> heNormal(shape, (long) kernel * kernel * in), shape, true));
     String pad = checkPadding(padding);
     long h = x.shape().get(1);
     long wd = x.shape().get(2);
@@ -149,7 +152,7 @@ public final class TfNetwork extends TfSites {
     macs(name, (long) kernel * kernel * in * filters * Math.max(0, h * wd));
     return bias
         ? tf.nn.biasAdd(
-            y, trainable(name + "/bias", new float[filters], new long[] {filters}, false))
+            y, trainable(name + "/bias", () -> new float[filters], new long[] {filters}, false))
         : y;
   }
 
@@ -160,11 +163,15 @@ public final class TfNetwork extends TfSites {
     long[] shape = {in, units};
     Operand<TFloat32> w =
         weightSite(
-            name, index, shape, trainable(name + "/kernel", heNormal(shape, in), shape, true));
+            name,
+            index,
+            shape,
+            trainable(name + "/kernel", () -> heNormal(shape, in), shape, true));
     Operand<TFloat32> y = tf.linalg.matMul(x, w);
     macs(name, in * units);
     return bias
-        ? tf.nn.biasAdd(y, trainable(name + "/bias", new float[units], new long[] {units}, false))
+        ? tf.nn.biasAdd(
+            y, trainable(name + "/bias", () -> new float[units], new long[] {units}, false))
         : y;
   }
 
@@ -183,8 +190,8 @@ public final class TfNetwork extends TfSites {
       axes[i] = i;
     }
     long[] cs = {c};
-    Operand<TFloat32> gamma = trainable(name + "/gamma", filled(cs, 1f), cs, false);
-    Operand<TFloat32> beta = trainable(name + "/beta", new float[(int) c], cs, false);
+    Operand<TFloat32> gamma = trainable(name + "/gamma", () -> filled(cs, 1f), cs, false);
+    Operand<TFloat32> beta = trainable(name + "/beta", () -> new float[(int) c], cs, false);
     Variable<TFloat32> movingMean =
         newVariable(
             name + "/moving_mean",
@@ -385,7 +392,7 @@ public final class TfNetwork extends TfSites {
   public Operand<TFloat32> weight(String name, LayerKind kind, long[] shape, long fanIn) {
     int index = registerLayer(name, kind);
     return weightSite(
-        name, index, shape, trainable(name + "/kernel", heNormal(shape, fanIn), shape, true));
+        name, index, shape, trainable(name + "/kernel", () -> heNormal(shape, fanIn), shape, true));
   }
 
   /**
@@ -393,7 +400,7 @@ public final class TfNetwork extends TfSites {
    * site.
    */
   public Operand<TFloat32> bias(String name, int size) {
-    return trainable(name + "/bias", new float[size], new long[] {size}, false);
+    return trainable(name + "/bias", () -> new float[size], new long[] {size}, false);
   }
 
   /**
