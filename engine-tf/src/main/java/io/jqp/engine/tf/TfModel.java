@@ -460,8 +460,9 @@ public final class TfModel implements AutoCloseable {
    * between training steps (is any state non-finite after an update?), without making the phase's
    * evaluation build, which a phase that ends before the next evaluation never needs. Values that
    * differ between training and evaluation (noise, batch statistics) come out as in training. Every
-   * training build's reports are read in the same run, so that TensorFlow prepares one run for them
-   * all rather than one per phase (about 50 ms each on the small CNN's graph).
+   * build's reports (training and evaluation builds) are read in the same run, here and in {@link
+   * #siteReports}, so that TensorFlow prepares one run for them all rather than one per build
+   * (about 50 ms each on the small CNN's graph).
    */
   public List<SiteReport> trainingSiteReports() {
     return TfVariables.siteReports(
