@@ -1,6 +1,7 @@
 package io.jqp.api;
 
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * Everything a strategy may ask of the engine for one site, passed to each call so the SPI never
@@ -39,6 +40,26 @@ public interface SiteContext {
    * activations) and must not change the forward pass. Costs no extra forward computation.
    */
   void observe(LongPredicate when, Update update);
+
+  /**
+   * {@link #onUpdate(LongPredicate, Update)} with the update built only where it can run: an engine
+   * that makes several builds of a network (the TensorFlow engine makes one training step per phase
+   * of the schedules, and separate evaluation builds) calls {@code build} in the training builds
+   * whose steps include one where {@code when} holds, and nowhere else. Build the update's own work
+   * (a d* search, a mask's selection) inside {@code build}; create the state it assigns outside.
+   * This default builds it at once.
+   */
+  default void onUpdate(LongPredicate when, Supplier<Update> build) {
+    onUpdate(when, build.get());
+  }
+
+  /**
+   * {@link #observe(LongPredicate, Update)} with the observation built only where it can run (see
+   * {@link #onUpdate(LongPredicate, Supplier)}). This default builds it at once.
+   */
+  default void observe(LongPredicate when, Supplier<Update> build) {
+    observe(when, build.get());
+  }
 
   /**
    * A trainable parameter named {@code site/role/name}, starting at {@code initial} (which must not

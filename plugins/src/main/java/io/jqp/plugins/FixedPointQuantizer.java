@@ -7,7 +7,6 @@ import io.jqp.api.SiteContext;
 import io.jqp.api.SiteKind;
 import io.jqp.api.StateVariable;
 import io.jqp.api.Tensor;
-import io.jqp.api.Update;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -233,9 +232,8 @@ public record FixedPointQuantizer(
     ctx.report("bits", ops.constant(bits));
     ctx.report("d", perChannel ? ops.mean(d.read(), false) : d.read());
     long tq = delay;
-    List<Update> switchOn = new ArrayList<>();
     if (fractionalBits == null) {
-      Tensor searched = x;
+      java.util.function.LongPredicate atTq = step -> step == tq;
       if (activation && window > 0) {
         long needed = (window + ctx.batchSize() - 1) / ctx.batchSize();
         if (delay < needed) {
@@ -253,19 +251,16 @@ public record FixedPointQuantizer(
         }
         if (!isSaturated()) {
           // the candidates' errors are sums: each collecting step adds its batch's
-          switchOn.add(d.assign(windowedSearch(ops, ctx, x, sample, tq)));
+          WindowSums sums = windowedErrors(ops, ctx, x, sample, tq);
+          ctx.onUpdate(atTq, () -> d.assign(firstMinimumOfSums(ops, sums)));
         } else {
           // quantiles need the window's values themselves
-          searched =
-              SampleWindow.of(ops, ctx, "values", x, sample, window, step -> step == tq).values();
+          SampleWindow values = SampleWindow.of(ops, ctx, "values", x, sample, window, atTq);
+          ctx.onUpdate(atTq, () -> d.assign(searchFractionalBits(ops, values.values())));
         }
+      } else {
+        ctx.onUpdate(atTq, () -> d.assign(searchFractionalBits(ops, x)));
       }
-      if (switchOn.isEmpty()) {
-        switchOn.add(d.assign(searchFractionalBits(ops, searched)));
-      }
-    }
-    if (!switchOn.isEmpty()) {
-      ctx.onUpdate(step -> step == tq, ops.group(switchOn));
     }
     return ctx.from(ops, tq, x, v -> straightThrough(ops, v, d.read()));
   }
@@ -333,7 +328,8 @@ public record FixedPointQuantizer(
    * (in another order of addition), at one batch's memory instead of T samples', and no scan at
    * t_q.
    */
-  private Tensor windowedSearch(GraphOps ops, SiteContext ctx, Tensor x, long[] sample, long tq) {
+  private WindowSums windowedErrors(
+      GraphOps ops, SiteContext ctx, Tensor x, long[] sample, long tq) {
     int rank = sample.length + 1;
     // per sample: every axis but the batch's, and per channel also but the last
     int[] perSample = new int[perChannel ? rank - 2 : rank - 1];
@@ -341,25 +337,37 @@ public record FixedPointQuantizer(
       perSample[i] = i + 1;
     }
     boolean scaled = scaledSearch();
+    long[] rowShape = perChannel ? new long[] {sample[sample.length - 1]} : new long[0];
+    return WindowSums.of(
+        ops,
+        ctx,
+        "errors",
+        dHigh - dLow,
+        () -> {
+          if (truncationKernel(scaled)) {
+            // one pass per sample for every candidate where the engine has it
+            return ops.truncationErrorSums(ops.stopGradient(x), bits, scales(), perChannel);
+          }
+          List<Tensor> errors = new ArrayList<>();
+          for (Tensor sq : candidateErrors(ops, ops.stopGradient(x), scaled)) {
+            errors.add(perSample.length == 0 ? sq : ops.sum(sq, false, perSample));
+          }
+          return errors;
+        },
+        rowShape,
+        window,
+        step -> step == tq);
+  }
+
+  /** d*: the first minimum of the window's summed candidate errors, plus dLow. */
+  private Tensor firstMinimumOfSums(GraphOps ops, WindowSums sums) {
+    boolean scaled = scaledSearch();
     float[] rescale = new float[dHigh - dLow];
     for (int dd = dLow; dd < dHigh; dd++) {
       rescale[dd - dLow] = (float) (scaled ? Math.pow(4, -dd) : 1);
     }
-    List<Tensor> errors;
-    if (truncationKernel(scaled)) {
-      // one pass per sample for every candidate where the engine has it
-      errors = ops.truncationErrorSums(ops.stopGradient(x), bits, scales(), perChannel);
-    } else {
-      errors = new ArrayList<>();
-      for (Tensor sq : candidateErrors(ops, ops.stopGradient(x), scaled)) {
-        errors.add(perSample.length == 0 ? sq : ops.sum(sq, false, perSample));
-      }
-    }
-    long[] rowShape = perChannel ? new long[] {sample[sample.length - 1]} : new long[0];
-    Tensor sums =
-        WindowSums.of(ops, ctx, "errors", errors, rowShape, window, step -> step == tq).totals();
     long[] rescaleShape = perChannel ? new long[] {rescale.length, 1} : new long[] {rescale.length};
-    Tensor total = ops.mul(sums, ops.constant(rescale, rescaleShape));
+    Tensor total = ops.mul(sums.totals(), ops.constant(rescale, rescaleShape));
     return ops.add(ops.argMin(total), ops.constant(dLow));
   }
 

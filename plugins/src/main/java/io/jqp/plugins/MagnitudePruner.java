@@ -58,11 +58,15 @@ public record MagnitudePruner(Schedule schedule) implements Pruner {
     boolean activation = ctx.site().kind() == SiteKind.ACTIVATION;
     long[] sampleShape = ctx.site().shape().stream().mapToLong(Long::longValue).toArray();
     long n = ctx.site().numel();
-    Tensor absX = ops.abs(ops.stopGradient(x));
-    Tensor importance = activation ? ops.sum(absX, false, 0) : absX;
     StateVariable mask = ctx.state("mask", ops.fill(1, sampleShape));
     Tensor keep = ctx.scheduled(step -> n - prunedCount(schedule.valueAt(step), n));
-    ctx.onUpdate(maskUpdates(schedule), mask.assign(ops.keepLargest(importance, keep)));
+    ctx.onUpdate(
+        maskUpdates(schedule),
+        () -> {
+          Tensor absX = ops.abs(ops.stopGradient(x));
+          Tensor importance = activation ? ops.sum(absX, false, 0) : absX;
+          return mask.assign(ops.keepLargest(importance, keep));
+        });
     Tensor m = mask.read();
     ctx.report("sparsity", ops.sub(ops.constant(1), ops.mean(m, false)));
     return ctx.from(ops, schedule.firstNonZero(), x, v -> ops.mask(v, m));

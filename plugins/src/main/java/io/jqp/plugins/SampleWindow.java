@@ -39,7 +39,8 @@ final class SampleWindow {
     long stepsNeeded = (samples + batch - 1) / batch;
     Tensor start = ctx.scheduled(step -> Math.floorMod(step * batch, (long) samples));
     ctx.observe(
-        collecting(updates, stepsNeeded), ops.ringWrite(buffer, ops.stopGradient(rows), start));
+        collecting(updates, stepsNeeded),
+        () -> ops.ringWrite(buffer, ops.stopGradient(rows), start));
     return new SampleWindow(buffer);
   }
 

@@ -41,8 +41,10 @@ final class WindowSums {
 
   /**
    * @param name unique per site and role; names the state
-   * @param quantities per-sample quantities, each {@code [batch, rowShape…]}, taken before any
-   *     masking
+   * @param count how many quantities {@code quantities} gives
+   * @param quantities builds the per-sample quantities, each {@code [batch, rowShape…]}, taken
+   *     before any masking: only in the builds whose steps collect ({@link
+   *     SiteContext#observe(LongPredicate, java.util.function.Supplier)})
    * @param rowShape the shape of one sample's quantity
    * @param samples T &gt;= 1
    * @param updates the steps whose update reads the sums
@@ -51,7 +53,8 @@ final class WindowSums {
       GraphOps ops,
       SiteContext ctx,
       String name,
-      List<Tensor> quantities,
+      int count,
+      java.util.function.Supplier<List<Tensor>> quantities,
       long[] rowShape,
       int samples,
       LongPredicate updates) {
@@ -61,35 +64,42 @@ final class WindowSums {
     boolean partial = lastRows < batch;
     long[] slotShape = new long[rowShape.length + 2];
     slotShape[0] = slots;
-    slotShape[1] = quantities.size();
+    slotShape[1] = count;
     System.arraycopy(rowShape, 0, slotShape, 2, rowShape.length);
     long[] rowOf = slotShape.clone();
     rowOf[0] = 1;
     StateVariable full = ctx.state(name + "-sums", ops.fill(0, slotShape));
     StateVariable tail = partial ? ctx.state(name + "-tail-sums", ops.fill(0, slotShape)) : full;
     Tensor slot = ctx.scheduled(step -> Math.floorMod(step, slots));
-    List<Tensor> fullSums = new ArrayList<>();
-    List<Tensor> tailSums = new ArrayList<>();
     long[] tailShape = new long[rowShape.length + 1];
     tailShape[0] = lastRows;
     System.arraycopy(rowShape, 0, tailShape, 1, rowShape.length);
-    for (Tensor q : quantities) {
-      Tensor rows = ops.stopGradient(q);
-      fullSums.add(ops.sum(rows, false, 0));
-      if (partial) {
-        // the last r rows of the batch: written into r zero rows, which keep the last ones
-        Tensor last = ops.ringWrite(ops.fill(0, tailShape), rows, ops.constant(0));
-        tailSums.add(ops.sum(last, false, 0));
-      }
-    }
-    List<Update> writes = new ArrayList<>();
-    writes.add(ops.ringWrite(full, ops.reshape(ops.stack(fullSums), rowOf), slot));
-    if (partial) {
-      writes.add(ops.ringWrite(tail, ops.reshape(ops.stack(tailSums), rowOf), slot));
-    }
     ctx.observe(
         SampleWindow.collecting(updates, slots),
-        writes.size() == 1 ? writes.get(0) : ops.group(writes));
+        () -> {
+          List<Tensor> fullSums = new ArrayList<>();
+          List<Tensor> tailSums = new ArrayList<>();
+          List<Tensor> qs = quantities.get();
+          if (qs.size() != count) {
+            throw new IllegalStateException(
+                name + ": " + qs.size() + " quantities built, " + count + " declared");
+          }
+          for (Tensor q : qs) {
+            Tensor rows = ops.stopGradient(q);
+            fullSums.add(ops.sum(rows, false, 0));
+            if (partial) {
+              // the last r rows of the batch: written into r zero rows, which keep the last ones
+              Tensor last = ops.ringWrite(ops.fill(0, tailShape), rows, ops.constant(0));
+              tailSums.add(ops.sum(last, false, 0));
+            }
+          }
+          List<Update> writes = new ArrayList<>();
+          writes.add(ops.ringWrite(full, ops.reshape(ops.stack(fullSums), rowOf), slot));
+          if (partial) {
+            writes.add(ops.ringWrite(tail, ops.reshape(ops.stack(tailSums), rowOf), slot));
+          }
+          return writes.size() == 1 ? writes.get(0) : ops.group(writes);
+        });
     // at the update u, the oldest step of the window, u − R, is in slot u mod R
     return new WindowSums(ops, full, tail, slot, partial);
   }

@@ -49,35 +49,41 @@ public record WindowedActivationPruner(Schedule schedule, int window, boolean ch
     long[] sample = ctx.site().shape().stream().mapToLong(Long::longValue).toArray();
     int rank = sample.length;
     long channels = sample[rank - 1];
-    Tensor abs = ops.abs(ops.stopGradient(x));
-    Tensor rows;
     long[] rowShape;
     long[] maskShape;
-    if (channelwise && rank > 1) {
-      int[] spatial = new int[rank - 1];
-      for (int i = 0; i < spatial.length; i++) {
-        spatial[i] = i + 1;
-      }
-      rows = ops.mean(abs, false, spatial);
+    int[] spatial = new int[Math.max(0, rank - 1)];
+    for (int i = 0; i < spatial.length; i++) {
+      spatial[i] = i + 1;
+    }
+    boolean perChannel = channelwise && rank > 1;
+    if (perChannel) {
       rowShape = new long[] {channels};
       maskShape = new long[rank];
       Arrays.fill(maskShape, 1);
       maskShape[rank - 1] = channels;
     } else {
-      rows = abs;
       rowShape = sample;
       maskShape = sample;
     }
     long n = Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
     StateVariable mask = ctx.state("mask", ops.fill(1, rowShape));
     java.util.function.LongPredicate updates = MagnitudePruner.maskUpdates(schedule);
-    Tensor importance =
-        ops.reshape(
-            WindowSums.of(ops, ctx, "importance", List.of(rows), rowShape, window, updates)
-                .totals(),
-            rowShape);
+    WindowSums sums =
+        WindowSums.of(
+            ops,
+            ctx,
+            "importance",
+            1,
+            () -> {
+              Tensor abs = ops.abs(ops.stopGradient(x));
+              return List.of(perChannel ? ops.mean(abs, false, spatial) : abs);
+            },
+            rowShape,
+            window,
+            updates);
     Tensor keep = ctx.scheduled(step -> n - MagnitudePruner.prunedCount(schedule.valueAt(step), n));
-    ctx.onUpdate(updates, mask.assign(ops.keepLargest(importance, keep)));
+    ctx.onUpdate(
+        updates, () -> mask.assign(ops.keepLargest(ops.reshape(sums.totals(), rowShape), keep)));
     ctx.report("sparsity", ops.sub(ops.constant(1), ops.mean(mask.read(), false)));
     return ctx.from(
         ops,

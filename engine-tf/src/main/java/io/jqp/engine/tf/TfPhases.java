@@ -78,7 +78,9 @@ final class TfPhases {
     this.builder = builder;
     // the first build declares the switches: how long phase 0 lasts is not known yet
     this.first =
-        builder.apply(new TfSites.Phase(0, "", null, true, TfFusion.fuses(UNKNOWN_LENGTH)));
+        builder.apply(
+            new TfSites.Phase(
+                0, "", null, true, TfFusion.fuses(UNKNOWN_LENGTH), TfSites.Phase.OPEN_END));
     // the first build's step creates the optimizer's slots, which later builds reuse
     first.trainStep();
     this.switches = first.net().switches();
@@ -97,7 +99,9 @@ final class TfPhases {
         && builds.get(0L) == first
         && TfFusion.fuses(length(0))) {
       long t0 = System.nanoTime();
-      Build b = builder.apply(new TfSites.Phase(0, "phase0", first.net().variables(), true, true));
+      Build b =
+          builder.apply(
+              new TfSites.Phase(0, "phase0", first.net().variables(), true, true, end(0)));
       builds.put(0L, b);
       LOG.info(
           "compiled training build from step 0 made ({} ms)", (System.nanoTime() - t0) / 1_000_000);
@@ -133,6 +137,15 @@ final class TfPhases {
       return next - start;
     }
     return planned > 0 ? planned - start : UNKNOWN_LENGTH;
+  }
+
+  /**
+   * The step after the last of the phase from {@code start}; {@link TfSites.Phase#OPEN_END} when
+   * unknown.
+   */
+  private long end(long start) {
+    long n = length(start);
+    return n < 0 ? TfSites.Phase.OPEN_END : start + n;
   }
 
   /** The phase-0 build: it owns every variable and declares the switch steps. */
@@ -183,7 +196,9 @@ final class TfPhases {
       long t0 = System.nanoTime();
       String scope = (training ? "phase" : "eval") + key;
       boolean fuse = training && TfFusion.fuses(length(key));
-      b = builder.apply(new TfSites.Phase(key, scope, first.net().variables(), training, fuse));
+      b =
+          builder.apply(
+              new TfSites.Phase(key, scope, first.net().variables(), training, fuse, end(key)));
       cache.put(key, b);
       LOG.info(
           "{} build from step {} made ({} ms)",

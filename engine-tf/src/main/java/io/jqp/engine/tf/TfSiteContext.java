@@ -45,6 +45,28 @@ final class TfSiteContext implements SiteContext {
     net.addObserver(site, when, TfUpdate.of(update));
   }
 
+  /**
+   * Builds the update only in a build that runs it: a training build with a step where {@code when}
+   * holds (the first build, which declares the phases, builds every update). An evaluation build,
+   * or a phase's build whose steps need no such update, then carries none of its ops: each distinct
+   * run TensorFlow prepares reads the whole graph, and the searches and selections of the updates
+   * made most of it.
+   */
+  @Override
+  public void onUpdate(LongPredicate when, java.util.function.Supplier<Update> build) {
+    if (net.runsAny(when)) {
+      onUpdate(when, build.get());
+    }
+  }
+
+  /** Builds the observation only in a build that runs it (see {@link #onUpdate}). */
+  @Override
+  public void observe(LongPredicate when, java.util.function.Supplier<Update> build) {
+    if (net.runsAny(when)) {
+      observe(when, build.get());
+    }
+  }
+
   @Override
   public StateVariable parameter(String name, Tensor initial) {
     return net.parameter(site.name() + "/" + role + "/" + name, TfTensor.of(initial));

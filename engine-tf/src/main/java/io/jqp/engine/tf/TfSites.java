@@ -62,13 +62,22 @@ abstract class TfSites {
    *     two modes are separate builds, so that batch norm runs TensorFlow's fused kernel, whose
    *     mode is fixed when it is built
    * @param fuse whether a training build compiles its fused scopes ({@link TfFusion})
+   * @param end the step after the phase's last ({@link #OPEN_END} when not known): a later build
+   *     builds only the updates and observations due on its steps
    */
   record Phase(
       long start,
       String scope,
       @org.jspecify.annotations.Nullable Map<String, Variable<TFloat32>> shared,
       boolean training,
-      boolean fuse) {}
+      boolean fuse,
+      long end) {
+    /** A phase whose end is not known. */
+    static final long OPEN_END = Long.MAX_VALUE;
+  }
+
+  /** Phases longer than this build every update, without looking for one due on their steps. */
+  private static final long SCANNED_STEPS = 10_000_000L;
 
   /** A site as built: its description and its reported quantities. */
   record SiteInfo(
@@ -172,6 +181,31 @@ abstract class TfSites {
       switches.add(step);
     }
     return p.start() >= step;
+  }
+
+  /**
+   * Whether this build runs an update or observation due when {@code when} holds: every build that
+   * is not a later phase's (the first build, which declares the phases and owns the state, and
+   * builds outside a model's phases) does; an evaluation build never does; a later training build
+   * does when one of its steps is due.
+   */
+  boolean runsAny(java.util.function.LongPredicate when) {
+    Phase p = phase;
+    if (p == null || p.shared() == null) {
+      return true;
+    }
+    if (!p.training()) {
+      return false;
+    }
+    if (p.end() == Phase.OPEN_END || p.end() - p.start() > SCANNED_STEPS) {
+      return true;
+    }
+    for (long t = p.start(); t < p.end(); t++) {
+      if (when.test(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The steps at which transforms of this build switch on. */

@@ -56,6 +56,8 @@ class PrebuildTest {
             int before = ops(planned);
             float[] a = run(planned);
             assertEquals(before, ops(planned), "every build was made by plan");
+            // the run's length, without the builds: the last phase's end is known to both
+            lazy.plan(6);
             int lazyBefore = ops(lazy);
             float[] b = run(lazy);
             assertTrue(ops(lazy) > lazyBefore, "without the plan, phases 2 and 4 are built later");
@@ -64,6 +66,49 @@ class PrebuildTest {
           }
           return null;
         });
+  }
+
+  /** Ops of {@code type} in the builds whose scope starts with {@code scope}. */
+  private static int ops(TfModel m, String scope, String type) {
+    int n = 0;
+    for (Iterator<org.tensorflow.GraphOperation> it = m.graph().operations(); it.hasNext(); ) {
+      org.tensorflow.GraphOperation op = it.next();
+      if (op.type().equals(type) && op.name().startsWith(scope)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void laterBuildsCarryOnlyTheUpdatesDueOnTheirStepsAndTrainToTheSameNumbers() {
+    TfFusion.during(
+        TfFusion.Mode.OFF,
+        () -> {
+          try (TfModel planned = model();
+              TfModel open = model()) {
+            planned.plan(6, 3, 6);
+            float[] a = run(planned);
+            // without a plan the last phase's end is unknown: its build takes every update
+            float[] b = run(open);
+            assertArrayEquals(b, a, 0f);
+            assertTrue(ops(planned) < ops(open), ops(planned) + " ops against " + ops(open));
+            // the weights' d* search (an ArgMin over the candidates) runs before step 2 only
+            int searches = ops(planned, "phase2/", "ArgMin");
+            assertTrue(searches > 0, "phase 2 runs it");
+            assertEquals(
+                2 * searches, ops(planned, "ArgMin"), "and the first build, which declares it");
+            assertEquals(0, ops(planned, "phase4/", "ArgMin"), "phase 4 does not");
+            assertEquals(0, ops(planned, "eval", "ArgMin"), "no evaluation build runs it");
+            assertEquals(
+                searches, ops(open, "phase4/", "ArgMin"), "a phase of unknown end takes it");
+          }
+          return null;
+        });
+  }
+
+  private static int ops(TfModel m, String type) {
+    return ops(m, "", type);
   }
 
   @Test

@@ -56,15 +56,17 @@ public record DjpqQuantizer(int initBits, int minBits, int maxBits, boolean powe
     StateVariable logQ = ctx.parameter("log_qmax", ops.constant(0));
     StateVariable logD = ctx.parameter("log_step", ops.constant(-Math.log(levels)));
     StateVariable enabled = ctx.state("enabled", ops.constant(0));
-    Tensor qInit =
-        ops.maximum(ops.quantile(ops.abs(ops.stopGradient(x)), 0.999), ops.constant(1e-6));
     ctx.onUpdate(
         step -> step == delay,
-        ops.group(
-            java.util.List.of(
-                logQ.assign(ops.log(qInit)),
-                logD.assign(ops.sub(ops.log(qInit), ops.constant(Math.log(levels)))),
-                enabled.assign(ops.constant(1)))));
+        () -> {
+          Tensor qInit =
+              ops.maximum(ops.quantile(ops.abs(ops.stopGradient(x)), 0.999), ops.constant(1e-6));
+          return ops.group(
+              java.util.List.of(
+                  logQ.assign(ops.log(qInit)),
+                  logD.assign(ops.sub(ops.log(qInit), ops.constant(Math.log(levels)))),
+                  enabled.assign(ops.constant(1))));
+        });
     Tensor q = ops.exp(logQ.read());
     Tensor d = ops.exp(logD.read());
     // b in [minBits, maxBits] ⇔ d in [q/(2^(max−1) − 1), q/(2^(min−1) − 1)]
