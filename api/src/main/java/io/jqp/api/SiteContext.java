@@ -20,8 +20,9 @@ public interface SiteContext {
   StateVariable state(String name, Tensor initial);
 
   /**
-   * A scalar that holds {@code schedule.valueAt(t)} whenever the trainer runs updates for step
-   * {@code t} (and 0 otherwise): the way a host-evaluated schedule reaches in-graph update logic.
+   * A scalar that holds {@code schedule.valueAt(t)} whenever the trainer runs updates or
+   * observations for step {@code t} (and 0 otherwise, in the forward pass of a plain step too): the
+   * way a host-evaluated schedule reaches in-graph update logic.
    */
   Tensor scheduled(Schedule schedule);
 

@@ -339,10 +339,13 @@ final class TfTrainStep {
             }
             return feeds.apply(r);
           };
-      // fed on every step, read or not, so that a step with strategy updates runs the same
-      // signature (feeds, fetches, targets) as one without: TensorFlow prepares each distinct
-      // signature once, at about 0.1 s on a graph with every phase's build
-      for (TfNetwork n : trained) {
+      // fed to the runs that read them, the updates and the steps that observe, and never to a
+      // plain step: so a step with strategy updates runs the same signature (feeds, fetches,
+      // targets) as one without (TensorFlow prepares each distinct signature once, at about 0.1 s
+      // on a graph with every phase's build), and a plain step makes no scalars for values it
+      // does not read
+      boolean scheduling = !due.isEmpty() || !observing.isEmpty();
+      for (TfNetwork n : scheduling ? trained : List.<TfNetwork>of()) {
         for (TfNetwork.Scheduled s : n.scheduledValues()) {
           owned.add(TFloat32.scalarOf((float) s.schedule().valueAt(step)));
         }
@@ -375,8 +378,8 @@ final class TfTrainStep {
         p.observed();
       }
       Session.Runner r =
-          withSchedules
-              .apply(common.apply(session.runner()))
+          (observing.isEmpty() ? common : withSchedules.compose(common))
+              .apply(session.runner())
               .feed(learningRate, lr)
               .addTarget(trainOp)
               .fetch(loss)

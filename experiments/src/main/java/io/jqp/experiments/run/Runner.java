@@ -378,7 +378,9 @@ public final class Runner {
           }
           double epochSeconds = (System.nanoTime() - start) / 1e9;
           trainSeconds += epochSeconds;
+          long evalStart = System.nanoTime();
           eval = data.evaluate(model);
+          double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
           Epoch ep =
               new Epoch(
                   e + 1,
@@ -391,10 +393,11 @@ public final class Runner {
           LOG.info(
               String.format(
                   Locale.ROOT,
-                  "epoch %d/%d: %.1f s, train loss %.5f, test loss %.5f, %s %.2f%s",
+                  "epoch %d/%d: %.1f s (evaluation %.2f s), train loss %.5f, test loss %.5f, %s %.2f%s",
                   ep.epoch(),
                   c.epochs(),
                   ep.seconds(),
+                  evalSeconds,
                   ep.trainLoss(),
                   ep.testLoss(),
                   task.metricName(),
