@@ -9,6 +9,7 @@ import io.jqp.api.StateVariable;
 import io.jqp.api.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -233,7 +234,7 @@ public record FixedPointQuantizer(
     ctx.report("d", perChannel ? ops.mean(d.read(), false) : d.read());
     long tq = delay;
     if (fractionalBits == null) {
-      java.util.function.LongPredicate atTq = step -> step == tq;
+      LongPredicate atTq = step -> step == tq;
       if (activation && window > 0) {
         long needed = (window + ctx.batchSize() - 1) / ctx.batchSize();
         if (delay < needed) {
@@ -251,7 +252,7 @@ public record FixedPointQuantizer(
         }
         if (!isSaturated()) {
           // the candidates' errors are sums: each collecting step adds its batch's
-          WindowSums sums = windowedErrors(ops, ctx, x, sample, tq);
+          WindowSums sums = windowedErrors(ops, ctx, x, sample, atTq);
           ctx.onUpdate(atTq, () -> d.assign(firstMinimumOfSums(ops, sums)));
         } else {
           // quantiles need the window's values themselves
@@ -321,15 +322,15 @@ public record FixedPointQuantizer(
   }
 
   /**
-   * d* over the last {@code window} activation samples before t_q without keeping them: each of the
-   * ceil(T / B) steps before t_q adds its batch's squared errors per candidate d (per sample, so
-   * that the oldest batch counts only its samples inside the window) to a {@link WindowSums}, and
-   * the update at t_q takes the first minimum of the R sums. The same sums as a scan of the window
-   * (in another order of addition), at one batch's memory instead of T samples', and no scan at
-   * t_q.
+   * The candidates' errors over the last {@code window} activation samples before t_q, without
+   * keeping the samples: each of the ceil(T / B) steps before t_q adds its batch's squared errors
+   * per candidate d (per sample, so that the oldest batch counts only its samples inside the
+   * window) to a {@link WindowSums}, whose R sums the update at t_q reads ({@link
+   * #firstMinimumOfSums}). The same sums as a scan of the window (in another order of addition), at
+   * one batch's memory instead of T samples', and no scan at t_q.
    */
   private WindowSums windowedErrors(
-      GraphOps ops, SiteContext ctx, Tensor x, long[] sample, long tq) {
+      GraphOps ops, SiteContext ctx, Tensor x, long[] sample, LongPredicate atTq) {
     int rank = sample.length + 1;
     // per sample: every axis but the batch's, and per channel also but the last
     int[] perSample = new int[perChannel ? rank - 2 : rank - 1];
@@ -356,7 +357,7 @@ public record FixedPointQuantizer(
         },
         rowShape,
         window,
-        step -> step == tq);
+        atTq);
   }
 
   /** d*: the first minimum of the window's summed candidate errors, plus dLow. */

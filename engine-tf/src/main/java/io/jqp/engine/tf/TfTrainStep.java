@@ -344,10 +344,11 @@ final class TfTrainStep {
       // targets) as one without (TensorFlow prepares each distinct signature once, at about 0.1 s
       // on a graph with every phase's build), and a plain step makes no scalars for values it
       // does not read
-      boolean scheduling = !due.isEmpty() || !observing.isEmpty();
-      for (TfNetwork n : scheduling ? trained : List.<TfNetwork>of()) {
-        for (TfNetwork.Scheduled s : n.scheduledValues()) {
-          owned.add(TFloat32.scalarOf((float) s.schedule().valueAt(step)));
+      if (!due.isEmpty() || !observing.isEmpty()) {
+        for (TfNetwork n : trained) {
+          for (TfNetwork.Scheduled s : n.scheduledValues()) {
+            owned.add(TFloat32.scalarOf((float) s.schedule().valueAt(step)));
+          }
         }
       }
       UnaryOperator<Session.Runner> withSchedules =
