@@ -39,6 +39,7 @@
 #endif
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct TF_Status TF_Status;
 typedef struct TF_Tensor TF_Tensor;
@@ -121,8 +122,15 @@ extern TF_Tensor* TF_AllocateOutput(TF_OpKernelContext*, int index, int dtype, c
 #define JQP_CLONES
 #endif
 
-/* Values per part below which a second thread costs more than it saves. */
+/* Values below which a second thread costs more than it saves. */
 #define MIN_PER_THREAD (1 << 16)
+/* Values per part at least: a part is claimed and counted under the pool's lock. */
+#define MIN_PER_PART (1 << 14)
+/* Parts per thread at most: small parts let a worker the OS runs late (a wake-up costs tens of
+ * microseconds on a virtual machine) still take its share, and shorten the wait for the last part. */
+#define PARTS_PER_THREAD 8
+/* How long a caller spins for a worker's last part before it sleeps until the part is done. */
+#define SPIN_NS 100000
 #define MAX_THREADS 64
 
 /*
@@ -153,6 +161,37 @@ static int pool_finished; /* parts done */
 static unsigned int pool_csr;
 #endif
 
+/*
+ * Where the pool's time goes, counted when JQP_POOL_STATS is set in the environment and written to
+ * standard error at exit: jobs run on the pool, jobs a busy pool left to their caller alone, the
+ * parts each side ran, how long callers waited for workers' parts, and how late workers claimed
+ * their first part of a job. Off, it costs one branch per kernel.
+ */
+static int stats_on;
+static int64_t st_pooled, st_busy, st_caller_parts, st_worker_parts, st_claims;
+static int64_t st_forwarded, st_allocated, st_allocated_bytes;
+static int64_t st_job_ns, st_busy_ns, st_wait_ns, st_late_ns;
+static int64_t st_start_ns; /* when the current job was posted */
+
+static int64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static void stats_report(void) {
+  fprintf(stderr,
+          "jqp pool: %lld pooled jobs (%.1f ms), %lld run alone on a busy pool (%.1f ms); parts: "
+          "%lld by callers, %lld by workers; callers waited %.1f ms; workers' first claims %.1f us "
+          "late on average (%lld)\n",
+          (long long)st_pooled, st_job_ns / 1e6, (long long)st_busy, st_busy_ns / 1e6,
+          (long long)st_caller_parts, (long long)st_worker_parts, st_wait_ns / 1e6,
+          st_claims == 0 ? 0.0 : st_late_ns / 1e3 / st_claims, (long long)st_claims);
+  fprintf(stderr,
+          "jqp outputs: %lld in an input's buffer, %lld newly allocated (%.1f MB)\n",
+          (long long)st_forwarded, (long long)st_allocated, st_allocated_bytes / 1e6);
+}
+
 /* Under pool_lock: the next part of job `gen`, or -1 when none is left (or the job is over). */
 static int claim(unsigned long gen) {
   if (pool_gen != gen || pool_next >= pool_parts) {
@@ -174,7 +213,16 @@ static void* pool_worker(void* arg) {
       pthread_cond_wait(&pool_start, &pool_lock);
     }
     seen = pool_gen;
+    int first = 1;
     for (int p = claim(seen); p >= 0; p = claim(seen)) {
+      if (stats_on) {
+        st_worker_parts++;
+        if (first) {
+          st_claims++;
+          st_late_ns += now_ns() - st_start_ns;
+          first = 0;
+        }
+      }
       PartFn fn = pool_fn;
       const void* job = pool_job;
       int parts = pool_parts;
@@ -184,7 +232,7 @@ static void* pool_worker(void* arg) {
       pthread_mutex_unlock(&pool_lock);
       fn(job, p, parts);
       pthread_mutex_lock(&pool_lock);
-      if (++pool_finished == parts) {
+      if (__atomic_add_fetch(&pool_finished, 1, __ATOMIC_RELEASE) == parts) {
         pthread_cond_signal(&pool_done);
       }
     }
@@ -216,16 +264,37 @@ static void start_workers(int wanted) {
   }
 }
 
-/* Runs fn(job, p, parts) for p in [0, parts), on the pool where it is free. */
-static void run_parts(PartFn fn, const void* job, int parts) {
-  if (parts <= 1 || pthread_mutex_trylock(&pool_owner) != 0) {
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  __asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+/*
+ * Runs fn(job, p, parts) for p in [0, parts), on the calling thread and up to threads - 1 workers
+ * where the pool is free.
+ */
+static void run_parts(PartFn fn, const void* job, int parts, int threads) {
+  if (parts <= 1 || threads <= 1 || pthread_mutex_trylock(&pool_owner) != 0) {
+    int64_t t0 = stats_on && parts > 1 ? now_ns() : 0;
     for (int p = 0; p < parts; p++) {
       fn(job, p, parts);
     }
+    if (t0 != 0) {
+      int64_t t1 = now_ns();
+      pthread_mutex_lock(&pool_lock);
+      st_busy++;
+      st_busy_ns += t1 - t0;
+      pthread_mutex_unlock(&pool_lock);
+    }
     return;
   }
+  int64_t t0 = stats_on ? now_ns() : 0;
   pthread_mutex_lock(&pool_lock);
-  start_workers(parts - 1);
+  st_start_ns = t0;
+  start_workers((threads < parts ? threads : parts) - 1);
   pool_fn = fn;
   pool_job = job;
   pool_parts = parts;
@@ -240,10 +309,31 @@ static void run_parts(PartFn fn, const void* job, int parts) {
     pthread_mutex_unlock(&pool_lock);
     fn(job, p, parts);
     pthread_mutex_lock(&pool_lock);
-    pool_finished++;
+    __atomic_add_fetch(&pool_finished, 1, __ATOMIC_RELEASE);
+    st_caller_parts += stats_on;
+  }
+  int64_t w0 = 0;
+  if (__atomic_load_n(&pool_finished, __ATOMIC_ACQUIRE) < parts) {
+    /* a worker runs the last parts: spin a while, as waking from a sleep costs more than a part */
+    pthread_mutex_unlock(&pool_lock);
+    w0 = now_ns();
+    const int64_t until = w0 + SPIN_NS;
+    for (unsigned i = 1; __atomic_load_n(&pool_finished, __ATOMIC_ACQUIRE) < parts; i++) {
+      cpu_relax();
+      if ((i & 63) == 0 && now_ns() > until) {
+        break;
+      }
+    }
+    pthread_mutex_lock(&pool_lock);
   }
   while (pool_finished < parts) {
     pthread_cond_wait(&pool_done, &pool_lock);
+  }
+  if (stats_on) {
+    int64_t t1 = now_ns();
+    st_wait_ns += w0 == 0 ? 0 : t1 - w0;
+    st_job_ns += t1 - t0;
+    st_pooled++;
   }
   pthread_mutex_unlock(&pool_lock);
   pthread_mutex_unlock(&pool_owner);
@@ -251,9 +341,12 @@ static void run_parts(PartFn fn, const void* job, int parts) {
 
 /* How many parts for n values of which each part takes whole rows of `row` values. */
 static int parts_for(int threads, int64_t n, int64_t row) {
-  int64_t parts = threads;
-  if (parts > n / MIN_PER_THREAD) {
-    parts = n / MIN_PER_THREAD;
+  if (threads > n / MIN_PER_THREAD) {
+    threads = (int)(n / MIN_PER_THREAD);
+  }
+  int64_t parts = threads <= 1 ? 1 : (int64_t)threads * PARTS_PER_THREAD;
+  if (parts > n / MIN_PER_PART) {
+    parts = n / MIN_PER_PART;
   }
   if (parts > n / row) {
     parts = n / row;
@@ -808,14 +901,15 @@ static void release(TF_Tensor** in, int count) {
 }
 
 /*
- * Output 0 with input 0's shape, in input 0's buffer where TensorFlow lets it go; NULL on failure.
- * in[0] is this kernel's handle on input 0. TensorFlow forwards a buffer only while one reference
- * holds it, and the handle is one: it is released before the output is made and taken again after
- * (then it may share the output's buffer, which the element-wise passes allow: each value is read
- * before the same index is written). Read input 0's data through in[0] only after this call.
+ * Output 0 with input 0's shape, in the buffer of one of inputs 0 .. candidates - 1 (of that shape)
+ * where TensorFlow lets it go; NULL on failure. in[i] is this kernel's handle on input i.
+ * TensorFlow forwards a buffer only while one reference holds it, and a handle is one: the
+ * candidates' handles are released before the output is made and taken again after (then one may
+ * share the output's buffer, which the element-wise passes allow: each value is read before the
+ * same index is written). Read the candidates' data through in[] only after this call.
  */
-static TF_Tensor* like_input0(TF_OpKernelContext* ctx, TF_Status* status, const Kernel* k,
-                              TF_Tensor** in) {
+static TF_Tensor* like_inputs(TF_OpKernelContext* ctx, TF_Status* status, const Kernel* k,
+                              TF_Tensor** in, int candidates) {
   int rank = TF_NumDims(in[0]);
   int64_t dims[16];
   if (rank > 16) {
@@ -825,22 +919,43 @@ static TF_Tensor* like_input0(TF_OpKernelContext* ctx, TF_Status* status, const 
   for (int i = 0; i < rank; i++) {
     dims[i] = TF_Dim(in[0], i);
   }
-  TF_DeleteTensor(in[0]);
-  in[0] = NULL;
-  int input = 0;
+  int inputs[2] = {0, 1};
+  for (int i = 0; i < candidates; i++) {
+    TF_DeleteTensor(in[i]);
+    in[i] = NULL;
+  }
   int forwarded = -1;
-  TF_Tensor* y = TF_ForwardInputOrAllocateOutput(ctx, &input, 1, 0, dims, rank, &forwarded, status);
+  TF_Tensor* y =
+      TF_ForwardInputOrAllocateOutput(ctx, inputs, candidates, 0, dims, rank, &forwarded, status);
   if (TF_GetCode(status) != JQP_TF_OK) {
     TF_OpKernelContext_Failure(ctx, status);
     return NULL;
   }
-  TF_GetInput(ctx, 0, &in[0], status);
-  if (TF_GetCode(status) != JQP_TF_OK) {
-    TF_DeleteTensor(y);
-    TF_OpKernelContext_Failure(ctx, status);
-    return NULL;
+  if (stats_on) {
+    pthread_mutex_lock(&pool_lock);
+    if (forwarded >= 0) {
+      st_forwarded++;
+    } else {
+      st_allocated++;
+      st_allocated_bytes += TF_TensorElementCount(y) * (int64_t)sizeof(float);
+    }
+    pthread_mutex_unlock(&pool_lock);
+  }
+  for (int i = 0; i < candidates; i++) {
+    TF_GetInput(ctx, i, &in[i], status);
+    if (TF_GetCode(status) != JQP_TF_OK) {
+      TF_DeleteTensor(y);
+      TF_OpKernelContext_Failure(ctx, status);
+      return NULL;
+    }
   }
   return y;
+}
+
+/* like_inputs with input 0 the only candidate. */
+static TF_Tensor* like_input0(TF_OpKernelContext* ctx, TF_Status* status, const Kernel* k,
+                              TF_Tensor** in) {
+  return like_inputs(ctx, status, k, in, 1);
 }
 
 /* The mask's value count, or 0 (and the kernel failed) when it does not repeat along x. */
@@ -918,7 +1033,7 @@ static void quant_compute(const Kernel* k, TF_OpKernelContext* ctx, int masked) 
         k->hi,
         channels,
         n};
-    run_parts(quant_part, &job, parts_for(k->threads, n, channels));
+    run_parts(quant_part, &job, parts_for(k->threads, n, channels), k->threads);
   }
 done:
   if (y != NULL) {
@@ -962,10 +1077,12 @@ static void clip_compute(const Kernel* k, TF_OpKernelContext* ctx, int relu) {
   if (mn == 0) {
     goto done;
   }
-  dx = like_input0(ctx, status, k, in);
+  /* after a fused ReLU, y (the forward pass's output, of g's shape) is a candidate buffer too */
+  dx = like_inputs(ctx, status, k, in, relu ? 2 : 1);
   if (dx == NULL) {
     goto done;
   }
+  y = relu ? in[1] : NULL;
   if (n > 0) {
     ClipJob job = {
         (const float*)TF_TensorData(in[0]),
@@ -977,7 +1094,7 @@ static void clip_compute(const Kernel* k, TF_OpKernelContext* ctx, int relu) {
         *(const float*)TF_TensorData(lo),
         *(const float*)TF_TensorData(hi),
         n};
-    run_parts(clip_part, &job, parts_for(k->threads, n, 1));
+    run_parts(clip_part, &job, parts_for(k->threads, n, 1), k->threads);
   }
 done:
   if (dx != NULL) {
@@ -1008,7 +1125,7 @@ static void mask_compute(void* kernel, TF_OpKernelContext* ctx) {
   if (n > 0) {
     MaskJob job = {(const float*)TF_TensorData(in[0]), (float*)TF_TensorData(y),
                    (const float*)TF_TensorData(in[1]), mn, k->relu, n};
-    run_parts(mask_part, &job, parts_for(k->threads, n, 1));
+    run_parts(mask_part, &job, parts_for(k->threads, n, 1), k->threads);
   }
 done:
   if (y != NULL) {
@@ -1043,7 +1160,7 @@ static void trunc_error_compute(void* kernel, TF_OpKernelContext* ctx) {
   if (n > 0) {
     TruncErrorJob job = {(const float*)TF_TensorData(x), (float*)TF_TensorData(y), k->scale, k->top,
                          n};
-    run_parts(trunc_error_part, &job, parts_for(k->threads, n, 1));
+    run_parts(trunc_error_part, &job, parts_for(k->threads, n, 1), k->threads);
   }
 done:
   if (y != NULL) {
@@ -1084,7 +1201,7 @@ static void trunc_sums_compute(void* kernel, TF_OpKernelContext* ctx) {
   if (r * samples * channels > 0) {
     TruncSumsJob job = {(const float*)TF_TensorData(in[0]), (const float*)TF_TensorData(in[1]),
                         (float*)TF_TensorData(y), r, samples, inner, channels, k->top};
-    run_parts(trunc_sums_part, &job, parts_for(k->threads, n, n / samples));
+    run_parts(trunc_sums_part, &job, parts_for(k->threads, n, n / samples), k->threads);
   }
 done:
   if (y != NULL) {
@@ -1280,6 +1397,11 @@ static int register_op(const char* name, const char* const* ins, const char* con
 
 /* Registers the ops and their CPU kernels when TensorFlow loads the library (TF_LoadLibrary). */
 __attribute__((constructor)) static void jqp_register(void) {
+  const char* stats = getenv("JQP_POOL_STATS");
+  if (stats != NULL && stats[0] != '\0' && strcmp(stats, "0") != 0) {
+    stats_on = 1;
+    atexit(stats_report);
+  }
   static const char* const quant_in[] = {"x: float", "scale: float", "unscale: float", NULL};
   static const char* const quant_attrs[] = {
       "lo: float", "hi: float", "threads: int = 1", "relu: bool = false",

@@ -429,6 +429,45 @@ class KernelFusionTest {
     }
   }
 
+  /**
+   * The ReLU's gradient may write into y's buffer (the forward output, read by nothing else in the
+   * run): every value is still the chain's, over several threads' parts.
+   */
+  @Test
+  void reluGradientInTheForwardOutputsBufferGivesTheChainsValues() {
+    assumeTrue(TfNativeKernels.available());
+    int n = 600_000;
+    float[] g = gaussian(n, 2, 41);
+    float[] y = gaussian(n, 1, 43);
+    try (Graph gr = new Graph()) {
+      Ops tf = Ops.create(gr);
+      Operand<TFloat32> gp =
+          tf.placeholder(
+              TFloat32.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(600, 1000)));
+      Operand<TFloat32> yp =
+          tf.placeholder(
+              TFloat32.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(600, 1000)));
+      Operand<TFloat32> lo = tf.constant(-1.5f);
+      Operand<TFloat32> hi = tf.constant(1.25f);
+      // g is fed (its buffer stays the caller's); y is made in the run by a ReLU whose only
+      // reader is the kernel, so the output can take y's buffer
+      Operand<TFloat32> fused =
+          TfNativeKernels.clipReluGrad(tf, gp, tf.nn.relu(yp), tf.constant(1f), lo, hi, true);
+      Operand<TFloat32> chain = tf.clipByValue(tf.nn.reluGrad(gp, tf.nn.relu(yp)), lo, hi);
+      try (Session s = new Session(gr);
+          TFloat32 feed = TFloat32.tensorOf(Shape.of(600, 1000), DataBuffers.of(g));
+          TFloat32 yFeed = TFloat32.tensorOf(Shape.of(600, 1000), DataBuffers.of(y));
+          Result a = s.runner().feed(gp, feed).feed(yp, yFeed).fetch(fused).run();
+          Result b = s.runner().feed(gp, feed).feed(yp, yFeed).fetch(chain).run()) {
+        float[] one = new float[n];
+        float[] two = new float[n];
+        ((TFloat32) a.get(0)).asRawTensor().data().asFloats().read(one);
+        ((TFloat32) b.get(0)).asRawTensor().data().asFloats().read(two);
+        assertArrayEquals(NativeKernelsTest.bits(two), NativeKernelsTest.bits(one));
+      }
+    }
+  }
+
   /** The kernels multiply as TensorFlow does, also for values other than 0 and 1. */
   @Test
   void anyMaskValuesGiveTheChainsProducts() {

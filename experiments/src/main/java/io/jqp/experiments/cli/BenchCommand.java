@@ -58,6 +58,15 @@ final class BenchCommand implements Callable<Integer> {
   String model = "small-cnn";
 
   @Option(
+      names = "--step-arms",
+      split = ",",
+      description =
+          "the step arms besides FP32, some of w (Q(w,a) + P(w)), wa (Q(w,a) + P(w,a)), wa-even"
+              + " (the same, rounding half to even), wa-xla (the same with compiled scopes); fewer"
+              + " arms, shorter rounds (default: w,wa,wa-even,wa-xla)")
+  List<String> stepArms = List.of("w", "wa", "wa-even", "wa-xla");
+
+  @Option(
       names = "--runs",
       description =
           "also time whole runs (Fashion-MNIST, small CNN): FP32 and the W+A presets"
@@ -116,6 +125,12 @@ final class BenchCommand implements Callable<Integer> {
     need(epochs >= 1 && epochs <= 100, "--epochs", "must be in [1, 100], got " + epochs);
     need(slice >= 0 && slice <= 1_000_000, "--slice", "must be in [0, 1000000], got " + slice);
     need(slice == 0 || runs > 0, "--slice", "times whole runs in turns; give --runs too");
+    for (String arm : stepArms) {
+      need(
+          Bench.STEP_ARM_IDS.contains(arm) && !arm.equals("fp32"),
+          "--step-arms",
+          "unknown arm '" + arm + "'; use some of w, wa, wa-even, wa-xla (FP32 always runs)");
+    }
     for (String arm : runArms) {
       need(
           RunBench.ARM_IDS.contains(arm) && !arm.equals("fp32"),
@@ -129,7 +144,8 @@ final class BenchCommand implements Callable<Integer> {
       checkJson();
     }
     Plugins plugins = Plugins.load();
-    Bench.Result r = new Bench(plugins).run(model, steps, warmup, batch, threads, bits, sparsity);
+    Bench.Result r =
+        new Bench(plugins).run(model, steps, warmup, batch, threads, bits, sparsity, stepArms);
     System.out.println("Steady-state training steps (every strategy on from step 0):\n");
     System.out.println(r.markdown());
     RunBench.Result whole = null;

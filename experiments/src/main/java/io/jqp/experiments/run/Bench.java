@@ -27,6 +27,12 @@ public final class Bench {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int BLOCK = 25;
 
+  /**
+   * The step arms' ids, in their order: FP32, Q(w,a) + P(w), Q(w,a) + P(w,a), the same with
+   * rounding half to even, the same with compiled (XLA) scopes.
+   */
+  public static final List<String> STEP_ARM_IDS = List.of("fp32", "w", "wa", "wa-even", "wa-xla");
+
   /** One arm's timing; {@code stolenPercent}: the share stolen during each of its blocks. */
   public record Arm(
       String name,
@@ -99,6 +105,27 @@ public final class Bench {
   /** The same for another Fashion-MNIST model plugin (e.g. {@code mobilenet-v2}). */
   public Result run(
       String model, int steps, int warmup, int batch, int threads, int bits, double sparsity) {
+    return run(model, steps, warmup, batch, threads, bits, sparsity, STEP_ARM_IDS);
+  }
+
+  /**
+   * The same with only the arms named in {@code armIds} (of {@link #STEP_ARM_IDS}; FP32 always
+   * runs, first): fewer arms, shorter rounds, so each arm's block sits closer to FP32's.
+   */
+  public Result run(
+      String model,
+      int steps,
+      int warmup,
+      int batch,
+      int threads,
+      int bits,
+      double sparsity,
+      List<String> armIds) {
+    for (String id : armIds) {
+      if (!STEP_ARM_IDS.contains(id)) {
+        throw new IllegalArgumentException("unknown step arm '" + id + "'; one of " + STEP_ARM_IDS);
+      }
+    }
     io.jqp.engine.tf.ModelInput input =
         new io.jqp.experiments.tasks.FashionMnistTask().modelInput();
     io.jqp.engine.tf.TfModelDef def =
@@ -123,21 +150,30 @@ public final class Bench {
             .withActivationQuantizer(even)
             .withWeightPruner(wp)
             .withActivationPruner(ap);
-    List<String> names =
+    List<String> allNames =
         List.of(
             "FP32",
             "Q" + bits + "(w,a) + P" + sparsity + "(w)",
             "Q" + bits + "(w,a) + P" + sparsity + "(w,a)",
             "Q" + bits + " half-even (w,a) + P" + sparsity + "(w,a)",
             "Q" + bits + "(w,a) + P" + sparsity + "(w,a), XLA");
-    List<String> described =
+    List<String> allDescribed =
         List.of(
             "Quantizer.identity() / Pruner.none()",
             q + " (w+a), " + wp + " (w)",
             q + " (w+a), " + wp + " (w), " + ap + " (a)",
             even + " (w+a), " + wp + " (w), " + ap + " (a)",
             q + " (w+a), " + wp + " (w), " + ap + " (a), compiled scopes (--xla)");
-    List<Recipe> recipes = List.of(fp32, qpw, qpwa, evenWa, qpwa);
+    List<Recipe> allRecipes = List.of(fp32, qpw, qpwa, evenWa, qpwa);
+    List<Integer> chosen = new ArrayList<>();
+    for (int i = 0; i < STEP_ARM_IDS.size(); i++) {
+      if (i == 0 || armIds.contains(STEP_ARM_IDS.get(i))) {
+        chosen.add(i);
+      }
+    }
+    List<String> names = chosen.stream().map(allNames::get).toList();
+    List<String> described = chosen.stream().map(allDescribed::get).toList();
+    List<Recipe> recipes = chosen.stream().map(allRecipes::get).toList();
     Random r = new Random(7);
     float[] x = new float[(int) (batch * sample)];
     int[] y = new int[batch];
@@ -154,10 +190,10 @@ public final class Bench {
       for (int i = 0; i < recipes.size(); i++) {
         // the last arm is built with the compiled (XLA) scopes on
         Recipe recipe = recipes.get(i);
-        String fingerprint = "bench-" + i;
+        String fingerprint = "bench-" + chosen.get(i);
         models.add(
             io.jqp.engine.tf.TfFusion.during(
-                i == recipes.size() - 1,
+                chosen.get(i) == STEP_ARM_IDS.size() - 1,
                 () ->
                     TfModel.build(
                         def,

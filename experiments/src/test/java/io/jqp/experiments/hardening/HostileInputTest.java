@@ -215,6 +215,12 @@ class HostileInputTest {
         "--run-arms",
         "pq,pqx");
     refused(
+        dir,
+        "--step-arms: unknown arm 'fp32'; use some of w, wa, wa-even, wa-xla (FP32 always runs)",
+        "bench",
+        "--step-arms",
+        "wa,fp32");
+    refused(
         dir, "--slice: must be in [0, 1000000], got -1", "bench", "--runs", "1", "--slice", "-1");
     refused(dir, "--slice: times whole runs in turns; give --runs too", "bench", "--slice", "25");
     Path notJson = Files.writeString(dir.resolve("notes.md"), "# my notes\n");

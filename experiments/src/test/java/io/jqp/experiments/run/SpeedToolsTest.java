@@ -2,6 +2,7 @@ package io.jqp.experiments.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jqp.api.Plugins;
@@ -95,6 +96,19 @@ class SpeedToolsTest {
     assertEquals(List.of(1.0, 1.0), r.arms().get(0).cpuInterval().perRound());
     assertTrue(r.stolenPercent() >= 0 && r.stolenPercent() <= 100, "stolen " + r.stolenPercent());
     assertTrue(r.markdown().contains("per round of blocks: mean [95 % CI]"), r.markdown());
+  }
+
+  @Test
+  void chosenStepArmsRunAloneBesideFp32() {
+    Bench.Result r =
+        new Bench(Plugins.load()).run("small-cnn", 5, 0, 8, 1, 8, 0.5, List.of("wa-even", "w"));
+    // FP32 first, then the chosen arms in the bench's own order
+    assertEquals(
+        List.of("FP32", "Q8(w,a) + P0.5(w)", "Q8 half-even (w,a) + P0.5(w,a)"),
+        r.arms().stream().map(Bench.Arm::name).toList());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Bench(Plugins.load()).run("small-cnn", 5, 0, 8, 1, 8, 0.5, List.of("wx")));
   }
 
   @Test
