@@ -62,7 +62,8 @@ final class BenchCommand implements Callable<Integer> {
       split = ",",
       description =
           "the step arms besides FP32, some of w (Q(w,a) + P(w)), wa (Q(w,a) + P(w,a)), wa-even"
-              + " (the same, rounding half to even), wa-xla (the same with compiled scopes); fewer"
+              + " (the same, rounding half to even), wa-xla (the same with compiled scopes), and"
+              + " the W+A arm's parts alone: qw (Q(w)), qa (Q(a)), pw (P(w)), pa (P(a)); fewer"
               + " arms, shorter rounds (default: w,wa,wa-even,wa-xla)")
   List<String> stepArms = List.of("w", "wa", "wa-even", "wa-xla");
 
@@ -129,7 +130,9 @@ final class BenchCommand implements Callable<Integer> {
       need(
           Bench.STEP_ARM_IDS.contains(arm) && !arm.equals("fp32"),
           "--step-arms",
-          "unknown arm '" + arm + "'; use some of w, wa, wa-even, wa-xla (FP32 always runs)");
+          "unknown arm '"
+              + arm
+              + "'; use some of w, wa, wa-even, wa-xla, qw, qa, pw, pa (FP32 always runs)");
     }
     for (String arm : runArms) {
       need(

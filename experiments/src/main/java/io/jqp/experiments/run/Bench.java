@@ -29,9 +29,14 @@ public final class Bench {
 
   /**
    * The step arms' ids, in their order: FP32, Q(w,a) + P(w), Q(w,a) + P(w,a), the same with
-   * rounding half to even, the same with compiled (XLA) scopes.
+   * rounding half to even, the same with compiled (XLA) scopes; then the W+A arm's parts alone, to
+   * see where its extra time goes: Q(w), Q(a), P(w), P(a).
    */
-  public static final List<String> STEP_ARM_IDS = List.of("fp32", "w", "wa", "wa-even", "wa-xla");
+  public static final List<String> STEP_ARM_IDS =
+      List.of("fp32", "w", "wa", "wa-even", "wa-xla", "qw", "qa", "pw", "pa");
+
+  /** The arms timed when none are chosen. */
+  public static final List<String> DEFAULT_STEP_ARMS = STEP_ARM_IDS.subList(0, 5);
 
   /** One arm's timing; {@code stolenPercent}: the share stolen during each of its blocks. */
   public record Arm(
@@ -105,7 +110,7 @@ public final class Bench {
   /** The same for another Fashion-MNIST model plugin (e.g. {@code mobilenet-v2}). */
   public Result run(
       String model, int steps, int warmup, int batch, int threads, int bits, double sparsity) {
-    return run(model, steps, warmup, batch, threads, bits, sparsity, STEP_ARM_IDS);
+    return run(model, steps, warmup, batch, threads, bits, sparsity, DEFAULT_STEP_ARMS);
   }
 
   /**
@@ -156,15 +161,33 @@ public final class Bench {
             "Q" + bits + "(w,a) + P" + sparsity + "(w)",
             "Q" + bits + "(w,a) + P" + sparsity + "(w,a)",
             "Q" + bits + " half-even (w,a) + P" + sparsity + "(w,a)",
-            "Q" + bits + "(w,a) + P" + sparsity + "(w,a), XLA");
+            "Q" + bits + "(w,a) + P" + sparsity + "(w,a), XLA",
+            "Q" + bits + "(w)",
+            "Q" + bits + "(a)",
+            "P" + sparsity + "(w)",
+            "P" + sparsity + "(a)");
     List<String> allDescribed =
         List.of(
             "Quantizer.identity() / Pruner.none()",
             q + " (w+a), " + wp + " (w)",
             q + " (w+a), " + wp + " (w), " + ap + " (a)",
             even + " (w+a), " + wp + " (w), " + ap + " (a)",
-            q + " (w+a), " + wp + " (w), " + ap + " (a), compiled scopes (--xla)");
-    List<Recipe> allRecipes = List.of(fp32, qpw, qpwa, evenWa, qpwa);
+            q + " (w+a), " + wp + " (w), " + ap + " (a), compiled scopes (--xla)",
+            q + " (w)",
+            q + " (a)",
+            wp + " (w)",
+            ap + " (a)");
+    List<Recipe> allRecipes =
+        List.of(
+            fp32,
+            qpw,
+            qpwa,
+            evenWa,
+            qpwa,
+            fp32.withWeightQuantizer(q),
+            fp32.withActivationQuantizer(q),
+            fp32.withWeightPruner(wp),
+            fp32.withActivationPruner(ap));
     List<Integer> chosen = new ArrayList<>();
     for (int i = 0; i < STEP_ARM_IDS.size(); i++) {
       if (i == 0 || armIds.contains(STEP_ARM_IDS.get(i))) {
@@ -188,12 +211,12 @@ public final class Bench {
     List<TfModel> models = new ArrayList<>();
     try {
       for (int i = 0; i < recipes.size(); i++) {
-        // the last arm is built with the compiled (XLA) scopes on
+        // the wa-xla arm is built with the compiled (XLA) scopes on
         Recipe recipe = recipes.get(i);
         String fingerprint = "bench-" + chosen.get(i);
         models.add(
             io.jqp.engine.tf.TfFusion.during(
-                chosen.get(i) == STEP_ARM_IDS.size() - 1,
+                STEP_ARM_IDS.get(chosen.get(i)).equals("wa-xla"),
                 () ->
                     TfModel.build(
                         def,

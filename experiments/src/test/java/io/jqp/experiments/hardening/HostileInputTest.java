@@ -216,7 +216,8 @@ class HostileInputTest {
         "pq,pqx");
     refused(
         dir,
-        "--step-arms: unknown arm 'fp32'; use some of w, wa, wa-even, wa-xla (FP32 always runs)",
+        "--step-arms: unknown arm 'fp32'; use some of w, wa, wa-even, wa-xla, qw, qa, pw, pa (FP32"
+            + " always runs)",
         "bench",
         "--step-arms",
         "wa,fp32");
