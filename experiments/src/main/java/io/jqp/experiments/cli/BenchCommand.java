@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
               + " (the same, rounding half to even), wa-xla (the same with compiled scopes), and"
               + " the W+A arm's parts alone: qw (Q(w)), qa (Q(a)), pw (P(w)), pa (P(a)); fewer"
               + " arms, shorter rounds (default: w,wa,wa-even,wa-xla)")
-  List<String> stepArms = List.of("w", "wa", "wa-even", "wa-xla");
+  List<String> stepArms = Bench.DEFAULT_STEP_ARMS.subList(1, Bench.DEFAULT_STEP_ARMS.size());
 
   @Option(
       names = "--runs",
@@ -132,7 +132,9 @@ final class BenchCommand implements Callable<Integer> {
           "--step-arms",
           "unknown arm '"
               + arm
-              + "'; use some of w, wa, wa-even, wa-xla, qw, qa, pw, pa (FP32 always runs)");
+              + "'; use some of "
+              + String.join(", ", Bench.STEP_ARM_IDS.subList(1, Bench.STEP_ARM_IDS.size()))
+              + " (FP32 always runs)");
     }
     for (String arm : runArms) {
       need(
