@@ -171,6 +171,7 @@ static int stats_on;
 static int64_t st_pooled, st_busy, st_caller_parts, st_worker_parts, st_claims;
 static int64_t st_forwarded, st_allocated, st_allocated_bytes;
 static int64_t st_job_ns, st_busy_ns, st_wait_ns, st_late_ns;
+static int64_t st_tf_jobs, st_tf_ns; /* jobs run on TensorFlow's intra-op pool (jqp_tfpool.cc) */
 static int64_t st_start_ns; /* when the current job was posted */
 
 static int64_t now_ns(void) {
@@ -180,6 +181,8 @@ static int64_t now_ns(void) {
 }
 
 static void stats_report(void) {
+  fprintf(stderr, "jqp pool: %lld jobs on TensorFlow's intra-op threads (%.1f ms)\n",
+          (long long)st_tf_jobs, st_tf_ns / 1e6);
   fprintf(stderr,
           "jqp pool: %lld pooled jobs (%.1f ms), %lld run alone on a busy pool (%.1f ms); parts: "
           "%lld by callers, %lld by workers; callers waited %.1f ms; workers' first claims %.1f us "
@@ -272,11 +275,46 @@ static inline void cpu_relax(void) {
 #endif
 }
 
+#if defined(JQP_TF_POOL)
+/* jqp_tfpool.cc: the parts on TensorFlow's intra-op threads; 0 where they cannot be used. */
+extern int jqp_tf_pool_run(void* ctx, PartFn fn, const void* job, int parts, int helpers,
+                           int64_t* helper_parts, int64_t* claims, int64_t* late_ns);
+/* jqp_tfpool.cc: 1 where a kernel with this context would run parts on TensorFlow's threads. */
+extern int jqp_tf_pool_found(void* ctx);
+#endif
+
 /*
- * Runs fn(job, p, parts) for p in [0, parts), on the calling thread and up to threads - 1 workers
- * where the pool is free.
+ * Runs fn(job, p, parts) for p in [0, parts), on the calling thread and up to threads - 1
+ * threads of TensorFlow's intra-op pool (jqp_tfpool.cc, with tf_pool), or, where that pool is
+ * not used, of jqp's own pool where it is free.
  */
-static void run_parts(PartFn fn, const void* job, int parts, int threads) {
+static void run_parts(TF_OpKernelContext* ctx, int tf_pool, PartFn fn, const void* job, int parts,
+                      int threads) {
+#if defined(JQP_TF_POOL)
+  if (tf_pool && parts > 1 && threads > 1) {
+    int64_t t0 = stats_on ? now_ns() : 0;
+    int64_t helper_parts = 0, claims = 0, late = 0;
+    int helpers = (threads < parts ? threads : parts) - 1;
+    if (jqp_tf_pool_run(ctx, fn, job, parts, helpers, stats_on ? &helper_parts : NULL, &claims,
+                        stats_on ? &late : NULL)) {
+      if (stats_on) {
+        int64_t t1 = now_ns();
+        pthread_mutex_lock(&pool_lock);
+        st_tf_jobs++;
+        st_tf_ns += t1 - t0;
+        st_worker_parts += helper_parts;
+        st_caller_parts += parts - helper_parts;
+        st_claims += claims;
+        st_late_ns += late;
+        pthread_mutex_unlock(&pool_lock);
+      }
+      return;
+    }
+  }
+#else
+  (void)ctx;
+  (void)tf_pool;
+#endif
   if (parts <= 1 || threads <= 1 || pthread_mutex_trylock(&pool_owner) != 0) {
     int64_t t0 = stats_on && parts > 1 ? now_ns() : 0;
     for (int p = 0; p < parts; p++) {
@@ -359,6 +397,7 @@ typedef struct {
   float lo;
   float hi;
   int threads;
+  int tf_pool; /* parts on TensorFlow's intra-op threads where it can (else jqp's own pool) */
   int mask_first;
   int relu;
   int half_even;
@@ -786,6 +825,11 @@ static void* kernel_create(TF_OpKernelConstruction* ctx, const char* name, int w
   if (TF_GetCode(status) == JQP_TF_OK) {
     TF_OpKernelConstruction_GetAttrInt64(ctx, "threads", &threads, status);
   }
+  unsigned char tf_pool = 1;
+  if (TF_GetCode(status) == JQP_TF_OK) {
+    TF_OpKernelConstruction_GetAttrBool(ctx, "tf_pool", &tf_pool, status);
+  }
+  k->tf_pool = tf_pool != 0;
   if (with_order && TF_GetCode(status) == JQP_TF_OK) {
     unsigned char first = 1;
     TF_OpKernelConstruction_GetAttrBool(ctx, "mask_first", &first, status);
@@ -1033,7 +1077,8 @@ static void quant_compute(const Kernel* k, TF_OpKernelContext* ctx, int masked) 
         k->hi,
         channels,
         n};
-    run_parts(quant_part, &job, parts_for(k->threads, n, channels), k->threads);
+    run_parts(ctx, k->tf_pool, quant_part, &job, parts_for(k->threads, n, channels),
+              k->threads);
   }
 done:
   if (y != NULL) {
@@ -1094,7 +1139,7 @@ static void clip_compute(const Kernel* k, TF_OpKernelContext* ctx, int relu) {
         *(const float*)TF_TensorData(lo),
         *(const float*)TF_TensorData(hi),
         n};
-    run_parts(clip_part, &job, parts_for(k->threads, n, 1), k->threads);
+    run_parts(ctx, k->tf_pool, clip_part, &job, parts_for(k->threads, n, 1), k->threads);
   }
 done:
   if (dx != NULL) {
@@ -1125,7 +1170,7 @@ static void mask_compute(void* kernel, TF_OpKernelContext* ctx) {
   if (n > 0) {
     MaskJob job = {(const float*)TF_TensorData(in[0]), (float*)TF_TensorData(y),
                    (const float*)TF_TensorData(in[1]), mn, k->relu, n};
-    run_parts(mask_part, &job, parts_for(k->threads, n, 1), k->threads);
+    run_parts(ctx, k->tf_pool, mask_part, &job, parts_for(k->threads, n, 1), k->threads);
   }
 done:
   if (y != NULL) {
@@ -1160,7 +1205,7 @@ static void trunc_error_compute(void* kernel, TF_OpKernelContext* ctx) {
   if (n > 0) {
     TruncErrorJob job = {(const float*)TF_TensorData(x), (float*)TF_TensorData(y), k->scale, k->top,
                          n};
-    run_parts(trunc_error_part, &job, parts_for(k->threads, n, 1), k->threads);
+    run_parts(ctx, k->tf_pool, trunc_error_part, &job, parts_for(k->threads, n, 1), k->threads);
   }
 done:
   if (y != NULL) {
@@ -1201,7 +1246,8 @@ static void trunc_sums_compute(void* kernel, TF_OpKernelContext* ctx) {
   if (r * samples * channels > 0) {
     TruncSumsJob job = {(const float*)TF_TensorData(in[0]), (const float*)TF_TensorData(in[1]),
                         (float*)TF_TensorData(y), r, samples, inner, channels, k->top};
-    run_parts(trunc_sums_part, &job, parts_for(k->threads, n, n / samples), k->threads);
+    run_parts(ctx, k->tf_pool, trunc_sums_part, &job, parts_for(k->threads, n, n / samples),
+              k->threads);
   }
 done:
   if (y != NULL) {
@@ -1395,6 +1441,34 @@ static int register_op(const char* name, const char* const* ins, const char* con
   return register_op_shaped(name, ins, attrs, create, compute, kernel_name, same_shape_as_x);
 }
 
+/*
+ * JqpTfPool: a float scalar, 1 where jqp's kernels run their parts on TensorFlow's intra-op
+ * threads in this process (jqp_tfpool.cc built, TensorFlow's pool found), else 0 (jqp's own pool).
+ */
+static void* tf_pool_create(TF_OpKernelConstruction* ctx) {
+  (void)ctx;
+  return calloc(1, sizeof(Kernel));
+}
+
+static void tf_pool_compute(void* kernel, TF_OpKernelContext* ctx) {
+  (void)kernel;
+  TF_Status* status = TF_NewStatus();
+  TF_Tensor* y = TF_AllocateOutput(ctx, 0, JQP_TF_FLOAT, NULL, 0, sizeof(float), status);
+  if (TF_GetCode(status) == JQP_TF_OK) {
+#if defined(JQP_TF_POOL)
+    *(float*)TF_TensorData(y) = (float)jqp_tf_pool_found(ctx);
+#else
+    *(float*)TF_TensorData(y) = 0.0f;
+#endif
+  } else {
+    TF_OpKernelContext_Failure(ctx, status);
+  }
+  if (y != NULL) {
+    TF_DeleteTensor(y);
+  }
+  TF_DeleteStatus(status);
+}
+
 /* Registers the ops and their CPU kernels when TensorFlow loads the library (TF_LoadLibrary). */
 __attribute__((constructor)) static void jqp_register(void) {
   const char* stats = getenv("JQP_POOL_STATS");
@@ -1404,17 +1478,18 @@ __attribute__((constructor)) static void jqp_register(void) {
   }
   static const char* const quant_in[] = {"x: float", "scale: float", "unscale: float", NULL};
   static const char* const quant_attrs[] = {
-      "lo: float", "hi: float", "threads: int = 1", "relu: bool = false",
-      "half_even: bool = false", NULL};
+      "lo: float", "hi: float", "threads: int = 1", "tf_pool: bool = true",
+      "relu: bool = false", "half_even: bool = false", NULL};
   static const char* const masked_in[] = {
       "x: float", "mask: float", "scale: float", "unscale: float", NULL};
   static const char* const masked_attrs[] = {
-      "lo: float", "hi: float", "threads: int = 1", "mask_first: bool = true", "relu: bool = false",
-      "half_even: bool = false", NULL};
+      "lo: float", "hi: float", "threads: int = 1", "tf_pool: bool = true",
+      "mask_first: bool = true", "relu: bool = false", "half_even: bool = false", NULL};
   static const char* const clip_in[] = {"x: float", "mask: float", "lo: float", "hi: float", NULL};
   static const char* const clip_relu_in[] = {
       "x: float", "fwd: float", "mask: float", "lo: float", "hi: float", NULL};
-  static const char* const clip_attrs[] = {"threads: int = 1", "mask_first: bool = true", NULL};
+  static const char* const clip_attrs[] = {"threads: int = 1", "tf_pool: bool = true",
+                                           "mask_first: bool = true", NULL};
   register_op("JqpQuant", quant_in, quant_attrs, trunc_quant_create, trunc_quant_compute,
               "JqpQuantCpu");
   register_op("JqpMaskedQuant", masked_in, masked_attrs, masked_quant_create,
@@ -1424,19 +1499,24 @@ __attribute__((constructor)) static void jqp_register(void) {
   register_op("JqpClipReluGrad", clip_relu_in, clip_attrs, clip_relu_create, clip_relu_compute,
               "JqpClipReluGradCpu");
   static const char* const mask_in[] = {"x: float", "mask: float", NULL};
-  static const char* const mask_attrs[] = {"threads: int = 1", "relu: bool = false", NULL};
+  static const char* const mask_attrs[] = {"threads: int = 1", "tf_pool: bool = true",
+                                           "relu: bool = false", NULL};
   register_op("JqpMask", mask_in, mask_attrs, mask_create, mask_compute, "JqpMaskCpu");
   static const char* const error_in[] = {"x: float", NULL};
-  static const char* const error_attrs[] = {"scale: float", "top: float", "threads: int = 1", NULL};
+  static const char* const error_attrs[] = {"scale: float", "top: float", "threads: int = 1",
+                                            "tf_pool: bool = true", NULL};
   register_op("JqpTruncError", error_in, error_attrs, trunc_error_create, trunc_error_compute,
               "JqpTruncErrorCpu");
   static const char* const sums_in[] = {"x: float", "scales: float", NULL};
   static const char* const sums_attrs[] = {"top: float", "per_channel: bool = false",
-                                           "threads: int = 1", NULL};
+                                           "threads: int = 1", "tf_pool: bool = true", NULL};
   register_op_shaped("JqpTruncErrorSums", sums_in, sums_attrs, trunc_sums_create,
                      trunc_sums_compute, "JqpTruncErrorSumsCpu", unknown_shape);
   static const char* const keep_in[] = {"x: float", "k: int32", NULL};
-  static const char* const keep_attrs[] = {"threads: int = 1", NULL};
+  static const char* const keep_attrs[] = {"threads: int = 1", "tf_pool: bool = true", NULL};
   register_op("JqpKeepLargest", keep_in, keep_attrs, keep_largest_create, keep_largest_compute,
               "JqpKeepLargestCpu");
+  static const char* const none[] = {NULL};
+  register_op_shaped("JqpTfPool", none, none, tf_pool_create, tf_pool_compute, "JqpTfPoolCpu",
+                     unknown_shape);
 }

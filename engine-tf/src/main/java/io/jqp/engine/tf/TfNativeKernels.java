@@ -54,6 +54,8 @@ public final class TfNativeKernels {
 
   private static final ThreadLocal<Boolean> OFF = ThreadLocal.withInitial(() -> false);
 
+  private static final ThreadLocal<Boolean> OWN_POOL = ThreadLocal.withInitial(() -> false);
+
   /**
    * Whether {@code JqpQuant} is registered in this process (loading the library once); a bad {@code
    * jqp.native} is a one-line error here, before the library is touched.
@@ -90,6 +92,39 @@ public final class TfNativeKernels {
    */
   static void offOnThisThread(boolean off) {
     OFF.set(off);
+  }
+
+  /**
+   * Builds {@code body}'s graph with kernels that split their values over jqp's own pool of threads
+   * ({@code ownPool}) instead of TensorFlow's intra-op threads (the default, {@code
+   * jqp_tfpool.cc}), to time one against the other in one process ({@code jqp bench --step-arms
+   * wa-ownpool}). The values are the same either way.
+   */
+  public static <T> T ownPoolDuring(boolean ownPool, java.util.function.Supplier<T> body) {
+    boolean old = OWN_POOL.get();
+    OWN_POOL.set(ownPool);
+    try {
+      return body.get();
+    } finally {
+      OWN_POOL.set(old);
+    }
+  }
+
+  /**
+   * Whether jqp's kernels split their work over TensorFlow's intra-op threads in this process (a
+   * session's answer from the {@code JqpTfPool} op); false where the library is not loaded.
+   */
+  public static boolean onTensorFlowThreads() {
+    if (!available()) {
+      return false;
+    }
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph();
+        org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+      Operation op = Ops.create(g).scope().opBuilder("JqpTfPool", "JqpTfPool").build();
+      try (org.tensorflow.Result r = s.runner().fetch(op.output(0)).run()) {
+        return ((TFloat32) r.get(0)).getFloat() == 1f;
+      }
+    }
   }
 
   private static boolean load() {
@@ -160,6 +195,7 @@ public final class TfNativeKernels {
             .setAttr("lo", lo)
             .setAttr("hi", hi)
             .setAttr("threads", (long) THREADS)
+            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("relu", relu)
             .setAttr("half_even", halfEven)
             .build();
@@ -195,6 +231,7 @@ public final class TfNativeKernels {
             .setAttr("lo", lo)
             .setAttr("hi", hi)
             .setAttr("threads", (long) THREADS)
+            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("mask_first", maskFirst)
             .setAttr("relu", relu)
             .setAttr("half_even", halfEven)
@@ -219,6 +256,7 @@ public final class TfNativeKernels {
             .addInput(x.asOutput())
             .addInput(mask.asOutput())
             .setAttr("threads", (long) THREADS)
+            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("relu", relu)
             .build();
     return op.output(0);
@@ -242,6 +280,7 @@ public final class TfNativeKernels {
             .setAttr("scale", scale)
             .setAttr("top", top)
             .setAttr("threads", (long) THREADS)
+            .setAttr("tf_pool", !OWN_POOL.get())
             .build();
     return op.output(0);
   }
@@ -264,6 +303,7 @@ public final class TfNativeKernels {
             .setAttr("top", top)
             .setAttr("per_channel", perChannel)
             .setAttr("threads", (long) THREADS)
+            .setAttr("tf_pool", !OWN_POOL.get())
             .build();
     return op.output(0);
   }
@@ -309,6 +349,7 @@ public final class TfNativeKernels {
             .addInput(lo.asOutput())
             .addInput(hi.asOutput())
             .setAttr("threads", (long) THREADS)
+            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("mask_first", maskFirst)
             .build();
     return op.output(0);
@@ -338,6 +379,7 @@ public final class TfNativeKernels {
             .addInput(lo.asOutput())
             .addInput(hi.asOutput())
             .setAttr("threads", (long) THREADS)
+            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("mask_first", maskFirst)
             .build();
     return op.output(0);

@@ -343,6 +343,23 @@ class KernelFusionTest {
     }
   }
 
+  /**
+   * The kernels' parts on jqp's own pool of threads and on TensorFlow's intra-op threads (the
+   * default): the same bits, forward and gradient.
+   */
+  @Test
+  void bothThreadPoolsGiveTheSameBits() {
+    assumeTrue(TfNativeKernels.available());
+    for (float d : new float[] {0, 5}) {
+      float[][] tfThreads = runUnmasked(false, d);
+      float[][] own = TfNativeKernels.ownPoolDuring(true, () -> runUnmasked(false, d));
+      assertArrayEquals(
+          NativeKernelsTest.bits(tfThreads[0]), NativeKernelsTest.bits(own[0]), "forward d=" + d);
+      assertArrayEquals(
+          NativeKernelsTest.bits(tfThreads[1]), NativeKernelsTest.bits(own[1]), "gradient d=" + d);
+    }
+  }
+
   private static float[][] runUnmasked(boolean chain, float d) {
     long[] full = {BATCH, SAMPLE[0], SAMPLE[1], SAMPLE[2]};
     float[] x = gaussian(count(full), 3, 15);

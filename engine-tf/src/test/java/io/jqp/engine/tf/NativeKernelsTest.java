@@ -41,6 +41,20 @@ class NativeKernelsTest {
   }
 
   /**
+   * Built with a C++ compiler too (build.sh leaves a marker then), the kernels find TensorFlow's
+   * intra-op threads and split their work there ({@code jqp_tfpool.cc}); a TensorFlow whose symbols
+   * or layout differ would fall back to jqp's own pool, and this test would say so.
+   */
+  @Test
+  void kernelsRunOnTensorFlowsIntraOpThreads() {
+    assumeTrue(
+        TfNativeKernels.class.getResource("/io/jqp/engine/tf/native/libjqpops.tfpool") != null,
+        "built without a C++ compiler: the kernels use jqp's own pool");
+    assertTrue(TfNativeKernels.available());
+    assertTrue(TfNativeKernels.onTensorFlowThreads());
+  }
+
+  /**
    * Values around every edge: both bounds and just past them, exact multiples of 2^−d and their
    * neighbours (one ulp off), ±0, tiny and huge magnitudes, and normal samples at a few scales.
    */

@@ -63,8 +63,9 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "the step arms besides FP32, some of w (Q(w,a) + P(w)), wa (Q(w,a) + P(w,a)), wa-even"
               + " (the same, rounding half to even), wa-xla (the same with compiled scopes), and"
-              + " the W+A arm's parts alone: qw (Q(w)), qa (Q(a)), pw (P(w)), pa (P(a)); fewer"
-              + " arms, shorter rounds (default: w,wa,wa-even,wa-xla)")
+              + " the W+A arm's parts alone: qw (Q(w)), qa (Q(a)), pw (P(w)), pa (P(a)); and"
+              + " wa-ownpool (wa with jqp's kernels on jqp's own threads, not TensorFlow's);"
+              + " fewer arms, shorter rounds (default: w,wa,wa-even,wa-xla)")
   List<String> stepArms = Bench.DEFAULT_STEP_ARMS.subList(1, Bench.DEFAULT_STEP_ARMS.size());
 
   @Option(

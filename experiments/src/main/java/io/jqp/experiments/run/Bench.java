@@ -30,10 +30,11 @@ public final class Bench {
   /**
    * The step arms' ids, in their order: FP32, Q(w,a) + P(w), Q(w,a) + P(w,a), the same with
    * rounding half to even, the same with compiled (XLA) scopes; then the W+A arm's parts alone, to
-   * see where its extra time goes: Q(w), Q(a), P(w), P(a).
+   * see where its extra time goes: Q(w), Q(a), P(w), P(a); last, Q(w,a) + P(w,a) with jqp's kernels
+   * on jqp's own pool of threads instead of TensorFlow's intra-op threads.
    */
   public static final List<String> STEP_ARM_IDS =
-      List.of("fp32", "w", "wa", "wa-even", "wa-xla", "qw", "qa", "pw", "pa");
+      List.of("fp32", "w", "wa", "wa-even", "wa-xla", "qw", "qa", "pw", "pa", "wa-ownpool");
 
   /** The arms timed when none are chosen. */
   public static final List<String> DEFAULT_STEP_ARMS = STEP_ARM_IDS.subList(0, 5);
@@ -165,7 +166,8 @@ public final class Bench {
             "Q" + bits + "(w)",
             "Q" + bits + "(a)",
             "P" + sparsity + "(w)",
-            "P" + sparsity + "(a)");
+            "P" + sparsity + "(a)",
+            "Q" + bits + "(w,a) + P" + sparsity + "(w,a), jqp's own threads");
     List<String> allDescribed =
         List.of(
             "Quantizer.identity() / Pruner.none()",
@@ -176,7 +178,8 @@ public final class Bench {
             q + " (w)",
             q + " (a)",
             wp + " (w)",
-            ap + " (a)");
+            ap + " (a)",
+            q + " (w+a), " + wp + " (w), " + ap + " (a), kernels on jqp's own thread pool");
     List<Recipe> allRecipes =
         List.of(
             fp32,
@@ -187,7 +190,8 @@ public final class Bench {
             fp32.withWeightQuantizer(q),
             fp32.withActivationQuantizer(q),
             fp32.withWeightPruner(wp),
-            fp32.withActivationPruner(ap));
+            fp32.withActivationPruner(ap),
+            qpwa);
     List<Integer> chosen = new ArrayList<>();
     for (int i = 0; i < STEP_ARM_IDS.size(); i++) {
       if (i == 0 || armIds.contains(STEP_ARM_IDS.get(i))) {
@@ -211,24 +215,28 @@ public final class Bench {
     List<TfModel> models = new ArrayList<>();
     try {
       for (int i = 0; i < recipes.size(); i++) {
-        // the wa-xla arm is built with the compiled (XLA) scopes on
+        // the wa-xla arm is built with the compiled (XLA) scopes on, wa-ownpool with jqp's pool
         Recipe recipe = recipes.get(i);
+        String id = STEP_ARM_IDS.get(chosen.get(i));
         String fingerprint = "bench-" + chosen.get(i);
         models.add(
-            io.jqp.engine.tf.TfFusion.during(
-                STEP_ARM_IDS.get(chosen.get(i)).equals("wa-xla"),
+            io.jqp.engine.tf.TfNativeKernels.ownPoolDuring(
+                id.equals("wa-ownpool"),
                 () ->
-                    TfModel.build(
-                        def,
-                        shape,
-                        io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
-                        10,
-                        recipe,
-                        RunRecipes.optimizer(TrainConfig.defaults(), totalSteps),
-                        1,
-                        threads,
-                        batch,
-                        fingerprint)));
+                    io.jqp.engine.tf.TfFusion.during(
+                        id.equals("wa-xla"),
+                        () ->
+                            TfModel.build(
+                                def,
+                                shape,
+                                io.jqp.engine.tf.Losses.SOFTMAX_CROSS_ENTROPY,
+                                10,
+                                recipe,
+                                RunRecipes.optimizer(TrainConfig.defaults(), totalSteps),
+                                1,
+                                threads,
+                                batch,
+                                fingerprint))));
       }
       for (int i = 0; i < warmup; i++) {
         for (TfModel m : models) {

@@ -216,7 +216,7 @@ class HostileInputTest {
         "pq,pqx");
     refused(
         dir,
-        "--step-arms: unknown arm 'fp32'; use some of w, wa, wa-even, wa-xla, qw, qa, pw, pa (FP32"
+        "--step-arms: unknown arm 'fp32'; use some of w, wa, wa-even, wa-xla, qw, qa, pw, pa, wa-ownpool (FP32"
             + " always runs)",
         "bench",
         "--step-arms",
