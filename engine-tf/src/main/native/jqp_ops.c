@@ -28,6 +28,8 @@
  * The library declares the few C API functions it calls (their signatures are TensorFlow's stable
  * C API) and takes them from libtensorflow_framework.so.2, which TensorFlow Java has loaded before
  * it loads this library (build.sh links against a stub of that name, so only the name is needed).
+ * jqp_tfpool.cc, built beside it where a C++ compiler is at hand, lets the kernels split their work
+ * over TensorFlow's intra-op threads.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -134,7 +136,9 @@ extern TF_Tensor* TF_AllocateOutput(TF_OpKernelContext*, int index, int dtype, c
 #define MAX_THREADS 64
 
 /*
- * A pool of worker threads that lives as long as the process: a kernel splits its values into
+ * Where jqp_tfpool.cc cannot reach TensorFlow's intra-op threads (no C++ compiler at build time,
+ * another TensorFlow build, JQP_TF_POOL=0, or an op built with tf_pool false), the kernels use
+ * a pool of worker threads that lives as long as the process: a kernel splits its values into
  * parts and posts them; the calling thread and the workers claim parts until none is left, so a
  * worker that the OS has not yet run (TensorFlow's own threads share the cores) costs no waiting:
  * the caller does its parts, and waits only for parts a worker has started. Starting threads per

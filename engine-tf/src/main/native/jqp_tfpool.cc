@@ -30,6 +30,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <new>
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
@@ -50,7 +51,6 @@ const char kEigenDevice[] =
     "_ZNK10tensorflow15OpKernelContext12eigen_deviceIN5Eigen16ThreadPoolDeviceEEERKT_v";
 const char kSchedule[] =
     "_ZN5Eigen15ThreadPoolTemplIN3tsl6thread16EigenEnvironmentEE8ScheduleESt8functionIFvvEE";
-
 
 void* find(const char* name) {
   void* f = dlsym(RTLD_DEFAULT, name);
@@ -173,6 +173,11 @@ void* pool_of(void* ctx, ScheduleFn* fn) {
 
 }  // namespace
 
+/* 1 where a kernel with this context would run its parts on TensorFlow's intra-op pool. */
+extern "C" int jqp_tf_pool_found(void* ctx) {
+  ScheduleFn schedule_on = nullptr;
+  return pool_of(ctx, &schedule_on) != nullptr ? 1 : 0;
+}
 
 /*
  * Runs fn(job, p, parts) for p in [0, parts) on the calling thread and up to `helpers` tasks on the
@@ -180,11 +185,6 @@ void* pool_of(void* ctx, ScheduleFn* fn) {
  * ran). The caller waits only for parts a helper has started: a helper that TensorFlow runs late
  * finds none left and returns.
  */
-extern "C" int jqp_tf_pool_found(void* ctx) {
-  ScheduleFn schedule_on = nullptr;
-  return pool_of(ctx, &schedule_on) != nullptr ? 1 : 0;
-}
-
 extern "C" int jqp_tf_pool_run(void* ctx, PartFn fn, const void* job, int parts, int helpers,
                                int64_t* helper_parts, int64_t* claims, int64_t* late_ns) {
   ScheduleFn schedule_on = nullptr;
@@ -192,7 +192,10 @@ extern "C" int jqp_tf_pool_run(void* ctx, PartFn fn, const void* job, int parts,
   if (pool == nullptr) {
     return 0;
   }
-  Job* j = new Job();
+  Job* j = new (std::nothrow) Job();
+  if (j == nullptr) {
+    return 0;
+  }
   j->fn = fn;
   j->job = job;
   j->parts = parts;
@@ -205,6 +208,7 @@ extern "C" int jqp_tf_pool_run(void* ctx, PartFn fn, const void* job, int parts,
     schedule_on(pool, std::function<void()>([j] { helper(j); }));
   }
   run_some(j, false);
+  // parts a helper has started: each is well under a millisecond, so spin, then yield the core
   for (unsigned i = 1; j->done.load(std::memory_order_acquire) < parts; i++) {
     if (i < 20000) {
       relax();
