@@ -40,10 +40,10 @@ public final class TfNativeKernels {
 
   /**
    * Threads of the kernels: they split a tensor of 2^17 values or more over up to this many, the
-   * calling thread and TensorFlow's intra-op threads ({@code jqp_tfpool.cc}), or, where those cannot
-   * be reached, a pool of jqp's own that lives as long as the process (they are memory bound: on
-   * this project's 2-core machine two threads took about 0.5 ms for 1.6 M values where one took 0.6
-   * ms). Element-wise, so their values do not depend on the split.
+   * calling thread and TensorFlow's intra-op threads ({@code jqp_tfpool.cc}), or, where those
+   * cannot be reached, a pool of jqp's own that lives as long as the process (they are memory
+   * bound: on this project's 2-core machine two threads took about 0.5 ms for 1.6 M values where
+   * one took 0.6 ms). Element-wise, so their values do not depend on the split.
    */
   private static final int THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 

@@ -102,10 +102,15 @@ class SpeedToolsTest {
   void chosenStepArmsRunAloneBesideFp32() {
     Bench.Result r =
         new Bench(Plugins.load())
-            .run("small-cnn", 5, 0, 8, 1, 8, 0.5, List.of("qa", "wa-even", "w"));
+            .run("small-cnn", 5, 0, 8, 1, 8, 0.5, List.of("wa-ownpool", "qa", "wa-even", "w"));
     // FP32 first, then the chosen arms in the bench's own order
     assertEquals(
-        List.of("FP32", "Q8(w,a) + P0.5(w)", "Q8 half-even (w,a) + P0.5(w,a)", "Q8(a)"),
+        List.of(
+            "FP32",
+            "Q8(w,a) + P0.5(w)",
+            "Q8 half-even (w,a) + P0.5(w,a)",
+            "Q8(a)",
+            "Q8(w,a) + P0.5(w,a), jqp's own threads"),
         r.arms().stream().map(Bench.Arm::name).toList());
     assertThrows(
         IllegalArgumentException.class,
