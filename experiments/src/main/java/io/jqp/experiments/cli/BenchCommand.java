@@ -154,6 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         new Bench(plugins).run(model, steps, warmup, batch, threads, bits, sparsity, stepArms);
     System.out.println("Steady-state training steps (every strategy on from step 0):\n");
     System.out.println(r.markdown());
+    System.out.println(kernels());
     RunBench.Result whole = null;
     if (runs > 0) {
       whole = new RunBench(plugins).run(runs, epochs, threads, bits, sparsity, runArms, slice);
@@ -173,6 +174,18 @@ final class BenchCommand implements Callable<Integer> {
       AtomicFiles.write(json, Bench.JSON.writeValueAsString(all));
     }
     return 0;
+  }
+
+  /** Which kernels the quantized arms ran, and on which threads, so a result says what it timed. */
+  private static String kernels() {
+    if (!io.jqp.engine.tf.TfNativeKernels.available()) {
+      return "\njqp's kernels: not loaded (TensorFlow's kernels only)";
+    }
+    return io.jqp.engine.tf.TfNativeKernels.onTensorFlowThreads()
+        ? "\njqp's kernels: loaded; their parts run on TensorFlow's intra-op threads (the"
+            + " wa-ownpool arm's on jqp's own pool)"
+        : "\njqp's kernels: loaded; their parts run on jqp's own pool of threads (TensorFlow's"
+            + " intra-op threads were not found)";
   }
 
   private Integer pool() throws java.io.IOException {
