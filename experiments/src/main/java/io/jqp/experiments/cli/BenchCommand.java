@@ -184,8 +184,8 @@ final class BenchCommand implements Callable<Integer> {
     return io.jqp.engine.tf.TfNativeKernels.onTensorFlowThreads()
         ? "\njqp's kernels: loaded; their parts run on TensorFlow's intra-op threads (the"
             + " wa-ownpool arm's on jqp's own pool)"
-        : "\njqp's kernels: loaded; their parts run on jqp's own pool of threads (TensorFlow's"
-            + " intra-op threads were not found)";
+        : "\njqp's kernels: loaded; their parts run on jqp's own pool of threads (JQP_TF_POOL=0,"
+            + " or TensorFlow's intra-op threads not found)";
   }
 
   private Integer pool() throws java.io.IOException {
