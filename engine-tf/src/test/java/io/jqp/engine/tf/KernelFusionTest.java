@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jqp.api.GraphOps.StraightThrough;
 import io.jqp.api.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -357,6 +359,31 @@ class KernelFusionTest {
           NativeKernelsTest.bits(tfThreads[0]), NativeKernelsTest.bits(own[0]), "forward d=" + d);
       assertArrayEquals(
           NativeKernelsTest.bits(tfThreads[1]), NativeKernelsTest.bits(own[1]), "gradient d=" + d);
+    }
+  }
+
+  /**
+   * Kernels of several sessions at once (a GAN's two networks, a sweep's runs in one process) share
+   * TensorFlow's intra-op threads: each call's parts stay its own, the same bits as one at a time.
+   */
+  @Test
+  void kernelsOfSeveralSessionsAtOnceGiveTheSameBits() throws Exception {
+    assumeTrue(TfNativeKernels.available());
+    float[][] alone = runUnmasked(false, 3);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<float[][]>> runs = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        runs.add(pool.submit(() -> runUnmasked(false, 3)));
+      }
+      for (java.util.concurrent.Future<float[][]> f : runs) {
+        float[][] r = f.get();
+        assertArrayEquals(NativeKernelsTest.bits(alone[0]), NativeKernelsTest.bits(r[0]));
+        assertArrayEquals(NativeKernelsTest.bits(alone[1]), NativeKernelsTest.bits(r[1]));
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
