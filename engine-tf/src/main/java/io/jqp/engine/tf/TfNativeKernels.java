@@ -128,6 +128,17 @@ public final class TfNativeKernels {
     }
   }
 
+  /**
+   * A builder of one of jqp's element-wise kernels, with how they split their work: over up to
+   * {@link #THREADS} threads, TensorFlow's or jqp's own ({@link #ownPoolDuring}).
+   */
+  private static org.tensorflow.OperationBuilder threaded(Ops tf, String op) {
+    return tf.scope()
+        .opBuilder(op, op)
+        .setAttr("threads", (long) THREADS)
+        .setAttr("tf_pool", !OWN_POOL.get());
+  }
+
   private static boolean load() {
     String mode = mode();
     if (mode.equals("false")) {
@@ -188,15 +199,12 @@ public final class TfNativeKernels {
       return null;
     }
     Operation op =
-        tf.scope()
-            .opBuilder("JqpQuant", "JqpQuant")
+        threaded(tf, "JqpQuant")
             .addInput(x.asOutput())
             .addInput(scale.asOutput())
             .addInput(unscale.asOutput())
             .setAttr("lo", lo)
             .setAttr("hi", hi)
-            .setAttr("threads", (long) THREADS)
-            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("relu", relu)
             .setAttr("half_even", halfEven)
             .build();
@@ -223,16 +231,13 @@ public final class TfNativeKernels {
       return null;
     }
     Operation op =
-        tf.scope()
-            .opBuilder("JqpMaskedQuant", "JqpMaskedQuant")
+        threaded(tf, "JqpMaskedQuant")
             .addInput(x.asOutput())
             .addInput(mask.asOutput())
             .addInput(scale.asOutput())
             .addInput(unscale.asOutput())
             .setAttr("lo", lo)
             .setAttr("hi", hi)
-            .setAttr("threads", (long) THREADS)
-            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("mask_first", maskFirst)
             .setAttr("relu", relu)
             .setAttr("half_even", halfEven)
@@ -252,12 +257,9 @@ public final class TfNativeKernels {
       return null;
     }
     Operation op =
-        tf.scope()
-            .opBuilder("JqpMask", "JqpMask")
+        threaded(tf, "JqpMask")
             .addInput(x.asOutput())
             .addInput(mask.asOutput())
-            .setAttr("threads", (long) THREADS)
-            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("relu", relu)
             .build();
     return op.output(0);
@@ -275,13 +277,10 @@ public final class TfNativeKernels {
       return null;
     }
     Operation op =
-        tf.scope()
-            .opBuilder("JqpTruncError", "JqpTruncError")
+        threaded(tf, "JqpTruncError")
             .addInput(x.asOutput())
             .setAttr("scale", scale)
             .setAttr("top", top)
-            .setAttr("threads", (long) THREADS)
-            .setAttr("tf_pool", !OWN_POOL.get())
             .build();
     return op.output(0);
   }
@@ -297,14 +296,11 @@ public final class TfNativeKernels {
       return null;
     }
     Operation op =
-        tf.scope()
-            .opBuilder("JqpTruncErrorSums", "JqpTruncErrorSums")
+        threaded(tf, "JqpTruncErrorSums")
             .addInput(x.asOutput())
             .addInput(tf.constant(scales).asOutput())
             .setAttr("top", top)
             .setAttr("per_channel", perChannel)
-            .setAttr("threads", (long) THREADS)
-            .setAttr("tf_pool", !OWN_POOL.get())
             .build();
     return op.output(0);
   }
@@ -343,14 +339,11 @@ public final class TfNativeKernels {
       Operand<TFloat32> hi,
       boolean maskFirst) {
     Operation op =
-        tf.scope()
-            .opBuilder("JqpClipMaskGrad", "JqpClipMaskGrad")
+        threaded(tf, "JqpClipMaskGrad")
             .addInput(g.asOutput())
             .addInput(mask.asOutput())
             .addInput(lo.asOutput())
             .addInput(hi.asOutput())
-            .setAttr("threads", (long) THREADS)
-            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("mask_first", maskFirst)
             .build();
     return op.output(0);
@@ -372,15 +365,12 @@ public final class TfNativeKernels {
       Operand<TFloat32> hi,
       boolean maskFirst) {
     Operation op =
-        tf.scope()
-            .opBuilder("JqpClipReluGrad", "JqpClipReluGrad")
+        threaded(tf, "JqpClipReluGrad")
             .addInput(g.asOutput())
             .addInput(y.asOutput())
             .addInput(mask.asOutput())
             .addInput(lo.asOutput())
             .addInput(hi.asOutput())
-            .setAttr("threads", (long) THREADS)
-            .setAttr("tf_pool", !OWN_POOL.get())
             .setAttr("mask_first", maskFirst)
             .build();
     return op.output(0);

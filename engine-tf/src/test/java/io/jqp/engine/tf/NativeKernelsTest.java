@@ -34,10 +34,13 @@ class NativeKernelsTest {
   /** Built with a C compiler (as on this project's machines), the library is there and loads. */
   @Test
   void loadsWhereBuilt() {
-    assumeTrue(
-        TfNativeKernels.class.getResource("/io/jqp/engine/tf/native/libjqpops.so") != null,
-        "built without a C compiler: the engine runs TensorFlow's kernels only");
+    assumeBuilt("libjqpops.so", "built without a C compiler: the engine runs TensorFlow's kernels");
     assertTrue(TfNativeKernels.available());
+  }
+
+  /** Skips a test where build.sh did not leave {@code file} (a compiler was missing). */
+  private static void assumeBuilt(String file, String why) {
+    assumeTrue(TfNativeKernels.class.getResource("/io/jqp/engine/tf/native/" + file) != null, why);
   }
 
   /**
@@ -47,9 +50,7 @@ class NativeKernelsTest {
    */
   @Test
   void kernelsRunOnTensorFlowsIntraOpThreads() {
-    assumeTrue(
-        TfNativeKernels.class.getResource("/io/jqp/engine/tf/native/libjqpops.tfpool") != null,
-        "built without a C++ compiler: the kernels use jqp's own pool");
+    assumeBuilt("libjqpops.tfpool", "built without a C++ compiler: the kernels use jqp's own pool");
     assertTrue(TfNativeKernels.available());
     assertTrue(TfNativeKernels.onTensorFlowThreads());
   }
